@@ -1,0 +1,39 @@
+// `gcsmount SUBCOMMAND ...`: the one entry point (bin/gcsmount runs this file). Each subcommand module is
+// imported only when chosen, so `gcsmount emulator` never loads FUSE and `gcsmount mount` never loads
+// the emulator.
+
+interface Subcommand {
+  summary: string;
+  run: (argv: string[]) => Promise<number>;
+}
+
+const SUBCOMMANDS: Record<string, Subcommand> = {};
+
+function usage(): string {
+  const lines = Object.entries(SUBCOMMANDS).map(([name, s]) => `  ${name.padEnd(10)} ${s.summary}`);
+  return `usage: gcsmount <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'gcsmount <command> --help' for a command's options.\n`;
+}
+
+export async function cli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const sub = SUBCOMMANDS[name];
+  if (!sub) {
+    process.stderr.write(`gcsmount: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  return sub.run(rest);
+}
+
+cli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`gcsmount: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,70 @@
+// Lint is part of the test gate. Three project rules live here besides typescript-eslint's strict set:
+// the layer import direction (common <- storage <- cache <- daemon; emulator sees only common), and the ban
+// on synchronous I/O in runtime code, because a blocked event loop deadlocks a FUSE mount.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (folder, forbidden) => ({
+  files: [`${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: forbidden.map((f) => ({
+          group: [`**/${f}/*`, `**/${f}/**`],
+          message: `${folder}/ may not import ${f}/ (see docs/ARCHITECTURE.md)`,
+        })),
+      },
+    ],
+  },
+});
+
+const noSync = {
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: 'CallExpression[callee.property.name=/Sync$/]',
+      message: 'No synchronous calls in runtime code: a blocked event loop deadlocks the mount.',
+    },
+    {
+      selector: 'CallExpression[callee.name=/Sync$/]',
+      message: 'No synchronous calls in runtime code: a blocked event loop deadlocks the mount.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['build/**', 'node_modules/**', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+  layer('common', ['storage', 'cache', 'daemon', 'emulator']),
+  layer('storage', ['cache', 'daemon', 'emulator']),
+  layer('cache', ['daemon', 'emulator']),
+  layer('daemon', ['emulator']),
+  layer('emulator', ['storage', 'cache', 'daemon']),
+  { files: ['storage/**/*.ts', 'cache/**/*.ts', 'daemon/**/*.ts'], rules: noSync },
+  {
+    // The CLI dispatcher is the one place allowed to reach the emulator (`gcsmount emulator`).
+    files: ['daemon/cli.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      // ava's t.throwsAsync etc. and test fixtures read more plainly without these.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+    },
+  },
+);

@@ -1,0 +1,127 @@
+// The one interface between the mount and a store. The XML API client (storage/client), the in-memory fake
+// (storage/fake/memory-backend.ts) and decorators (the fault injector, cache/cached-backend.ts) implement it;
+// a shared contract suite (test/storage/backend-contract.ts) holds every implementation to the guarantees
+// written on each method below. Nothing here knows about FUSE, paths or caches.
+//
+// Common guarantees:
+// - Strong consistency: a successful mutation is visible to every later call (read, stat, list).
+// - Missing bucket -> StorageError 'bucket-not-found'; missing object -> 'not-found'.
+// - A false precondition -> 'precondition-failed'; `ifGenerationMatch: '0'` means "must not exist".
+// - Every call takes an optional AbortSignal; aborting rejects with 'aborted' and leaves no partial object.
+
+import type { Readable } from 'node:stream';
+import type {
+  Acl,
+  AclTarget,
+  BucketMeta,
+  ByteRange,
+  CannedAcl,
+  Generation,
+  ListOptions,
+  ListPage,
+  ObjectMeta,
+  Preconditions,
+  WritableMetadata,
+} from './types.js';
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface CreateBucketOptions extends CallOptions {
+  /** Project that owns the bucket; the backend's default project when absent. */
+  project?: string;
+  location?: string;
+  storageClass?: string;
+  cannedAcl?: CannedAcl;
+}
+
+export interface ReadOptions extends CallOptions {
+  range?: ByteRange;
+  /** Read this generation; 'not-found' if it is no longer the live one (or no longer exists). */
+  generation?: Generation;
+}
+
+export interface ObjectReadStream {
+  /** The bytes asked for: the whole object, or the range clamped to its end. */
+  body: Readable;
+  /** Generation and size of the object the bytes came from. */
+  generation: Generation;
+  size: number;
+}
+
+/** Where upload bytes come from. A Buffer is re-sendable as is; a source can be reopened at any offset so
+ *  that a retried or resumed upload never needs the caller's help. */
+export type UploadSource = Buffer | { size: number; open(offset: number): Readable };
+
+export interface WriteOptions extends WritableMetadata, Preconditions, CallOptions {
+  cannedAcl?: CannedAcl;
+}
+
+export interface CopyOptions extends Preconditions, CallOptions {
+  /** Source generation to copy (default: the live one). */
+  sourceGeneration?: Generation;
+  /** When present, the destination gets exactly this metadata (REPLACE); otherwise the source's (COPY). */
+  replaceMetadata?: WritableMetadata;
+  cannedAcl?: CannedAcl;
+}
+
+export interface ComposeSource {
+  name: string;
+  generation?: Generation;
+}
+
+export interface DeleteOptions extends Preconditions, CallOptions {
+  /** Delete exactly this generation. */
+  generation?: Generation;
+}
+
+export interface StorageBackend {
+  /** Buckets of the project (default project when absent), sorted by name. */
+  listBuckets(options?: CallOptions & { project?: string }): Promise<BucketMeta[]>;
+  /** Creates a bucket; 'already-exists' if the name is taken, 'invalid-name' if it breaks the rules. */
+  createBucket(name: string, options?: CreateBucketOptions): Promise<void>;
+  /** Resolves if the bucket exists and is accessible; 'bucket-not-found' otherwise. */
+  headBucket(name: string, options?: CallOptions): Promise<void>;
+  /** Deletes an empty bucket; 'bucket-not-empty' if any object remains. */
+  deleteBucket(name: string, options?: CallOptions): Promise<void>;
+
+  /** One page of a listing in byte order of names; with a delimiter, names containing it after the
+   *  prefix are rolled up into `prefixes`. An object named exactly like the prefix is listed. */
+  listPage(bucket: string, options?: ListOptions & CallOptions & { pageToken?: string }): Promise<ListPage>;
+  /** Every page of a listing, fetching lazily. */
+  list(bucket: string, options?: ListOptions & CallOptions): AsyncIterable<ListPage>;
+
+  /** Metadata of the live object (or of `generation`). */
+  statObject(bucket: string, name: string, options?: CallOptions & { generation?: Generation }): Promise<ObjectMeta>;
+  /** Streams the object's bytes; 'range-not-satisfiable' for a range starting at or past the end. */
+  readObject(bucket: string, name: string, options?: ReadOptions): Promise<ObjectReadStream>;
+  /** Creates or replaces the object atomically: readers see the old or the new content, never a mix.
+   *  Content is verified (crc32c) end to end. */
+  writeObject(bucket: string, name: string, source: UploadSource, options?: WriteOptions): Promise<ObjectMeta>;
+  /** Server-side copy; always a new generation at the destination. Preconditions apply to the destination. */
+  copyObject(
+    source: { bucket: string; name: string },
+    destination: { bucket: string; name: string },
+    options?: CopyOptions,
+  ): Promise<ObjectMeta>;
+  /** Concatenates 1..32 objects of `bucket` into `destination` (a new generation). */
+  composeObject(
+    bucket: string,
+    destination: string,
+    sources: ComposeSource[],
+    options?: WritableMetadata & Preconditions & CallOptions,
+  ): Promise<ObjectMeta>;
+  /** Replaces the object's metadata (content is unchanged; the XML API makes this a new generation). */
+  updateObjectMetadata(
+    bucket: string,
+    name: string,
+    metadata: WritableMetadata,
+    options?: Preconditions & CallOptions,
+  ): Promise<ObjectMeta>;
+  deleteObject(bucket: string, name: string, options?: DeleteOptions): Promise<void>;
+
+  getAcl(target: AclTarget, options?: CallOptions): Promise<Acl>;
+  /** Replaces an ACL with a document or a canned ACL; an object's metageneration increases. */
+  setAcl(target: AclTarget, acl: Acl | CannedAcl, options?: Preconditions & CallOptions): Promise<void>;
+}
