@@ -32,7 +32,10 @@ export interface Logger {
 export function redactText(text: string): string {
   let out = text;
   for (const shape of SECRET_SHAPES) {
-    out = out.replace(shape, (_m: string, keep?: string) => `${typeof keep === 'string' ? keep : ''}[REDACTED]`);
+    out = out.replace(
+      shape,
+      (_m: string, keep?: string) => `${typeof keep === 'string' ? keep : ''}[REDACTED]`,
+    );
   }
   return out;
 }

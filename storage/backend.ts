@@ -93,12 +93,21 @@ export interface StorageBackend {
   list(bucket: string, options?: ListOptions & CallOptions): AsyncIterable<ListPage>;
 
   /** Metadata of the live object (or of `generation`). */
-  statObject(bucket: string, name: string, options?: CallOptions & { generation?: Generation }): Promise<ObjectMeta>;
+  statObject(
+    bucket: string,
+    name: string,
+    options?: CallOptions & { generation?: Generation },
+  ): Promise<ObjectMeta>;
   /** Streams the object's bytes; 'range-not-satisfiable' for a range starting at or past the end. */
   readObject(bucket: string, name: string, options?: ReadOptions): Promise<ObjectReadStream>;
   /** Creates or replaces the object atomically: readers see the old or the new content, never a mix.
    *  Content is verified (crc32c) end to end. */
-  writeObject(bucket: string, name: string, source: UploadSource, options?: WriteOptions): Promise<ObjectMeta>;
+  writeObject(
+    bucket: string,
+    name: string,
+    source: UploadSource,
+    options?: WriteOptions,
+  ): Promise<ObjectMeta>;
   /** Server-side copy; always a new generation at the destination. Preconditions apply to the destination. */
   copyObject(
     source: { bucket: string; name: string },

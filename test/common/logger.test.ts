@@ -13,7 +13,9 @@ test('levels below the threshold are dropped', (t) => {
 
 test('json format carries fields and child bindings', (t) => {
   const lines: string[] = [];
-  const log = createLogger({ format: 'json', write: (l) => lines.push(l), now: fixed }).child({ mount: 'm1' });
+  const log = createLogger({ format: 'json', write: (l) => lines.push(l), now: fixed }).child({
+    mount: 'm1',
+  });
   log.error('upload failed', { object: 'a/b' });
   t.deepEqual(JSON.parse(lines[0]!), {
     time: '2026-01-02T03:04:05.000Z',
