@@ -1,7 +1,8 @@
 // The emulator's two cross-cutting hooks, fixed here so that the HTTP core (server, routing, handlers) and
 // the modules that plug into it (request authentication in emulator/auth/, fault injection in
-// emulator/faults/) are built and tested apart. The server calls `faults` first (a fault may answer or
-// break the connection in place of the real handler), then `authenticate`, then routes.
+// emulator/faults/) are built and tested apart. The server offers the request to the side routes first, then
+// calls the fault injector (a fault may answer or break the connection in place of the real handler), then
+// `authenticate`, then routes.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -40,13 +41,15 @@ export interface AuthRequestView {
 
 export type Authenticate = (request: AuthRequestView) => AuthOutcome | Promise<AuthOutcome>;
 
-/** Fault injection decides per request; `'pass'` lets the request through untouched. A fault handler that
- *  takes over writes the response itself (or destroys the socket) and resolves once done. */
-export type FaultDecision =
-  | 'pass'
-  | { takeOver: (req: IncomingMessage, res: ServerResponse) => Promise<void> }
-  | { delayMs: number }
-  /** Caps response body throughput for this request (bytes per second). */
-  | { bandwidthBps: number };
+/** Fault injection (emulator/faults/). The server calls `apply` before authentication and routing, for every
+ *  request except the reserved side routes. It may delay the request, answer it with an error in place of the
+ *  handler (then it resolves 'handled'), destroy the connection ('handled'), or wrap `req`/`res` so that the
+ *  handler's body is throttled, stalled or cut after some bytes ('continue'). Seeded: the same seed and the
+ *  same request sequence give the same faults. */
+export interface FaultInjector {
+  apply(req: IncomingMessage, res: ServerResponse, view: AuthRequestView): Promise<'handled' | 'continue'>;
+}
 
-export type FaultHook = (request: AuthRequestView) => FaultDecision;
+/** A route served beside the XML API under a reserved path (`POST /token`, `/_emulator/faults`). Resolves
+ *  true when it recognised and answered the request, false to let the XML API handle it. */
+export type SideRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
