@@ -7,7 +7,12 @@ interface Subcommand {
   run: (argv: string[]) => Promise<number>;
 }
 
-const SUBCOMMANDS: Record<string, Subcommand> = {};
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  emulator: {
+    summary: 'run the embedded Cloud Storage XML API emulator',
+    run: async (argv) => (await import('../emulator/main.js')).main(argv),
+  },
+};
 
 function usage(): string {
   const lines = Object.entries(SUBCOMMANDS).map(([name, s]) => `  ${name.padEnd(10)} ${s.summary}`);

@@ -1,0 +1,99 @@
+// Blobs as files under DIR/blobs, written to DIR/tmp first and renamed into place once complete and
+// flushed, so a crash never leaves a half-written blob under a live name. File names are random ids: no
+// object or bucket name ever reaches a path.
+
+import { randomUUID } from 'node:crypto';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobStore } from './blob-store.js';
+import { HashingStream } from './hashing.js';
+import type { BlobInfo } from './records.js';
+
+export class FolderBlobs implements BlobStore {
+  readonly #blobs: string;
+  readonly #tmp: string;
+
+  private constructor(root: string) {
+    this.#blobs = path.join(root, 'blobs');
+    this.#tmp = path.join(root, 'tmp');
+  }
+
+  static async open(root: string): Promise<FolderBlobs> {
+    const store = new FolderBlobs(root);
+    await mkdir(store.#blobs, { recursive: true });
+    // Anything in tmp/ is an upload that never finished.
+    await rm(store.#tmp, { recursive: true, force: true });
+    await mkdir(store.#tmp, { recursive: true });
+    return store;
+  }
+
+  /** Ids of every blob on disk, for removing those no record names after a crash. */
+  async ids(): Promise<string[]> {
+    return readdir(this.#blobs);
+  }
+
+  async write(body: Readable): Promise<BlobInfo> {
+    return this.#writeFrom(async (sink) => {
+      await pipeline(body, sink);
+    });
+  }
+
+  async concat(ids: readonly string[]): Promise<BlobInfo> {
+    return this.#writeFrom(async (sink) => {
+      for (const id of ids) await pipeline(createReadStream(this.#file(id)), sink, { end: false });
+      sink.end();
+    });
+  }
+
+  async clone(id: string): Promise<string> {
+    const tmp = path.join(this.#tmp, randomUUID());
+    const copy = randomUUID();
+    await copyFile(this.#file(id), tmp, constants.COPYFILE_FICLONE);
+    await rename(tmp, this.#file(copy));
+    return copy;
+  }
+
+  async read(id: string, start: number, end: number): Promise<Readable> {
+    const handle = await open(this.#file(id), 'r');
+    if (end <= start) {
+      await handle.close();
+      return Readable.from([]);
+    }
+    return handle.createReadStream({ start, end: end - 1, highWaterMark: 256 * 1024, autoClose: true });
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(this.#file(id), { force: true });
+  }
+
+  #file(id: string): string {
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error(`emulator: bad blob id ${id}`);
+    return path.join(this.#blobs, id);
+  }
+
+  async #writeFrom(fill: (sink: HashingStream) => Promise<void>): Promise<BlobInfo> {
+    const id = randomUUID();
+    const tmp = path.join(this.#tmp, id);
+    const hasher = new HashingStream();
+    const file = createWriteStream(tmp, { highWaterMark: 256 * 1024 });
+    const written = pipeline(hasher, file);
+    try {
+      await Promise.all([fill(hasher), written]);
+      const handle = await open(tmp, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tmp, this.#file(id));
+    } catch (err) {
+      hasher.destroy();
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return { id, ...hasher.result() };
+  }
+}

@@ -1,0 +1,53 @@
+// Blobs held in memory: the default store, fast and gone on exit. Buffers are never mutated, so a clone can
+// share its source's buffer.
+
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobStore } from './blob-store.js';
+import { HashingStream } from './hashing.js';
+import type { BlobInfo } from './records.js';
+
+export class MemoryBlobs implements BlobStore {
+  readonly #blobs = new Map<string, Buffer>();
+
+  async write(body: Readable): Promise<BlobInfo> {
+    const hasher = new HashingStream();
+    const chunks: Buffer[] = [];
+    await pipeline(body, hasher, async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) chunks.push(chunk);
+    });
+    const id = randomUUID();
+    this.#blobs.set(id, Buffer.concat(chunks));
+    return { id, ...hasher.result() };
+  }
+
+  async concat(ids: readonly string[]): Promise<BlobInfo> {
+    return this.write(Readable.from(ids.map((id) => this.#get(id))));
+  }
+
+  clone(id: string): Promise<string> {
+    const copy = randomUUID();
+    this.#blobs.set(copy, this.#get(id));
+    return Promise.resolve(copy);
+  }
+
+  read(id: string, start: number, end: number): Promise<Readable> {
+    const data = this.#get(id).subarray(start, end);
+    // Serve in 64 KiB pieces so bandwidth shaping and resets act mid-body as they would on a socket.
+    const pieces: Buffer[] = [];
+    for (let o = 0; o < data.length; o += 65536) pieces.push(data.subarray(o, o + 65536));
+    return Promise.resolve(Readable.from(pieces));
+  }
+
+  remove(id: string): Promise<void> {
+    this.#blobs.delete(id);
+    return Promise.resolve();
+  }
+
+  #get(id: string): Buffer {
+    const b = this.#blobs.get(id);
+    if (!b) throw new Error(`emulator: missing blob ${id}`);
+    return b;
+  }
+}

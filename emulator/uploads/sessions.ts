@@ -1,0 +1,49 @@
+// In-progress resumable sessions (spec 6.1) and XML multipart uploads (spec 6.2). Their bytes are blobs in
+// the store's blob store; the sessions themselves live in memory only, so a restarted emulator forgets
+// them, which clients treat as an expired session (404) and restart.
+
+import { randomBytes } from 'node:crypto';
+import type { ObjectTemplate } from '../object-template.js';
+
+export interface ResumableSession {
+  kind: 'resumable';
+  id: string;
+  bucket: string;
+  name: string;
+  template: ObjectTemplate;
+  owner: string;
+  /** Precondition headers from the start request, re-checked at finalization. */
+  preconditionHeaders: Record<string, string>;
+  /** Blobs persisted so far, in order, and their total length. */
+  chunks: string[];
+  persisted: number;
+  created: number;
+}
+
+export interface MultipartPart {
+  blob: string;
+  etag: string;
+  size: number;
+  modified: number;
+}
+
+export interface MultipartUpload {
+  kind: 'multipart';
+  id: string;
+  bucket: string;
+  name: string;
+  template: ObjectTemplate;
+  owner: string;
+  parts: Map<number, MultipartPart>;
+  created: number;
+}
+
+/** An opaque id shaped like the service's (URL-safe, long). */
+export function newUploadId(): string {
+  return `ADPyc${randomBytes(36).toString('base64url')}`;
+}
+
+export class UploadSessions {
+  readonly resumable = new Map<string, ResumableSession>();
+  readonly multipart = new Map<string, MultipartUpload>();
+}
