@@ -13,6 +13,7 @@ import { requireBucket } from './buckets.js';
 interface Page {
   objects: ObjectRecord[];
   prefixes: string[];
+  truncated: boolean;
   /** Last entry emitted (key or prefix) when more remain. */
   next: string | undefined;
 }
@@ -26,7 +27,7 @@ export function listPage(
   maxKeys: number,
 ): Page {
   const names = ctx.store.names(bucket);
-  const page: Page = { objects: [], prefixes: [], next: undefined };
+  const page: Page = { objects: [], prefixes: [], truncated: false, next: undefined };
   // Resuming after a common prefix skips its whole group (spec 3.5 step 1).
   let skipGroup: string | undefined;
   if (delimiter !== '' && after.startsWith(prefix)) {
@@ -43,6 +44,7 @@ export function listPage(
     const at = delimiter === '' ? -1 : name.indexOf(delimiter, prefix.length);
     const entry = at >= 0 ? name.slice(0, at + delimiter.length) : name;
     if (count === maxKeys) {
+      page.truncated = true;
       page.next = last;
       return page;
     }
@@ -83,7 +85,7 @@ export function listObjects(ctx: Ctx, bucket: string): void {
   if (v2) after = token !== undefined ? decodeToken(token) : (q.get('start-after') ?? '');
   else after = q.get('marker') ?? '';
   const page = listPage(ctx, bucket, prefix, delimiter, after, maxKeys);
-  const truncated = page.next !== undefined;
+  const truncated = page.truncated;
   const fetchOwner = v2 && q.get('fetch-owner') === 'true';
 
   let head = el('Name', bucket) + el('Prefix', enc(prefix), true);
@@ -92,10 +94,10 @@ export function listObjects(ctx: Ctx, bucket: string): void {
     if (q.get('start-after') !== undefined) head += el('StartAfter', enc(q.get('start-after') ?? ''));
     head += el('KeyCount', page.objects.length + page.prefixes.length);
     head += el('MaxKeys', maxKeys);
-    if (truncated) head += el('NextContinuationToken', encodeToken(page.next ?? ''));
+    if (truncated) head += el('NextContinuationToken', encodeToken(page.next ?? after));
   } else {
     head += el('Marker', enc(after), true);
-    if (truncated) head += el('NextMarker', enc(page.next ?? ''));
+    if (truncated) head += el('NextMarker', enc(page.next ?? after), true);
   }
   if (delimiter !== '') head += el('Delimiter', enc(delimiter));
   if (urlEncode) head += el('EncodingType', 'url');

@@ -77,14 +77,16 @@ export async function completeMultipart(ctx: Ctx, bucket: string, name: string, 
     etag: (text(p, 'ETag') ?? '').replace(/"/g, ''),
   }));
   if (listed.length === 0) throw new ApiError('MalformedXML', 'The request lists no parts.');
-  const chosen = listed.map((p, i) => {
+  listed.forEach((p, i) => {
     const prev = listed[i - 1];
     if (prev && prev.number >= p.number) throw new ApiError('InvalidPartOrder');
+  });
+  const chosen = listed.map((p) => {
     const stored = u.parts.get(p.number);
     if (!stored || stored.etag.replace(/"/g, '') !== p.etag) throw new ApiError('InvalidPart');
-    if (i < listed.length - 1 && stored.size < MIN_PART) throw new ApiError('EntityTooSmall');
     return stored;
   });
+  if (chosen.slice(0, -1).some((p) => p.size < MIN_PART)) throw new ApiError('EntityTooSmall');
   const blob = await ctx.store.blobs.concat(chosen.map((p) => p.blob));
   const md5s = Buffer.concat(chosen.map((p) => Buffer.from(p.etag.replace(/"/g, ''), 'hex')));
   const etag = `"${createHash('md5').update(md5s).digest('hex')}-${chosen.length}"`;

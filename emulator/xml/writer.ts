@@ -10,13 +10,12 @@ export const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 // eslint-disable-next-line no-control-regex
 const ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
+/** Escapes element text. Quotes stay literal (ETags read `"…"` as on the service); attributes are fixed. */
 export function escapeXml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
     .replace(ILLEGAL, (c) => `&#${c.charCodeAt(0)};`);
 }
 

@@ -1,0 +1,167 @@
+import test from 'ava';
+import { createHash, randomBytes } from 'node:crypto';
+import { bucket, emulator, errorCode } from '../helpers/emulator.js';
+
+const KiB = 1024;
+
+test('resumable upload: start 201 with Location, chunks get 308 + Range, the last gets 200 with the object', async (t) => {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  const start = await emu.call(`/${b}/big.bin`, {
+    method: 'POST',
+    headers: {
+      'x-goog-resumable': 'start',
+      'content-type': 'application/x-test',
+      'x-goog-meta-k': 'v',
+      'x-goog-if-generation-match': '0',
+    },
+  });
+  t.is(start.status, 201);
+  const location = start.headers.get('location') ?? '';
+  t.regex(location, /^http:\/\/127\.0\.0\.1:\d+\/test-bucket\/big\.bin\?upload_id=/);
+  const data = randomBytes(600 * KiB);
+  const chunk1 = await fetch(location, {
+    method: 'PUT',
+    body: data.subarray(0, 256 * KiB),
+    headers: { 'content-range': `bytes 0-${256 * KiB - 1}/*` },
+  });
+  t.is(chunk1.status, 308);
+  t.is(chunk1.headers.get('range'), `bytes=0-${256 * KiB - 1}`);
+  // Not a multiple of 256 KiB and not final: only the aligned part is kept.
+  const chunk2 = await fetch(location, {
+    method: 'PUT',
+    body: data.subarray(256 * KiB, 600 * KiB - 10),
+    headers: { 'content-range': `bytes ${256 * KiB}-${600 * KiB - 11}/*` },
+  });
+  t.is(chunk2.status, 308);
+  t.is(chunk2.headers.get('range'), `bytes=0-${512 * KiB - 1}`);
+  const status = await fetch(location, {
+    method: 'PUT',
+    headers: { 'content-range': `bytes */${data.length}` },
+  });
+  t.is(status.status, 308);
+  t.is(status.headers.get('range'), `bytes=0-${512 * KiB - 1}`);
+  const last = await fetch(location, {
+    method: 'PUT',
+    body: data.subarray(512 * KiB),
+    headers: { 'content-range': `bytes ${512 * KiB}-${data.length - 1}/${data.length}` },
+  });
+  t.is(last.status, 200);
+  t.is(last.headers.get('etag'), `"${createHash('md5').update(data).digest('hex')}"`);
+  const got = Buffer.from(await (await emu.call(`/${b}/big.bin`)).arrayBuffer());
+  t.true(got.equals(data));
+  const head = await emu.call(`/${b}/big.bin`, { method: 'HEAD' });
+  t.is(head.headers.get('content-type'), 'application/x-test');
+  t.is(head.headers.get('x-goog-meta-k'), 'v');
+  t.is((await fetch(location, { method: 'PUT', headers: { 'content-range': 'bytes */*' } })).status, 404);
+});
+
+test('resumable: a zero-byte upload, a cancel (499), and a precondition that fails at the end', async (t) => {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  const start = async (name: string, headers: Record<string, string> = {}): Promise<string> =>
+    (
+      await emu.call(`/${b}/${name}`, {
+        method: 'POST',
+        headers: { 'x-goog-resumable': 'start', ...headers },
+      })
+    ).headers.get('location') ?? '';
+  const empty = await start('empty');
+  t.is((await fetch(empty, { method: 'PUT', headers: { 'content-length': '0' } })).status, 200);
+  t.is((await emu.call(`/${b}/empty`, { method: 'HEAD' })).headers.get('x-goog-stored-content-length'), '0');
+  const cancelled = await start('gone');
+  t.is((await fetch(cancelled, { method: 'DELETE' })).status, 499);
+  t.is((await fetch(cancelled, { method: 'PUT', body: 'x' })).status, 404);
+  const raced = await start('raced', { 'x-goog-if-generation-match': '0' });
+  await emu.call(`/${b}/raced`, { method: 'PUT', body: 'someone else' });
+  const res = await fetch(raced, {
+    method: 'PUT',
+    body: 'mine',
+    headers: { 'content-range': 'bytes 0-3/4' },
+  });
+  t.is(res.status, 412);
+  t.is(await (await emu.call(`/${b}/raced`)).text(), 'someone else');
+});
+
+test('multipart: initiate, parts (replaced on re-upload), list parts, complete; the object has no MD5', async (t) => {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  const init = await emu.call(`/${b}/mp?uploads`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/x-mp' },
+  });
+  const initXml = await init.text();
+  t.regex(
+    initXml,
+    /<InitiateMultipartUploadResult xmlns='http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/'><Bucket>test-bucket<\/Bucket><Key>mp<\/Key><UploadId>/,
+  );
+  const id = /<UploadId>([^<]+)</.exec(initXml)?.[1] ?? '';
+  const p1 = randomBytes(5 * 1024 * KiB);
+  const p2 = Buffer.from('tail');
+  await emu.call(`/${b}/mp?partNumber=1&uploadId=${id}`, { method: 'PUT', body: randomBytes(10) });
+  const e1 =
+    (await emu.call(`/${b}/mp?partNumber=1&uploadId=${id}`, { method: 'PUT', body: p1 })).headers.get(
+      'etag',
+    ) ?? '';
+  const e2 =
+    (await emu.call(`/${b}/mp?partNumber=2&uploadId=${id}`, { method: 'PUT', body: p2 })).headers.get(
+      'etag',
+    ) ?? '';
+  t.is(e1, `"${createHash('md5').update(p1).digest('hex')}"`);
+  const parts = await (await emu.call(`/${b}/mp?uploadId=${id}`)).text();
+  t.regex(
+    parts,
+    /<Part><PartNumber>1<\/PartNumber>.*<Size>5242880<\/Size><\/Part><Part><PartNumber>2<\/PartNumber>/,
+  );
+  t.true((await (await emu.call(`/${b}?uploads`)).text()).includes(`<UploadId>${id}</UploadId>`));
+  t.is((await emu.call(`/${b}/mp`, { method: 'HEAD' })).status, 404);
+  const complete = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${e1}</ETag></Part><Part><PartNumber>2</PartNumber><ETag>${e2}</ETag></Part></CompleteMultipartUpload>`;
+  const done = await emu.call(`/${b}/mp?uploadId=${id}`, { method: 'POST', body: complete });
+  t.is(done.status, 200);
+  t.regex(
+    await done.text(),
+    /<CompleteMultipartUploadResult xmlns='http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/'><Location>[^<]+<\/Location><Bucket>test-bucket<\/Bucket><Key>mp<\/Key><ETag>"[0-9a-f]{32}-2"<\/ETag>/,
+  );
+  const head = await emu.call(`/${b}/mp`, { method: 'HEAD' });
+  t.is(head.headers.get('content-type'), 'text/x-mp');
+  t.false((head.headers.get('x-goog-hash') ?? '').includes('md5='));
+  t.true(Buffer.from(await (await emu.call(`/${b}/mp`)).arrayBuffer()).equals(Buffer.concat([p1, p2])));
+  t.is((await emu.call(`/${b}/mp?uploadId=${id}`)).status, 404);
+});
+
+test('multipart errors: order, unknown part, small part, abort, UploadPartCopy', async (t) => {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  const id =
+    /<UploadId>([^<]+)</.exec(await (await emu.call(`/${b}/m?uploads`, { method: 'POST' })).text())?.[1] ??
+    '';
+  const e1 =
+    (await emu.call(`/${b}/m?partNumber=1&uploadId=${id}`, { method: 'PUT', body: 'a' })).headers.get(
+      'etag',
+    ) ?? '';
+  const e2 =
+    (await emu.call(`/${b}/m?partNumber=2&uploadId=${id}`, { method: 'PUT', body: 'b' })).headers.get(
+      'etag',
+    ) ?? '';
+  const doc = (parts: string): string => `<CompleteMultipartUpload>${parts}</CompleteMultipartUpload>`;
+  const part = (n: number, e: string): string =>
+    `<Part><PartNumber>${n}</PartNumber><ETag>${e}</ETag></Part>`;
+  const complete = async (body: string): Promise<string | undefined> =>
+    errorCode(await (await emu.call(`/${b}/m?uploadId=${id}`, { method: 'POST', body })).text());
+  t.is(await complete(doc(part(2, e2) + part(1, e1))), 'InvalidPartOrder');
+  t.is(await complete(doc(part(1, e1) + part(3, e2))), 'InvalidPart');
+  t.is(await complete(doc(part(1, e1) + part(2, e2))), 'EntityTooSmall');
+  const copy = await emu.call(`/${b}/m?partNumber=3&uploadId=${id}`, {
+    method: 'PUT',
+    headers: { 'x-goog-copy-source': `/${b}/x` },
+  });
+  t.is(copy.status, 501);
+  t.is((await emu.call(`/${b}`, { method: 'DELETE' })).status, 409);
+  t.is((await emu.call(`/${b}/m?uploadId=${id}`, { method: 'DELETE' })).status, 204);
+  t.is(
+    errorCode(
+      await (await emu.call(`/${b}/m?partNumber=1&uploadId=${id}`, { method: 'PUT', body: 'a' })).text(),
+    ),
+    'NoSuchUpload',
+  );
+});
