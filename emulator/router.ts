@@ -28,6 +28,24 @@ import { cancelResumable, putResumable, startResumable } from './handlers/resuma
 import type { Ctx } from './http/context.js';
 
 const READ_CONFIGS = [...BUCKET_CONFIGS, 'location', 'storageClass'];
+/** S3 bucket sub-resources the XML API does not have; tools probe them and expect an error, not a listing. */
+const S3_ONLY = [
+  'policy',
+  'tagging',
+  'website',
+  'replication',
+  'encryption',
+  'object-lock',
+  'accelerate',
+  'requestPayment',
+  'notification',
+  'ownershipControls',
+  'publicAccessBlock',
+  'analytics',
+  'inventory',
+  'metrics',
+  'intelligent-tiering',
+];
 
 export async function route(ctx: Ctx): Promise<void> {
   const { method } = ctx;
@@ -77,6 +95,7 @@ export async function route(ctx: Ctx): Promise<void> {
 }
 
 async function routeBucket(ctx: Ctx, bucket: string, q: ReadonlyMap<string, string>): Promise<void> {
+  if (S3_ONLY.some((s) => q.has(s))) throw new ApiError('NotImplemented');
   const acl = q.has('acl') ? 'acl' : q.has('defaultObjectAcl') ? 'defaultObjectAcl' : undefined;
   switch (ctx.method) {
     case 'GET': {

@@ -37,7 +37,15 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-const acceptAll: Authenticate = () => ({ ok: true, principal: 'anonymous', dialect: 'goog' });
+/** Without an authenticator every request passes; AWS-signed ones still get the S3 dialect (spec 10.1). */
+const acceptAll: Authenticate = (request) => {
+  const auth = request.headers.authorization ?? '';
+  const s3 = auth.startsWith('AWS') || /(?:^|&)X-Amz-/i.test(request.rawQuery);
+  const principal =
+    /^(?:AWS4-HMAC-SHA256|GOOG4-HMAC-SHA256) Credential=([^/]+)/.exec(auth)?.[1] ??
+    /^(?:AWS|GOOG1) ([^:]+):/.exec(auth)?.[1];
+  return { ok: true, principal: principal ?? 'anonymous', dialect: s3 ? 's3' : 'goog' };
+};
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const clock = options.clock ?? systemClock;
