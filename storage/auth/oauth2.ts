@@ -26,8 +26,10 @@ const EAGER_REFRESH_MS = 300_000;
 export interface OAuth2CommonOptions {
   /** Request devstorage.read_only instead of full_control (service accounts and ADC). */
   readOnly?: boolean;
-  /** Token endpoint to use instead of Google's (an emulator's POST /token). */
+  /** Token endpoint to use instead of Google's (an emulator's POST /token); wins over a key's token_uri. */
   tokenUrl?: string;
+  /** Token endpoint when neither `tokenUrl` nor the key file names one (.boto provider_token_uri). */
+  defaultTokenUrl?: string;
   logger?: Logger;
 }
 
@@ -110,7 +112,7 @@ export function serviceAccountCredentials(
   path: string,
   options: OAuth2CommonOptions = {},
 ): OAuth2Credentials {
-  const tokenUrl = options.tokenUrl ?? key.tokenUri ?? GOOGLE_TOKEN_URL;
+  const tokenUrl = options.tokenUrl ?? key.tokenUri ?? options.defaultTokenUrl ?? GOOGLE_TOKEN_URL;
   const client = new JWT({
     email: key.clientEmail,
     key: key.privateKey,
@@ -153,7 +155,7 @@ function userCredentials(
   what: string,
   options: OAuth2CommonOptions,
 ): OAuth2Credentials {
-  const tokenUrl = options.tokenUrl ?? GOOGLE_TOKEN_URL;
+  const tokenUrl = options.tokenUrl ?? options.defaultTokenUrl ?? GOOGLE_TOKEN_URL;
   const client = new UserRefreshClient({
     clientId: input.clientId,
     clientSecret: input.clientSecret,
@@ -179,7 +181,7 @@ function userCredentials(
 export async function applicationDefaultCredentials(
   options: OAuth2CommonOptions = {},
 ): Promise<OAuth2Credentials> {
-  const tokenUrl = options.tokenUrl ?? GOOGLE_TOKEN_URL;
+  const tokenUrl = options.tokenUrl ?? options.defaultTokenUrl ?? GOOGLE_TOKEN_URL;
   const auth = new GoogleAuth({
     scopes: [options.readOnly === true ? SCOPE_READ_ONLY : SCOPE_FULL_CONTROL],
     clientOptions: { endpoints: { oauth2TokenUrl: tokenUrl }, eagerRefreshThresholdMillis: EAGER_REFRESH_MS },
