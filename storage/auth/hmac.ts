@@ -64,6 +64,10 @@ const decode = (s: string): string => {
   }
 };
 
+// '+' in a query means a space to servers that form-decode (and to URLSearchParams, which writes spaces as
+// '+'); a literal plus arrives as %2B. Decoding it this way makes `a+b` and `a%20b` sign alike.
+const formDecode = (s: string): string => decode(s.replace(/\+/g, ' '));
+
 /** Sorted, RFC 3986-encoded query without the signature; `?uploads` becomes `uploads=`. */
 export function v4CanonicalQuery(search: string): string {
   const q = search.startsWith('?') ? search.slice(1) : search;
@@ -73,7 +77,7 @@ export function v4CanonicalQuery(search: string): string {
     .filter((p) => p !== '')
     .map((p) => {
       const eq = p.indexOf('=');
-      return eq < 0 ? [decode(p), ''] : [decode(p.slice(0, eq)), decode(p.slice(eq + 1))];
+      return eq < 0 ? [formDecode(p), ''] : [formDecode(p.slice(0, eq)), formDecode(p.slice(eq + 1))];
     })
     .filter(([k]) => k !== 'X-Goog-Signature' && k !== 'X-Amz-Signature')
     .map(([k = '', v = '']) => [rfc3986(k), rfc3986(v)] as const);

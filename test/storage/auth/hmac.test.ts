@@ -170,6 +170,7 @@ test('canonical URI keeps escapes (upper-cased) and encodes the rest; query is s
     v4CanonicalQuery('?prefix=a%20b&delimiter=%2F&uploads&X-Goog-Signature=abc&max-keys=2&prefix=a'),
     'delimiter=%2F&max-keys=2&prefix=a&prefix=a%20b&uploads=',
   );
+  t.is(v4CanonicalQuery('prefix=a+b%2Bc'), 'prefix=a%20b%2Bc');
   t.is(v4Timestamp(VECTOR_TIME + 999), '20240105T120000Z');
 });
 

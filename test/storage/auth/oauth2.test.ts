@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger } from '../../../common/logger.js';
 import { isStorageError, StorageError } from '../../../storage/errors.js';
 import {
   keyFileCredentials,
@@ -157,8 +158,9 @@ test('authorized_user JSON file (gcloud ADC format) is read as a refresh token',
   t.regex(creds.description, /^user credentials .*key-1\.json/);
 });
 
-// Every error message produced below is collected and checked for secrets at the end.
+// Every error message and log line produced below is collected and checked for secrets at the end.
 const messages: string[] = [];
+const logger = createLogger({ level: 'debug', write: (line) => messages.push(line) });
 const expectError = async (
   t: ExecutionContext,
   p: Promise<unknown>,
@@ -176,7 +178,7 @@ test('revoked refresh token: typed credentials error naming the source and what 
   const creds = refreshTokenCredentials(
     { refreshToken: `${REFRESH_TOKEN}-revoked`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
     '.boto gs_oauth2_refresh_token (/h/.boto)',
-    { tokenUrl: f.server.tokenUrl },
+    { tokenUrl: f.server.tokenUrl, logger },
   );
   const e = await expectError(
     t,
@@ -193,7 +195,7 @@ test('wrong client secret: invalid_client says to check the client id/secret', a
   const creds = refreshTokenCredentials(
     { refreshToken: REFRESH_TOKEN, clientId: CLIENT_ID, clientSecret: `${CLIENT_SECRET}-wrong` },
     '--client-id',
-    { tokenUrl: f.server.tokenUrl },
+    { tokenUrl: f.server.tokenUrl, logger },
   );
   await expectError(t, creds.authorize(request()), 'credentials', /invalid_client.*check them/);
 });
@@ -201,7 +203,7 @@ test('wrong client secret: invalid_client says to check the client id/secret', a
 test('service-account key the server does not accept: credentials error naming file and email', async (t) => {
   const f = await fixture(t, { serviceAccounts: new Map() });
   const path = await f.keyFile(serviceAccountKey());
-  const creds = await keyFileCredentials(path, '--key-file', { tokenUrl: f.server.tokenUrl });
+  const creds = await keyFileCredentials(path, '--key-file', { tokenUrl: f.server.tokenUrl, logger });
   await expectError(
     t,
     creds.authorize(request()),
@@ -251,11 +253,11 @@ test('a malformed private key is a credentials error, not a network one', async 
 test('token endpoint errors: 5xx is unavailable, refused connection is network', async (t) => {
   const f = await fixture(t, { failWith: 503 });
   const input = { refreshToken: REFRESH_TOKEN, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
-  const busy = refreshTokenCredentials(input, 'test', { tokenUrl: f.server.tokenUrl });
+  const busy = refreshTokenCredentials(input, 'test', { tokenUrl: f.server.tokenUrl, logger });
   await expectError(t, busy.authorize(request()), 'unavailable', /answered HTTP 503; try again later/);
   const closed = await startTokenServer();
   await closed.close();
-  const down = refreshTokenCredentials(input, 'test', { tokenUrl: closed.tokenUrl });
+  const down = refreshTokenCredentials(input, 'test', { tokenUrl: closed.tokenUrl, logger });
   await expectError(t, down.authorize(request()), 'network', /could not reach the token endpoint/);
 });
 
@@ -276,6 +278,7 @@ test('an aborted authorize rejects with aborted', async (t) => {
 
 test.after.always('no error message contains a secret or token', (t) => {
   t.true(messages.length > 15, `collected ${messages.length}`);
+  t.true(messages.filter((m) => m.includes('WARN could not obtain an access token')).length >= 5);
   const all = messages.join('\n');
   for (const secret of [REFRESH_TOKEN, CLIENT_SECRET, PEM_BODY, 'ya29.', 'PRIVATE KEY']) {
     t.false(all.includes(secret), `a message contains ${secret.slice(0, 12)}`);
