@@ -4,6 +4,7 @@
 // emulator) and turning its errors into StorageErrors that name the credential and never a secret.
 
 import {
+  Compute,
   gaxios,
   GoogleAuth,
   JWT,
@@ -190,11 +191,15 @@ export async function applicationDefaultCredentials(
   try {
     client = await auth.getClient();
   } catch (e) {
+    // A SyntaxError's message quotes the start of the file, which may be a key: never pass it on.
+    const why =
+      e instanceof SyntaxError
+        ? 'a credentials file is not valid JSON'
+        : redactText(e instanceof Error ? e.message : String(e)).slice(0, 300);
     throw new StorageError(
       'credentials',
       'no application default credentials found (no GOOGLE_APPLICATION_CREDENTIALS, no ' +
-        '`gcloud auth application-default login`, no metadata server): ' +
-        redactText(e instanceof Error ? e.message : String(e)).slice(0, 300),
+        `\`gcloud auth application-default login\`, no metadata server): ${why}`,
     );
   }
   redirectTokenRequests(client, tokenUrl);
@@ -204,11 +209,18 @@ export async function applicationDefaultCredentials(
   }
   const projectId = await auth.getProjectId().catch(() => undefined);
   const context: OAuth2Context = {
-    description: `application default credentials (${client.constructor.name})`,
+    description: `application default credentials (${adcKind(client)})`,
     remedy: 'run `gcloud auth application-default login` again, or check the VM service account and scopes',
-    secrets: [],
+    secrets: client instanceof UserRefreshClient && client._refreshToken ? [client._refreshToken] : [],
   };
   return new OAuth2Credentials(client, context, projectId, options.logger);
+}
+
+function adcKind(client: AuthClient): string {
+  if (client instanceof JWT) return `service account ${client.email ?? 'from a key file'}`;
+  if (client instanceof UserRefreshClient) return 'gcloud user login';
+  if (client instanceof Compute) return 'metadata server';
+  return client.constructor.name;
 }
 
 /** Sends requests the library aims at Google's token URL to `tokenUrl` instead (no-op for Google's). */

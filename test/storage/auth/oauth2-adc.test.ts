@@ -35,7 +35,7 @@ test.serial('ADC from the GCE metadata server (GCE_METADATA_HOST)', async (t) =>
   process.env['CLOUDSDK_CONFIG'] = gcloud; // no well-known gcloud file
   process.env['GCE_METADATA_HOST'] = server.host;
   const creds = await applicationDefaultCredentials();
-  t.is(creds.description, 'application default credentials (Compute)');
+  t.is(creds.description, 'application default credentials (metadata server)');
   t.is(creds.projectId, 'metadata-project');
   const r = request();
   await creds.authorize(r);
@@ -65,6 +65,7 @@ test.serial('ADC from GOOGLE_APPLICATION_CREDENTIALS with the token URL redirect
   process.env['GOOGLE_APPLICATION_CREDENTIALS'] = keyPath;
   const creds = await applicationDefaultCredentials({ tokenUrl: server.tokenUrl, readOnly: true });
   t.is(creds.projectId, 'key-project');
+  t.is(creds.description, `application default credentials (service account ${EMAIL})`);
   const r = request();
   await creds.authorize(r);
   t.is(r.headers['authorization'], 'Bearer ya29.test-1');
@@ -83,4 +84,16 @@ test.serial('no ADC at all is a credentials error that lists the options', async
   const e = await t.throwsAsync(applicationDefaultCredentials());
   t.true(isStorageError(e, 'credentials'));
   t.regex(e.message, /^no application default credentials found/);
+});
+
+test.serial('a malformed gcloud ADC file is reported without quoting it', async (t) => {
+  const gcloud = await mkdtemp(join(tmpdir(), 'gcloud-'));
+  t.teardown(() => rm(gcloud, { recursive: true, force: true }));
+  await writeFile(join(gcloud, 'application_default_credentials.json'), '{"refresh_token": "1//SECRETVALUE');
+  delete process.env['GOOGLE_APPLICATION_CREDENTIALS'];
+  process.env['CLOUDSDK_CONFIG'] = gcloud;
+  const e = await t.throwsAsync(applicationDefaultCredentials());
+  t.true(isStorageError(e, 'credentials'));
+  t.regex(e.message, /a credentials file is not valid JSON$/);
+  t.false(e.message.includes('SECRETVALUE'));
 });
