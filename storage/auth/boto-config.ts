@@ -4,6 +4,7 @@
 // defaults boto applies are documented per field and applied by the consumers (endpointFromBoto here).
 
 import { readFile } from 'node:fs/promises';
+import { isIPv6 } from 'node:net';
 import { emptyIni, iniGet, iniLookup, IniError, parseIni, type IniDocument } from './ini.js';
 
 export { IniError as BotoConfigError };
@@ -245,10 +246,19 @@ export function endpointFromBoto(settings: BotoSettings): string {
   const secure = settings.boto.isSecure ?? true;
   const host = settings.credentials.gsHost ?? DEFAULT_XML_HOST;
   const port = settings.credentials.gsPort;
-  const url = new URL(`${secure ? 'https' : 'http'}://placeholder`);
-  url.hostname = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  if (port !== undefined) url.port = String(port);
-  return url.origin;
+  const authority = `${isIPv6(host) ? `[${host}]` : host}${port === undefined ? '' : `:${port}`}`;
+  try {
+    const url = new URL(`${secure ? 'https' : 'http'}://${authority}`);
+    if (url.pathname === '/' && url.search === '' && url.username === '') return url.origin;
+  } catch {
+    // reported below
+  }
+  throw new IniError(
+    `[Credentials] gs_host '${host}'${port === undefined ? '' : ` with gs_port ${port}`} is not a host ` +
+      'name or address (put the port in gs_port)',
+    settings.files.at(-1) ?? '.boto',
+    0,
+  );
 }
 
 /** True when the .boto says anything about where the XML API is (so it should override the default). */

@@ -84,6 +84,16 @@ test('endpoint defaults: https://storage.googleapis.com, default ports dropped, 
   t.is(endpointFromBoto(https443), 'https://gcs.local');
   const v6 = parseBotoFiles([{ path: 'f', text: '[Credentials]\ngs_host = ::1\ngs_port = 9000\n' }]);
   t.is(endpointFromBoto(v6), 'https://[::1]:9000');
+  // Like http.client, a port inside gs_host is accepted when gs_port is unset.
+  const hostPort = parseBotoFiles([{ path: 'f', text: '[Credentials]\ngs_host = gcs.local:4443\n' }]);
+  t.is(endpointFromBoto(hostPort), 'https://gcs.local:4443');
+  for (const bad of ['gcs.local:4443\ngs_port = 1', 'a b', 'h/path', 'user@h']) {
+    const s = parseBotoFiles([{ path: '/h/.boto', text: `[Credentials]\ngs_host = ${bad}\n` }]);
+    t.throws(() => endpointFromBoto(s), {
+      instanceOf: BotoConfigError,
+      message: /^\/h\/\.boto: \[Credentials\] gs_host .* is not a host/,
+    });
+  }
 });
 
 test('OAuth2, GoogleCompute and Boto sections, with %% escapes and DEFAULT interpolation', (t) => {
