@@ -1,0 +1,101 @@
+// The content cache the read path talks to: memory first, then disk, both keyed by bucket + object +
+// generation + block index. It owns the tiering policy only (write-through to disk, promote disk hits to
+// memory, bounded background disk writes); block math is block.ts and fetching is the reader's job.
+// Disk writes run in the background and are dropped when too many are in flight: the cache is an
+// optimisation and must never make a read wait for, or fail because of, the disk.
+
+import type { BlockKey } from './block-key.js';
+import type { DiskBlockStats, DiskBlocks } from './disk-blocks.js';
+import type { BlockStoreStats, MemoryBlocks } from './memory-blocks.js';
+
+/** Enough to keep a local disk busy without holding many block buffers in memory for it. */
+export const DEFAULT_DISK_WRITES_IN_FLIGHT = 8;
+
+export interface ContentCacheOptions {
+  memory: MemoryBlocks;
+  disk?: DiskBlocks;
+  maxDiskWritesInFlight?: number;
+}
+
+export interface ContentCacheStats {
+  hits: number;
+  misses: number;
+  /** Blocks not written to disk because too many disk writes were in flight. */
+  diskWritesSkipped: number;
+  memory: BlockStoreStats;
+  disk: DiskBlockStats | undefined;
+}
+
+export class ContentCache {
+  readonly #memory: MemoryBlocks;
+  readonly #disk: DiskBlocks | undefined;
+  readonly #maxInFlight: number;
+  readonly #inFlight = new Set<Promise<boolean>>();
+  #hits = 0;
+  #misses = 0;
+  #skipped = 0;
+
+  constructor(options: ContentCacheOptions) {
+    this.#memory = options.memory;
+    this.#disk = options.disk;
+    this.#maxInFlight = options.maxDiskWritesInFlight ?? DEFAULT_DISK_WRITES_IN_FLIGHT;
+  }
+
+  /** The block's bytes, or undefined on a miss. Callers must not modify the returned Buffer. */
+  async getBlock(key: BlockKey): Promise<Buffer | undefined> {
+    const inMemory = this.#memory.get(key);
+    if (inMemory) {
+      this.#hits++;
+      return inMemory;
+    }
+    const onDisk = await this.#disk?.get(key);
+    if (onDisk) {
+      this.#hits++;
+      this.#memory.set(key, onDisk);
+      return onDisk;
+    }
+    this.#misses++;
+    return undefined;
+  }
+
+  /** Caches a block (the whole block: `blockLength` bytes, short only for the object's last block). */
+  putBlock(key: BlockKey, data: Buffer): void {
+    this.#memory.set(key, data);
+    const disk = this.#disk;
+    if (!disk || disk.has(key)) return;
+    if (this.#inFlight.size >= this.#maxInFlight) {
+      this.#skipped++;
+      return;
+    }
+    const write = disk.put(key, data).finally(() => this.#inFlight.delete(write));
+    this.#inFlight.add(write);
+  }
+
+  /** Drops every cached block of the object, all generations (the mount wrote, deleted or renamed it). */
+  async invalidateObject(bucket: string, name: string): Promise<void> {
+    this.#memory.deleteObject(bucket, name);
+    await this.#disk?.deleteObject(bucket, name);
+  }
+
+  /** Drops everything (SIGHUP). Generations make this unnecessary for correctness; it frees space. */
+  async clear(): Promise<void> {
+    this.#memory.clear();
+    await this.#disk?.clear();
+  }
+
+  /** Resolves when background disk writes started so far have finished (shutdown, tests). */
+  async idle(): Promise<void> {
+    await Promise.all(this.#inFlight);
+    await this.#disk?.idle();
+  }
+
+  stats(): ContentCacheStats {
+    return {
+      hits: this.#hits,
+      misses: this.#misses,
+      diskWritesSkipped: this.#skipped,
+      memory: this.#memory.stats(),
+      disk: this.#disk?.stats(),
+    };
+  }
+}

@@ -1,0 +1,83 @@
+// ListBucketResult (v1 and v2 listings) -> ListPage plus the continuation position. Parse-only: the client
+// sends query parameters, never this document. Tolerant by design (element order, missing NextMarker,
+// optional echo elements, any namespace) because several details of GCS's output are unconfirmed.
+
+import type { ListedObject, ListPage } from '../types.js';
+import { children, malformed, ownText, parseXml, requiredText, root, text } from './parser.js';
+import type { XmlNode } from './parser.js';
+import { parseBoolean, parseCount, parseGeneration, parseTimestamp } from './values.js';
+
+export interface ParsedListing {
+  /** `nextPageToken` is the continuation token (v2) or the marker to resume after (v1), when truncated. */
+  page: ListPage;
+  isTruncated: boolean;
+  /** v1 resume position: `NextMarker`, or the greatest key/prefix of this page when it is missing. */
+  nextMarker?: string;
+  /** v2 `NextContinuationToken`, verbatim. */
+  nextContinuationToken?: string;
+}
+
+export interface ParseListingOptions {
+  /** The request asked for `encoding-type=url`: decode names even if the response does not say so. */
+  encodingType?: 'url';
+}
+
+/** Undoes `encoding-type=url`. `+` means space, as in S3 (botocore uses unquote_plus); an encoder that
+ *  follows RFC 3986 writes a literal plus as %2B, so both conventions decode correctly. */
+export function decodeListingName(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch (e) {
+    throw malformed(`bad url-encoded name ${JSON.stringify(value)}`, e);
+  }
+}
+
+function parseContents(node: XmlNode, decode: (s: string) => string): ListedObject {
+  const etag = text(node, 'ETag');
+  const metageneration = text(node, 'MetaGeneration');
+  return {
+    name: decode(requiredText(node, 'Key', 'Contents')),
+    size: parseCount(requiredText(node, 'Size', 'Contents'), 'Size'),
+    generation: parseGeneration(requiredText(node, 'Generation', 'Contents'), 'Generation'),
+    // Every GCS capture has MetaGeneration; an absent one can only mean "never updated".
+    metageneration: metageneration === undefined ? '1' : parseGeneration(metageneration, 'MetaGeneration'),
+    updated: parseTimestamp(requiredText(node, 'LastModified', 'Contents'), 'LastModified'),
+    etag: etag ?? '',
+  };
+}
+
+function byteMax(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b)) >= 0 ? a : b;
+}
+
+export function parseListBucketResult(body: string, options: ParseListingOptions = {}): ParsedListing {
+  const result = root(parseXml(body), 'ListBucketResult');
+  const encoded =
+    options.encodingType === 'url' || text(result, 'EncodingType')?.trim().toLowerCase() === 'url';
+  const decode = encoded ? decodeListingName : (s: string): string => s;
+
+  const objects = children(result, 'Contents').map((c) => parseContents(c, decode));
+  const prefixes = children(result, 'CommonPrefixes').flatMap((cp) =>
+    children(cp, 'Prefix').map((p) => decode(ownText(p))),
+  );
+  const isTruncated = parseBoolean(text(result, 'IsTruncated'));
+  const page: ListPage = { objects, prefixes };
+  const parsed: ParsedListing = { page, isTruncated };
+  if (!isTruncated) return parsed;
+
+  const token = text(result, 'NextContinuationToken');
+  const marker = text(result, 'NextMarker');
+  const nextMarker =
+    marker !== undefined && marker !== ''
+      ? decode(marker)
+      : byteMax(objects.at(-1)?.name, prefixes.reduce<string | undefined>(byteMax, undefined));
+  if (token !== undefined && token !== '') parsed.nextContinuationToken = token;
+  if (nextMarker !== undefined) parsed.nextMarker = nextMarker;
+  const next = parsed.nextContinuationToken ?? parsed.nextMarker;
+  // A truncated page that names no way forward would loop or stop early: refuse it.
+  if (next === undefined) throw malformed('truncated listing without a continuation position');
+  page.nextPageToken = next;
+  return parsed;
+}
