@@ -1,9 +1,12 @@
 // `gcsmount emulator`: runs the XML API emulator until SIGINT/SIGTERM. Prints exactly one line,
 // `listening on http://HOST:PORT`, once it accepts connections, so scripts and tests can wait for it.
 
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger, type LogLevel } from '../common/logger.js';
-import { startEmulator } from './server.js';
+import { buildEmulator } from './assemble.js';
+import type { UserRegistration } from './auth/token-registry.js';
+import { parseFaultSpec, type FaultSpec } from './faults/fault-spec.js';
 import { Store } from './store/store.js';
 
 const HELP = `usage: gcsmount emulator [options]
@@ -14,9 +17,24 @@ Runs an emulator of the Cloud Storage XML API on loopback (no cloud account need
   --port PORT         port to listen on; 0 picks a free one (default 4443)
   --data DIR          keep buckets and objects in DIR (survive restarts); default: in memory
   --project ID        project that owns buckets created without x-goog-project-id (default test-project)
+  --hmac ID:SECRET    an HMAC key; once any is given, HMAC signatures (GOOG1, GOOG4, AWS, AWS4) are
+                      verified and bad ones get the service's 403 (repeatable)
+  --require-auth      refuse anonymous requests and bearer tokens this emulator did not issue
+  --service-account FILE
+                      accept JWT-bearer grants at POST /token signed by this service-account key
+                      (repeatable)
+  --oauth-user CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN
+                      accept this refresh_token grant at POST /token (repeatable)
+  --faults SPEC       inject faults (429/500/503, resets, latency, stalls, bandwidth caps); seeded.
+                      See emulator/faults/README.md; also settable at /_emulator/faults
   --log-level LEVEL   debug, info, warn or error (default warn)
   -h, --help          this text
 `;
+
+function usageError(message: string): number {
+  process.stderr.write(`gcsmount emulator: ${message}\n`);
+  return 2;
+}
 
 export async function main(argv: string[]): Promise<number> {
   let values;
@@ -30,6 +48,11 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: 'string', default: '4443' },
         data: { type: 'string' },
         project: { type: 'string', default: 'test-project' },
+        hmac: { type: 'string', multiple: true, default: [] },
+        'require-auth': { type: 'boolean', default: false },
+        'service-account': { type: 'string', multiple: true, default: [] },
+        'oauth-user': { type: 'string', multiple: true, default: [] },
+        faults: { type: 'string' },
         'log-level': { type: 'string', default: 'warn' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -52,9 +75,42 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`gcsmount emulator: --log-level must be debug, info, warn or error\n`);
     return 2;
   }
+  const hmacKeys = new Map<string, string>();
+  for (const pair of values.hmac) {
+    const colon = pair.indexOf(':');
+    if (colon <= 0 || colon === pair.length - 1) return usageError('--hmac takes ACCESS_ID:SECRET');
+    hmacKeys.set(pair.slice(0, colon), pair.slice(colon + 1));
+  }
+  const users: UserRegistration[] = [];
+  for (const triple of values['oauth-user']) {
+    const [clientId, clientSecret, refreshToken, ...rest] = triple.split(':');
+    if (!clientId || !clientSecret || !refreshToken || rest.length > 0) {
+      return usageError('--oauth-user takes CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN');
+    }
+    users.push({ clientId, clientSecret, refreshToken });
+  }
+  let faults: FaultSpec | undefined;
+  const serviceAccounts: string[] = [];
+  try {
+    if (values.faults !== undefined) faults = parseFaultSpec(values.faults);
+    for (const file of values['service-account']) serviceAccounts.push(await readFile(file, 'utf8'));
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
   const logger = createLogger({ level });
   const store = values.data === undefined ? Store.memory() : await Store.folder(values.data);
-  const emulator = await startEmulator({ store, project: values.project, host: values.host, port, logger });
+  const emulator = await buildEmulator({
+    store,
+    project: values.project,
+    host: values.host,
+    port,
+    logger,
+    hmacKeys,
+    requireAuth: values['require-auth'],
+    serviceAccounts,
+    users,
+    ...(faults ? { faults } : {}),
+  });
   process.stdout.write(`listening on ${emulator.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

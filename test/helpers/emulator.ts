@@ -4,10 +4,10 @@ import type { ExecutionContext } from 'ava';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
+import { buildEmulator, type Emulator, type EmulatorConfig } from '../../emulator/assemble.js';
 import { Store } from '../../emulator/store/store.js';
 
-export interface TestEmulator extends RunningEmulator {
+export interface TestEmulator extends Emulator {
   store: Store;
   /** fetch against the emulator: path is appended to its URL. */
   call(pathAndQuery: string, init?: RequestInit): Promise<Response>;
@@ -15,7 +15,7 @@ export interface TestEmulator extends RunningEmulator {
 
 export async function emulator(
   t: ExecutionContext,
-  options: Partial<EmulatorOptions> & { folder?: boolean } = {},
+  options: Partial<EmulatorConfig> & { folder?: boolean } = {},
 ): Promise<TestEmulator> {
   let store = options.store;
   if (!store) {
@@ -25,7 +25,7 @@ export async function emulator(
       store = await Store.folder(dir);
     } else store = Store.memory();
   }
-  const running = await startEmulator({ project: 'test-project', ...options, store });
+  const running = await buildEmulator({ project: 'test-project', ...options, store });
   t.teardown(() => running.close());
   return {
     ...running,

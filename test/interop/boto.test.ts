@@ -26,7 +26,7 @@ const STEPS = [
 ];
 
 test('the boto tutorial runs end to end against the emulator', async (t) => {
-  const emu = await emulator(t);
+  const emu = await emulator(t, { hmacKeys: new Map([[HMAC_ID, HMAC_SECRET]]) });
   const dir = await mkdtemp(path.join(tmpdir(), 'gcsmount-boto-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const config = path.join(dir, 'boto.cfg');

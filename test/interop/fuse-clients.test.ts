@@ -54,7 +54,7 @@ async function roundTrip(
 }
 
 test('s3fs mounts an emulator bucket; cp in and out is byte-identical', async (t) => {
-  const emu = await emulator(t);
+  const emu = await emulator(t, { hmacKeys: new Map([[HMAC_ID, HMAC_SECRET]]) });
   const b = await bucket(emu, 's3fs-bucket');
   const s = await setup(t);
   const pw = path.join(s.dir, 'passwd');
@@ -75,7 +75,7 @@ test('s3fs mounts an emulator bucket; cp in and out is byte-identical', async (t
 });
 
 test('rclone mount (S3 backend, provider Other) mounts an emulator bucket; cp in and out is byte-identical', async (t) => {
-  const emu = await emulator(t);
+  const emu = await emulator(t, { hmacKeys: new Map([[HMAC_ID, HMAC_SECRET]]) });
   const b = await bucket(emu, 'rclone-bucket');
   const s = await setup(t);
   const conf = path.join(s.dir, 'rclone.conf');

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { emulator } from '../helpers/emulator.js';
-import { runOk } from '../helpers/tools.js';
+import { run, runOk } from '../helpers/tools.js';
 import { HMAC_ID, HMAC_SECRET } from './keys.js';
 
 async function tempDir(t: { teardown(fn: () => Promise<void>): void }): Promise<string> {
@@ -16,7 +16,7 @@ async function tempDir(t: { teardown(fn: () => Promise<void>): void }): Promise<
 }
 
 test('s3cmd: make bucket, put, ls, get, copy, ACL, metadata, delete', async (t) => {
-  const emu = await emulator(t);
+  const emu = await emulator(t, { hmacKeys: new Map([[HMAC_ID, HMAC_SECRET]]) });
   const dir = await tempDir(t);
   const host = emu.url.replace('http://', '');
   const cfg = path.join(dir, 's3cfg');
@@ -45,7 +45,7 @@ test('s3cmd: make bucket, put, ls, get, copy, ACL, metadata, delete', async (t) 
 });
 
 test('aws s3 and s3api: multipart upload, list, download, copy, ACL, head, delete', async (t) => {
-  const emu = await emulator(t);
+  const emu = await emulator(t, { hmacKeys: new Map([[HMAC_ID, HMAC_SECRET]]) });
   const dir = await tempDir(t);
   const env = {
     ...process.env,
@@ -110,4 +110,19 @@ test('aws s3 and s3api: multipart upload, list, download, copy, ACL, head, delet
   await aws('s3', 'rm', '--only-show-errors', '--recursive', 's3://aws-bucket/');
   await aws('s3', 'rb', 's3://aws-bucket');
   t.is((await emu.call('/aws-bucket', { method: 'HEAD' })).status, 404);
+});
+
+test('a wrong secret is refused with the service error, as real clients see it', async (t) => {
+  const emu = await emulator(t, { hmacKeys: new Map([[HMAC_ID, HMAC_SECRET]]) });
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: HMAC_ID,
+    AWS_SECRET_ACCESS_KEY: 'not-the-secret',
+    AWS_DEFAULT_REGION: 'auto',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const r = await run('/usr/bin/aws', ['--endpoint-url', emu.url, 's3', 'mb', 's3://never-made'], { env });
+  t.not(r.code, 0);
+  t.regex(r.stderr, /SignatureDoesNotMatch/);
+  t.is((await emu.call('/never-made', { method: 'HEAD' })).status, 404);
 });
