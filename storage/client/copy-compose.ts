@@ -6,7 +6,7 @@
 import type { ComposeSource, CopyOptions } from '../backend.js';
 import type { Preconditions, WritableMetadata, ObjectMeta } from '../types.js';
 import type { CallOptions } from '../backend.js';
-import { StorageError } from '../errors.js';
+import { StorageError, isStorageError } from '../errors.js';
 import { buildComposeRequest } from '../xml/compose-request.js';
 import { callEmpty } from './exchange.js';
 import type { ClientContext } from './exchange.js';
@@ -86,34 +86,46 @@ export async function updateObjectMetadata(
   options: Preconditions & CallOptions = {},
 ): Promise<ObjectMeta> {
   const signal = options.signal === undefined ? {} : { signal: options.signal };
-  let generation = options.ifGenerationMatch;
-  if (generation === undefined || options.ifMetagenerationMatch !== undefined) {
-    const current = await statObject(ctx, bucket, name, signal);
-    generation ??= current.generation;
-    if (
-      options.ifMetagenerationMatch !== undefined &&
-      current.metageneration !== options.ifMetagenerationMatch
-    ) {
-      // Checked here too: a copy's metageneration precondition is not confirmed to apply to the source.
-      throw new StorageError(
-        'precondition-failed',
-        `metageneration is ${current.metageneration}, not ${options.ifMetagenerationMatch}`,
-        { bucket, object: name },
+  const fail = (why: string): StorageError =>
+    new StorageError('precondition-failed', why, { bucket, object: name });
+  let known = options.ifGenerationMatch;
+  // Without a caller's generation, an overwrite racing between our HEAD and the copy is not a conflict the
+  // caller asked about: describe the new live generation and try again (a few times).
+  for (let round = 0; ; round++) {
+    let generation = known;
+    if (generation === undefined || options.ifMetagenerationMatch !== undefined) {
+      const current = await statObject(ctx, bucket, name, signal);
+      generation ??= current.generation;
+      // Checked here: whether a copy's metageneration precondition applies to the source is unconfirmed.
+      const wanted = options.ifMetagenerationMatch;
+      if (wanted !== undefined && current.metageneration !== wanted) {
+        throw fail(`metageneration is ${current.metageneration}, not ${wanted}`);
+      }
+    }
+    try {
+      return await copyObject(
+        ctx,
+        { bucket, name },
+        { bucket, name },
+        {
+          sourceGeneration: generation,
+          ifGenerationMatch: generation,
+          ...(options.ifMetagenerationMatch === undefined
+            ? {}
+            : { ifMetagenerationMatch: options.ifMetagenerationMatch }),
+          replaceMetadata: pickWritable(metadata),
+          ...signal,
+        },
       );
+    } catch (e) {
+      // The source generation is gone: either the object is (then 'not-found' from the HEAD) or it has a
+      // newer generation, which is a false precondition when the caller named one.
+      if (!isStorageError(e, 'not-found') && !isStorageError(e, 'precondition-failed')) throw e;
+      const live = await statObject(ctx, bucket, name, signal);
+      if (options.ifGenerationMatch !== undefined || round >= 2) {
+        throw fail(`generation is ${live.generation}, not ${generation}`);
+      }
+      known = undefined;
     }
   }
-  return copyObject(
-    ctx,
-    { bucket, name },
-    { bucket, name },
-    {
-      sourceGeneration: generation,
-      ifGenerationMatch: generation,
-      ...(options.ifMetagenerationMatch === undefined
-        ? {}
-        : { ifMetagenerationMatch: options.ifMetagenerationMatch }),
-      replaceMetadata: pickWritable(metadata),
-      ...signal,
-    },
-  );
 }
