@@ -18,6 +18,7 @@ export class SourceReader {
   readonly #source: UploadSource;
   readonly #hasher = new Hasher();
   #hashed = 0;
+  #digest: ObjectHashes | undefined;
   #stream: Readable | undefined;
   #iterator: AsyncIterator<unknown> | undefined;
   #pos = 0;
@@ -47,7 +48,9 @@ export class SourceReader {
 
   /** The whole source's hashes, once every byte has been read. */
   digest(): ObjectHashes | undefined {
-    return this.#hashed === this.size ? this.#hasher.digest() : undefined;
+    if (this.#hashed !== this.size) return undefined;
+    this.#digest ??= this.#hasher.digest();
+    return this.#digest;
   }
 
   async #streamRead(source: Exclude<UploadSource, Buffer>, offset: number, want: number): Promise<Buffer> {

@@ -8,9 +8,9 @@
 import type { UploadSource, WriteOptions } from '../backend.js';
 import { formatGoogHash, hashBuffer, verifyHashes } from '../checksums.js';
 import type { ObjectHashes } from '../checksums.js';
-import { StorageError } from '../errors.js';
+import { StorageError, isStorageError } from '../errors.js';
 import { callEmpty, exchangeOnce } from './exchange.js';
-import type { ClientContext } from './exchange.js';
+import type { CallSpec, ClientContext } from './exchange.js';
 import {
   header,
   parseGoogHashHeaders,
@@ -19,9 +19,10 @@ import {
   writableMetadataHeaders,
 } from './headers.js';
 import type { ResponseHeaders } from './headers.js';
-import { discard } from './http.js';
+import { discard, readText } from './http.js';
 import { objectPath } from './objects.js';
 import { withRetry } from './retry.js';
+import { isIdempotent } from './retry-policy.js';
 import { SourceReader } from './upload-source.js';
 
 export interface UploadThresholds {
@@ -56,6 +57,34 @@ function checkStored(headers: ResponseHeaders, sent: ObjectHashes, name: string)
   verifyHashes(parseGoogHashHeaders(headers), sent, `upload of ${name}`);
 }
 
+/** After a retried write fails (412 because our own lost attempt already won, or a finished resumable
+ *  session that no longer answers), the live object is ours if it has our exact hashes and a generation
+ *  other than the one the precondition named: adopt it instead of reporting a false conflict. */
+async function adoptIfOurs(
+  ctx: ClientContext,
+  bucket: string,
+  name: string,
+  hashes: ObjectHashes,
+  options: WriteOptions,
+): Promise<ResponseHeaders | undefined> {
+  try {
+    const res = await callEmpty(ctx, {
+      method: 'HEAD',
+      path: objectPath(bucket, name),
+      safety: { kind: 'read' },
+      errorContext: { resource: 'object', bucket, object: name },
+      signal: options.signal,
+    });
+    const live = parseGoogHashHeaders(res.headers);
+    const same = live.crc32c === hashes.crc32c && live.md5 === hashes.md5;
+    return same && header(res.headers, 'x-goog-generation') !== options.ifGenerationMatch
+      ? res.headers
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function singlePut(
   ctx: ClientContext,
   bucket: string,
@@ -64,7 +93,7 @@ async function singlePut(
   options: WriteOptions,
 ): Promise<UploadResult> {
   const hashes = hashBuffer(body);
-  const res = await callEmpty(ctx, {
+  const spec: CallSpec = {
     method: 'PUT',
     path: objectPath(bucket, name),
     headers: { ...writeHeaders(options), 'x-goog-hash': formatGoogHash(hashes) },
@@ -75,9 +104,31 @@ async function singlePut(
     },
     errorContext: { resource: 'object', bucket, object: name },
     signal: options.signal,
-  });
-  checkStored(res.headers, hashes, name);
-  return { headers: res.headers, hashes };
+  };
+  let attempts = 0;
+  let headers: ResponseHeaders;
+  try {
+    headers = await withRetry(
+      ctx,
+      { idempotent: isIdempotent(spec.safety), signal: options.signal, what: `PUT ${spec.path}` },
+      async () => {
+        attempts++;
+        const res = await exchangeOnce(ctx, spec);
+        await readText(res.body, options.signal);
+        return res.headers;
+      },
+    );
+  } catch (e) {
+    const adopted =
+      attempts > 1 && isStorageError(e, 'precondition-failed')
+        ? await adoptIfOurs(ctx, bucket, name, hashes, options)
+        : undefined;
+    if (adopted === undefined) throw e;
+    ctx.logger.debug('adopted the object a lost attempt wrote', { object: name });
+    headers = adopted;
+  }
+  checkStored(headers, hashes, name);
+  return { headers, hashes };
 }
 
 type ChunkOutcome = { done: true; headers: ResponseHeaders } | { done: false; persisted: number };
@@ -137,7 +188,14 @@ async function resumable(
         async (n) => {
           let at = from;
           if (n > 1) {
-            const status = await put(`bytes */${total}`);
+            const status = await put(`bytes */${total}`).catch(async (e: unknown) => {
+              // A session that finished while its answer was lost may be gone (the emulator forgets it).
+              const hashes = isStorageError(e, 'not-found') ? reader.digest() : undefined;
+              const adopted =
+                hashes === undefined ? undefined : await adoptIfOurs(ctx, bucket, name, hashes, options);
+              if (adopted === undefined) throw e;
+              return { done: true as const, headers: adopted };
+            });
             if (status.done) return status;
             at = status.persisted;
           }
