@@ -284,7 +284,7 @@ for (const row of rows) {
     if (row.fails === undefined) await t.notThrowsAsync(row.run(backend, bucket, state));
     else {
       const e = await t.throwsAsync(row.run(backend, bucket, state));
-      t.true(isStorageError(e, row.fails), `${String(e)}`);
+      t.true(isStorageError(e, row.fails), String(e));
     }
     t.is(counter(), row.attempts);
     emu.faults.clear();
