@@ -60,6 +60,8 @@ function put<K extends keyof ObjectMeta>(meta: ObjectMeta, key: K, value: Object
   if (value !== undefined) meta[key] = value;
 }
 
+const META_PREFIXES = ['x-goog-meta-', 'x-amz-meta-'];
+
 /** ObjectMeta from the headers of a HEAD/GET (or any answer that carries the object's headers). Size is
  *  the stored size (x-goog-stored-content-length), not the length of this response. */
 export function objectMetaFromHeaders(bucket: string, name: string, headers: ResponseHeaders): ObjectMeta {
@@ -71,8 +73,10 @@ export function objectMetaFromHeaders(bucket: string, name: string, headers: Res
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
     const key = k.toLowerCase();
-    if (key.startsWith('x-goog-meta-') && v !== undefined) {
-      metadata[key.slice('x-goog-meta-'.length)] = Array.isArray(v) ? v.join(',') : v;
+    // AWS-signed requests get custom metadata back as x-amz-meta-* (spec 10.1).
+    const prefix = META_PREFIXES.find((p) => key.startsWith(p));
+    if (prefix !== undefined && v !== undefined) {
+      metadata[key.slice(prefix.length)] = Array.isArray(v) ? v.join(',') : v;
     }
   }
   const meta: ObjectMeta = {
