@@ -4,7 +4,6 @@
 // and does no auth. Each method validates, then mutates in one synchronous step, so a concurrent caller
 // sees the old state or the new one, never a mix (the atomicity the real service gives).
 
-import { Readable } from 'node:stream';
 import { systemClock } from '../../common/clock.js';
 import type { Clock } from '../../common/clock.js';
 import type {
@@ -36,7 +35,20 @@ import type {
 import { canonicalId, cannedAcl, cloneAcl } from './canned-acls.js';
 import { decodePageToken, encodePageToken, listNames } from './listing.js';
 import { checkBucketName, checkObjectName, compareNames } from './names.js';
-import { applyMetadata, checkAborted, checkPreconditions, cloneMeta, readSource } from './object-helpers.js';
+import {
+  applyMetadata,
+  checkAborted,
+  checkPreconditions,
+  cloneMeta,
+  readSource,
+  run,
+  sameGenerationMeta,
+  writableOf,
+} from './object-helpers.js';
+import { bodyStream, selectRange } from './read-body.js';
+import { readAcl, writeAcl } from './acl-ops.js';
+import { bucketOf, objectOf } from './store.js';
+import type { StoredBucket, StoredObject } from './store.js';
 
 export interface MemoryBackendOptions {
   clock?: Clock;
@@ -51,23 +63,6 @@ export interface MemoryBackendOptions {
 
 export const MAX_COMPOSE_SOURCES = 32;
 const MAX_PAGE_SIZE = 1000;
-
-interface StoredObject {
-  meta: ObjectMeta;
-  data: Buffer;
-  acl: Acl;
-}
-
-interface StoredBucket {
-  meta: BucketMeta;
-  project: string;
-  location: string;
-  storageClass: string;
-  metageneration: number;
-  acl: Acl;
-  defaultObjectAcl: Acl;
-  objects: Map<string, StoredObject>;
-}
 
 export class MemoryBackend implements StorageBackend {
   readonly clock: Clock;
@@ -92,28 +87,11 @@ export class MemoryBackend implements StorageBackend {
   }
 
   #bucket(name: string): StoredBucket {
-    const b = this.#buckets.get(name);
-    if (b === undefined) {
-      throw new StorageError('bucket-not-found', `bucket ${name} does not exist`, {
-        bucket: name,
-        status: 404,
-        serviceCode: 'NoSuchBucket',
-      });
-    }
-    return b;
+    return bucketOf(this.#buckets, name);
   }
 
   #object(bucket: StoredBucket, name: string, generation?: Generation): StoredObject {
-    const o = bucket.objects.get(name);
-    if (o === undefined || (generation !== undefined && o.meta.generation !== generation)) {
-      throw new StorageError('not-found', `no such object: ${bucket.meta.name}/${name}`, {
-        bucket: bucket.meta.name,
-        object: name,
-        status: 404,
-        serviceCode: 'NoSuchKey',
-      });
-    }
-    return o;
+    return objectOf(bucket, name, generation);
   }
 
   #parties(bucket: StoredBucket): { owner: string; bucketOwner: string; project: string } {
@@ -269,47 +247,9 @@ export class MemoryBackend implements StorageBackend {
   readObject(bucket: string, name: string, options: ReadOptions = {}): Promise<ObjectReadStream> {
     return run(options, () => {
       const o = this.#object(this.#bucket(bucket), name, options.generation);
+      const data = selectRange(o.data, options.range, bucket, name);
+      const body = bodyStream(data, options.signal, bucket, name);
       const size = o.data.length;
-      let data = o.data;
-      if (options.range !== undefined) {
-        const { start, end } = options.range;
-        if (
-          !Number.isSafeInteger(start) ||
-          start < 0 ||
-          (end !== undefined && (!Number.isSafeInteger(end) || end < start))
-        ) {
-          throw new StorageError('invalid-argument', `bad range ${JSON.stringify(options.range)}`, {
-            bucket,
-            object: name,
-          });
-        }
-        if (start >= size) {
-          throw new StorageError(
-            'range-not-satisfiable',
-            `range starts at ${start}, object has ${size} bytes`,
-            {
-              bucket,
-              object: name,
-              status: 416,
-              serviceCode: 'InvalidRange',
-            },
-          );
-        }
-        data = o.data.subarray(start, Math.min(size, (end ?? size - 1) + 1));
-      }
-      const body = Readable.from(chunks(data), { objectMode: false });
-      const signal = options.signal;
-      if (signal !== undefined) {
-        const onAbort = (): void => {
-          body.destroy(
-            new StorageError('aborted', 'read aborted', { bucket, object: name, cause: signal.reason }),
-          );
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        body.once('close', () => {
-          signal.removeEventListener('abort', onAbort);
-        });
-      }
       return { body, generation: o.meta.generation, size };
     });
   }
@@ -410,22 +350,7 @@ export class MemoryBackend implements StorageBackend {
       if (this.#metadataUpdate === 'new-generation') {
         return this.#put(b, name, o.data, metadata, o.acl, o.meta.componentCount);
       }
-      // Same data and generation: keep identity and hashes, replace everything writable.
-      const { size, generation, etag, md5, crc32c, componentCount } = o.meta;
-      const meta: ObjectMeta = {
-        bucket,
-        name,
-        size,
-        generation,
-        etag,
-        metageneration: String(Number(o.meta.metageneration) + 1),
-        updated: new Date(this.clock.now()),
-        contentType: 'application/octet-stream',
-        metadata: {},
-        ...(md5 === undefined ? {} : { md5 }),
-        ...(crc32c === undefined ? {} : { crc32c }),
-        ...(componentCount === undefined ? {} : { componentCount }),
-      };
+      const meta = sameGenerationMeta(o.meta, this.clock.now());
       applyMetadata(meta, metadata, o.meta.storageClass ?? b.storageClass);
       o.meta = meta;
       return cloneMeta(meta);
@@ -444,89 +369,13 @@ export class MemoryBackend implements StorageBackend {
   // ---- ACLs ----
 
   getAcl(target: AclTarget, options: CallOptions = {}): Promise<Acl> {
-    return run(options, () => {
-      const b = this.#bucket(target.bucket);
-      switch (target.kind) {
-        case 'bucket':
-          return cloneAcl(b.acl);
-        case 'default-object':
-          return cloneAcl(b.defaultObjectAcl);
-        case 'object':
-          return cloneAcl(this.#object(b, target.name, target.generation).acl);
-      }
-    });
+    return run(options, () => readAcl(this.#bucket(target.bucket), target));
   }
 
   setAcl(target: AclTarget, acl: Acl | CannedAcl, options: Preconditions & CallOptions = {}): Promise<void> {
     return run(options, () => {
       const b = this.#bucket(target.bucket);
-      switch (target.kind) {
-        case 'bucket': {
-          if (options.ifGenerationMatch !== undefined) {
-            throw new StorageError('invalid-argument', 'buckets have no generation', {
-              bucket: target.bucket,
-            });
-          }
-          const mg = options.ifMetagenerationMatch;
-          if (mg !== undefined && mg !== String(b.metageneration)) {
-            throw new StorageError(
-              'precondition-failed',
-              `bucket metageneration is ${b.metageneration}, not ${mg}`,
-              {
-                bucket: target.bucket,
-                status: 412,
-                serviceCode: 'PreconditionFailed',
-              },
-            );
-          }
-          b.acl = typeof acl === 'string' ? cannedAcl(acl, 'bucket', this.#parties(b)) : cloneAcl(acl);
-          b.metageneration++;
-          return;
-        }
-        case 'default-object':
-          b.defaultObjectAcl =
-            typeof acl === 'string' ? cannedAcl(acl, 'object', this.#parties(b)) : cloneAcl(acl);
-          b.metageneration++;
-          return;
-        case 'object': {
-          const o = this.#object(b, target.name, target.generation);
-          checkPreconditions(o.meta, options, target.bucket, target.name);
-          o.acl = typeof acl === 'string' ? cannedAcl(acl, 'object', this.#parties(b)) : cloneAcl(acl);
-          o.meta = {
-            ...o.meta,
-            metageneration: String(Number(o.meta.metageneration) + 1),
-            updated: new Date(this.clock.now()),
-          };
-          return;
-        }
-      }
+      writeAcl(b, target, acl, options, this.#parties(b), this.clock.now());
     });
   }
-}
-
-/** Runs a synchronous step as a call: aborted calls reject with 'aborted', errors become rejections. */
-async function run<T>(options: CallOptions, step: () => T): Promise<T> {
-  await Promise.resolve();
-  checkAborted(options.signal);
-  return step();
-}
-
-function* chunks(data: Buffer, size = 64 * 1024): Generator<Buffer> {
-  // Copies, so a consumer that writes into a chunk cannot change the stored object.
-  for (let at = 0; at < data.length; at += size) yield Buffer.from(data.subarray(at, at + size));
-}
-
-function writableOf(meta: ObjectMeta): WritableMetadata {
-  const w: WritableMetadata = { contentType: meta.contentType, metadata: { ...meta.metadata } };
-  for (const k of [
-    'contentEncoding',
-    'cacheControl',
-    'contentDisposition',
-    'contentLanguage',
-    'storageClass',
-  ] as const) {
-    const v = meta[k];
-    if (v !== undefined) w[k] = v;
-  }
-  return w;
 }

@@ -3,7 +3,7 @@
 // checks and draining an UploadSource. Separate from the backend so that file stays about operations.
 
 import type { Readable } from 'node:stream';
-import type { UploadSource } from '../backend.js';
+import type { CallOptions, UploadSource } from '../backend.js';
 import { StorageError } from '../errors.js';
 import type { ObjectMeta, Preconditions, WritableMetadata } from '../types.js';
 
@@ -111,4 +111,48 @@ export async function readSource(source: UploadSource, signal: AbortSignal | und
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Runs a synchronous step as a call: asynchronous like the real thing, 'aborted' if already aborted, and
+ *  the step's exceptions as rejections. The step itself is atomic (no await inside). */
+export async function run<T>(options: CallOptions, step: () => T): Promise<T> {
+  await Promise.resolve();
+  checkAborted(options.signal);
+  return step();
+}
+
+/** The metadata a COPY carries from a source to its destination. */
+export function writableOf(meta: ObjectMeta): WritableMetadata {
+  const w: WritableMetadata = { contentType: meta.contentType, metadata: { ...meta.metadata } };
+  for (const k of [
+    'contentEncoding',
+    'cacheControl',
+    'contentDisposition',
+    'contentLanguage',
+    'storageClass',
+  ] as const) {
+    const v = meta[k];
+    if (v !== undefined) w[k] = v;
+  }
+  return w;
+}
+
+/** A metadata-only update (JSON-API style): identity, size and hashes stay, the metageneration goes up,
+ *  and every writable field starts over from defaults (applyMetadata then fills it in). */
+export function sameGenerationMeta(old: ObjectMeta, now: number): ObjectMeta {
+  const { bucket, name, size, generation, etag, md5, crc32c, componentCount } = old;
+  return {
+    bucket,
+    name,
+    size,
+    generation,
+    etag,
+    metageneration: String(Number(old.metageneration) + 1),
+    updated: new Date(now),
+    contentType: 'application/octet-stream',
+    metadata: {},
+    ...(md5 === undefined ? {} : { md5 }),
+    ...(crc32c === undefined ? {} : { crc32c }),
+    ...(componentCount === undefined ? {} : { componentCount }),
+  };
 }
