@@ -4,7 +4,7 @@
 
 import { StorageError } from '../errors.js';
 import type { Acl, AclTarget, CannedAcl, Preconditions } from '../types.js';
-import { cannedAcl, cloneAcl } from './canned-acls.js';
+import { cannedAcl, cloneAcl, defaultObjectAcl } from './canned-acls.js';
 import type { AclParties } from './canned-acls.js';
 import { checkPreconditions } from './object-helpers.js';
 import { objectOf } from './store.js';
@@ -53,7 +53,7 @@ export function writeAcl(
       return;
     case 'default-object':
       checkBucketPreconditions(b, options);
-      b.defaultObjectAcl = expand('object');
+      b.defaultObjectAcl = typeof acl === 'string' ? defaultObjectAcl(acl, parties) : cloneAcl(acl);
       b.metageneration++;
       return;
     case 'object': {

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { StorageError } from '../errors.js';
 import type { Acl, AclEntry, CannedAcl } from '../types.js';
 
-/** Canonical IDs look like GCS's: 64 hex digits starting `00b4903a97`. */
+/** Canonical IDs look like GCS's: 64 hex digits starting `00b4903a97`. The seeds match the emulator's
+ *  (`kind:name`), so the fake and the emulator name the same project teams alike. */
 export function canonicalId(seed: string): string {
   return `00b4903a97${createHash('sha256').update(seed).digest('hex').slice(0, 54)}`;
 }
@@ -19,9 +20,9 @@ export interface ProjectTeams {
 
 export function projectTeams(project: string): ProjectTeams {
   return {
-    owners: canonicalId(`project-owners-${project}`),
-    editors: canonicalId(`project-editors-${project}`),
-    viewers: canonicalId(`project-viewers-${project}`),
+    owners: canonicalId(`project-owners:${project}`),
+    editors: canonicalId(`project-editors:${project}`),
+    viewers: canonicalId(`project-viewers:${project}`),
   };
 }
 
@@ -84,6 +85,26 @@ export function cannedAcl(canned: CannedAcl, kind: 'bucket' | 'object', parties:
       break;
   }
   return { owner: { id: parties.owner }, entries };
+}
+
+/** A default object ACL holds no owner entry (each object's creator owns it): the canned entries minus
+ *  the owner's, with the bucket owner as the document's owner. */
+export function defaultObjectAcl(canned: CannedAcl, parties: AclParties): Acl {
+  const acl = cannedAcl(canned, 'object', parties);
+  return { owner: { id: parties.bucketOwner }, entries: acl.entries.slice(1) };
+}
+
+/** A new object's ACL from its bucket's default: the writer gets FULL_CONTROL first, then the defaults
+ *  (minus any entry of the writer's own, which the first one replaces). */
+export function aclFromDefault(defaults: Acl, owner: string): Acl {
+  const others = defaults.entries.filter((e) => !(e.scope.type === 'UserById' && e.scope.id === owner));
+  return {
+    owner: { id: owner },
+    entries: [
+      { scope: { type: 'UserById', id: owner }, permission: 'FULL_CONTROL' },
+      ...cloneAcl({ entries: others }).entries,
+    ],
+  };
 }
 
 export function cloneAcl(acl: Acl): Acl {

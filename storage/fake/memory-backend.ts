@@ -32,7 +32,7 @@ import type {
   Preconditions,
   WritableMetadata,
 } from '../types.js';
-import { canonicalId, cannedAcl, cloneAcl } from './canned-acls.js';
+import { aclFromDefault, canonicalId, cannedAcl, defaultObjectAcl } from './canned-acls.js';
 import { decodePageToken, encodePageToken, listNames } from './listing.js';
 import { checkBucketName, checkObjectName, compareNames } from './names.js';
 import {
@@ -101,9 +101,7 @@ export class MemoryBackend implements StorageBackend {
   /** ACL of a new object: the canned one, else the bucket's default object ACL owned by the writer. */
   #newObjectAcl(bucket: StoredBucket, canned: CannedAcl | undefined): Acl {
     if (canned !== undefined) return cannedAcl(canned, 'object', this.#parties(bucket));
-    const acl = cloneAcl(bucket.defaultObjectAcl);
-    acl.owner = { id: this.ownerId };
-    return acl;
+    return aclFromDefault(bucket.defaultObjectAcl, this.ownerId);
   }
 
   /** Stores a new generation under `name` (the one place objects are created). */
@@ -168,7 +166,7 @@ export class MemoryBackend implements StorageBackend {
         storageClass: options.storageClass ?? 'STANDARD',
         metageneration: 1,
         acl: cannedAcl(options.cannedAcl ?? 'project-private', 'bucket', parties),
-        defaultObjectAcl: cannedAcl('project-private', 'object', parties),
+        defaultObjectAcl: defaultObjectAcl('project-private', parties),
         objects: new Map(),
       });
     });

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import test from 'ava';
 import { ManualClock } from '../../../common/clock.js';
 import { isStorageError } from '../../../storage/errors.js';
@@ -92,7 +93,11 @@ test('new buckets and objects get the project-private ACL; canned ACLs expand pe
     ],
   };
   t.deepEqual(await backend.getAcl({ kind: 'bucket', bucket: 'acls' }), projectPrivate);
-  t.deepEqual(await backend.getAcl({ kind: 'default-object', bucket: 'acls' }), projectPrivate);
+  // A default object ACL has no owner entry: each object's creator gets FULL_CONTROL when it is created.
+  t.deepEqual(await backend.getAcl({ kind: 'default-object', bucket: 'acls' }), {
+    owner: { id: 'owner-id' },
+    entries: projectPrivate.entries.slice(1),
+  });
   await backend.writeObject('acls', 'o', Buffer.from('x'));
   t.deepEqual(await backend.getAcl({ kind: 'object', bucket: 'acls', name: 'o' }), projectPrivate);
 
@@ -199,4 +204,10 @@ test('aborting a read destroys the body with aborted', async (t) => {
   ac.abort();
   const e = await t.throwsAsync(readAll(body));
   t.true(isStorageError(e, 'aborted'));
+});
+
+test('project team ids are those the emulator derives (sha256 of kind:project)', (t) => {
+  const { createHash } = crypto;
+  const expected = `00b4903a97${createHash('sha256').update('project-viewers:proj').digest('hex').slice(0, 54)}`;
+  t.is(projectTeams('proj').viewers, expected);
 });
