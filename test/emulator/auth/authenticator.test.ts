@@ -405,3 +405,38 @@ test('--require-auth: anonymous callers get 403 AccessDenied naming the likely p
   const signed = signV4({ flavor: 'GOOG4', method: 'GET', path: '/b/o', time: T0 });
   t.like(failure(t, await run(signed)), { code: 'InvalidAccessKeyId' });
 });
+
+test('V2 virtual-host detection follows the configured base hosts', async (t) => {
+  const clock = new ManualClock(T0.getTime());
+  const auth = createAuthenticator({
+    hmacKeys: new Map([[ACCESS_ID, SECRET]]),
+    requireAuth: false,
+    tokens: new TokenRegistry({ clock }),
+    clock,
+    baseHosts: ['gcs.test'],
+  });
+  const date = { date: 'Fri, 05 Jan 2024 12:00:00 GMT' };
+  const vhost = signV2({
+    flavor: 'GOOG1',
+    method: 'GET',
+    path: '/o',
+    resource: '/b/o',
+    headers: { ...date, host: 'b.gcs.test:9000' },
+  });
+  t.true((await auth(vhost)).ok);
+  // With this configuration storage.googleapis.com is not a base host, so its subdomain is path-style.
+  const other = signV2({
+    flavor: 'GOOG1',
+    method: 'GET',
+    path: '/o',
+    resource: '/b/o',
+    headers: { ...date, host: 'b.storage.googleapis.com' },
+  });
+  t.like(await auth(other), { ok: false, code: 'SignatureDoesNotMatch' });
+});
+
+test('the Bearer scheme name is case-insensitive', async (t) => {
+  const { run, tokens } = setup({ requireAuth: true });
+  const { accessToken } = tokens.issue('u', []);
+  t.like(await run(get('/b/o', { authorization: `bearer ${accessToken}` })), { ok: true, principal: 'u' });
+});
