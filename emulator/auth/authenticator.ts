@@ -166,6 +166,30 @@ function checkV2(
   return { ok: true, principal: p.accessId, dialect };
 }
 
+const FULL_SCOPES = new Set([
+  'https://www.googleapis.com/auth/devstorage.full_control',
+  'https://www.googleapis.com/auth/cloud-platform',
+]);
+const WRITE_SCOPES = new Set([...FULL_SCOPES, 'https://www.googleapis.com/auth/devstorage.read_write']);
+const READ_SCOPES = new Set([
+  ...WRITE_SCOPES,
+  'https://www.googleapis.com/auth/devstorage.read_only',
+  'https://www.googleapis.com/auth/cloud-platform.read-only',
+]);
+const ACL_QUERY = /(?:^|&)(?:acl|defaultObjectAcl|iam)(?:=|&|$)/;
+
+/** Spec §2.2: read_only tokens may not write; only full_control (or cloud-platform) may touch ACLs. */
+function scopeAllows(scopes: readonly string[], view: AuthRequestView): boolean {
+  const method = view.method.toUpperCase();
+  const needed =
+    ACL_QUERY.test(view.rawQuery) && method !== 'GET' && method !== 'HEAD'
+      ? FULL_SCOPES
+      : method === 'GET' || method === 'HEAD'
+        ? READ_SCOPES
+        : WRITE_SCOPES;
+  return scopes.some((scope) => needed.has(scope));
+}
+
 /** Builds the emulator's `Authenticate` hook (see hooks.ts) from the configured keys and token registry. */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
   const clock = options.clock ?? systemClock;
@@ -191,7 +215,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
       case 'bearer': {
         if (scheme.token === '') return authenticationRequired();
         const grant = options.tokens.check(scheme.token);
-        if (grant !== undefined) return { ok: true, principal: grant.subject, dialect: 'goog' };
+        if (grant !== undefined) {
+          return scopeAllows(grant.scopes, view)
+            ? { ok: true, principal: grant.subject, dialect: 'goog' }
+            : accessDenied('Request had insufficient authentication scopes.');
+        }
         if (options.requireAuth) return authenticationRequired();
         return { ok: true, principal: 'oauth2-caller', dialect: 'goog' };
       }

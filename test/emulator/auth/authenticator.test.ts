@@ -6,6 +6,9 @@ import type { AuthOutcome, AuthRequestView } from '../../../emulator/hooks.js';
 import { ACCESS_ID, SECRET, signV2, signV2Url, signV4, signV4Url } from './test-signer.js';
 
 const T0 = new Date('2024-01-05T12:00:00Z');
+const RO = 'https://www.googleapis.com/auth/devstorage.read_only';
+const RW = 'https://www.googleapis.com/auth/devstorage.read_write';
+const FULL = 'https://www.googleapis.com/auth/devstorage.full_control';
 
 function setup(opts: { keys?: boolean; requireAuth?: boolean } = {}) {
   const clock = new ManualClock(T0.getTime());
@@ -359,7 +362,7 @@ test('with keys but without --require-auth, bearer tokens and anonymous calls st
 
 test('--require-auth: only issued, unexpired tokens pass; others get 401 AuthenticationRequired', async (t) => {
   const { run, tokens, clock } = setup({ requireAuth: true });
-  const { accessToken } = tokens.issue('sa@p.iam.gserviceaccount.com', ['s']);
+  const { accessToken } = tokens.issue('sa@p.iam.gserviceaccount.com', [RO]);
   t.deepEqual(await run(get('/b/o', { authorization: `Bearer ${accessToken}` })), {
     ok: true,
     principal: 'sa@p.iam.gserviceaccount.com',
@@ -437,6 +440,26 @@ test('V2 virtual-host detection follows the configured base hosts', async (t) =>
 
 test('the Bearer scheme name is case-insensitive', async (t) => {
   const { run, tokens } = setup({ requireAuth: true });
-  const { accessToken } = tokens.issue('u', []);
+  const { accessToken } = tokens.issue('u', [FULL]);
   t.like(await run(get('/b/o', { authorization: `bearer ${accessToken}` })), { ok: true, principal: 'u' });
+});
+
+test('token scopes: read_only cannot write, read_write cannot change ACLs, other scopes cannot read', async (t) => {
+  const { run, tokens } = setup();
+  const call = (scope: string, method: string, rawQuery = '') => {
+    const { accessToken } = tokens.issue('u', [scope]);
+    return run({ ...get('/b/o', { authorization: `Bearer ${accessToken}` }, rawQuery), method });
+  };
+  t.true((await call(RO, 'GET')).ok);
+  t.true((await call(RO, 'HEAD')).ok);
+  t.like(await call(RO, 'PUT'), { ok: false, status: 403, code: 'AccessDenied' });
+  t.true((await call(RW, 'DELETE')).ok);
+  t.true((await call(RW, 'GET', 'acl')).ok);
+  t.like(await call(RW, 'PUT', 'acl'), { ok: false, status: 403 });
+  t.true((await call(FULL, 'PUT', 'acl')).ok);
+  t.true((await call('https://www.googleapis.com/auth/cloud-platform', 'POST', 'uploads')).ok);
+  t.like(await call('https://www.googleapis.com/auth/userinfo.email', 'GET'), {
+    ok: false,
+    details: 'Request had insufficient authentication scopes.',
+  });
 });
