@@ -35,19 +35,11 @@ import type {
 } from '../storage/types.js';
 import type { ContentCache } from './content-cache.js';
 import { FetchGuard, type Ticket } from './fetch-guard.js';
-import {
-  DELIMITER,
-  ancestorPrefixes,
-  isDirPrefix,
-  listingsShowing,
-  type ListingCache,
-} from './listing-cache.js';
+import { ancestorPrefixes, listingsShowing, type ListingCache } from './listing-cache.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { NegativeCache } from './negative-cache.js';
+import { MAX_PAGE_SIZE, directoryOf, pagesOf } from './listing-pages.js';
 import { bucketKeyPrefix, entryKey } from './ttl-map.js';
-
-/** The XML API's largest page; also what a listing served from the cache is cut into. */
-const MAX_PAGE = 1000;
 
 export interface CachedBackendCaches {
   metadata: MetadataCache;
@@ -161,7 +153,7 @@ export class CachedBackend implements StorageBackend {
   async listPage(bucket: string, options: ListRequest = {}): Promise<ListPage> {
     const dir = directoryOf(options);
     if (dir === undefined) return this.#backend.listPage(bucket, options);
-    const pageSize = options.pageSize ?? MAX_PAGE;
+    const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
     if (options.pageToken === undefined) {
       const cached = this.listings.get(bucket, dir);
       if (cached && cached.objects.length + cached.prefixes.length <= pageSize) {
@@ -189,7 +181,7 @@ export class CachedBackend implements StorageBackend {
     }
     const cached = this.listings.get(bucket, dir);
     if (cached) {
-      yield* pagesOf(cached.objects, cached.prefixes, options.pageSize ?? MAX_PAGE);
+      yield* pagesOf(cached, options.pageSize ?? MAX_PAGE_SIZE);
       return;
     }
     const ticket = this.#lists.begin(entryKey(bucket, dir));
@@ -345,41 +337,4 @@ export class CachedBackend implements StorageBackend {
       this.#logger?.warn('content cache invalidation failed', { bucket, object: name, error: String(e) });
     }
   }
-}
-
-/** The directory a listing request reads, when it is directory-shaped (and so cacheable). */
-function directoryOf(options: ListOptions): string | undefined {
-  const prefix = options.prefix ?? '';
-  if (options.delimiter !== DELIMITER || options.startAfter !== undefined || !isDirPrefix(prefix)) {
-    return undefined;
-  }
-  return prefix;
-}
-
-/** A cached listing cut into pages in name order, objects and prefixes merged as the service does. */
-function* pagesOf(
-  objects: readonly ListPage['objects'][number][],
-  prefixes: readonly string[],
-  pageSize: number,
-): Generator<ListPage> {
-  const merged = [
-    ...objects.map((o) => ({ name: o.name, object: o })),
-    ...prefixes.map((p) => ({ name: p, object: undefined })),
-  ]
-    .map((e) => ({ ...e, bytes: Buffer.from(e.name) }))
-    .sort((a, b) => Buffer.compare(a.bytes, b.bytes));
-  const size = Math.max(1, Math.min(pageSize, MAX_PAGE));
-  let i = 0;
-  do {
-    const chunk = merged.slice(i, i + size);
-    i += size;
-    const page: ListPage = { objects: [], prefixes: [] };
-    for (const entry of chunk) {
-      if (entry.object) page.objects.push(entry.object);
-      else page.prefixes.push(entry.name);
-    }
-    // A token the consumer may show but never needs: the iterator itself continues.
-    if (i < merged.length) page.nextPageToken = chunk.at(-1)?.name ?? '';
-    yield page;
-  } while (i < merged.length);
 }
