@@ -1,0 +1,163 @@
+// Wire <-> model for object headers: response headers (x-goog-*, content-*, x-goog-meta-*) -> ObjectMeta,
+// WritableMetadata and Preconditions -> request headers, and object-name encoding for the path. Nothing
+// here sends a request. Generations stay decimal strings end to end (int64 never passes through a number).
+
+import { parseGoogHash } from '../checksums.js';
+import { StorageError } from '../errors.js';
+import type { ObjectMeta, Preconditions, WritableMetadata } from '../types.js';
+
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** First value of a header (undici gives lower-case names; repeated ones as arrays). */
+export function header(headers: ResponseHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+function encodeBytes(text: string, keepSlash: boolean): string {
+  let out = '';
+  for (const ch of text) {
+    if (UNRESERVED.test(ch) || (keepSlash && ch === '/')) out += ch;
+    else for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Path form of an object name: every byte outside A-Z a-z 0-9 - . _ ~ is percent-encoded and `/` is kept,
+ *  except when a segment is `.`/`..` or the name holds `//`: URL parsers (WHATWG URL, hence the request we
+ *  sign) collapse dot segments and some proxies merge slashes, so then `/` goes as %2F too, which GCS (and
+ *  the emulator) read as `/`. `.` and `..` themselves are not object names. */
+export function encodeObjectName(name: string): string {
+  if (name === '' || name === '.' || name === '..') {
+    throw new StorageError('invalid-name', `invalid object name ${JSON.stringify(name)}`);
+  }
+  const risky = name.includes('//') || name.split('/').some((s) => s === '.' || s === '..');
+  return encodeBytes(name, !risky);
+}
+
+/** A query-string value (RFC 3986: `+` and `/` are encoded too). */
+export function encodeQueryValue(value: string): string {
+  return encodeBytes(value, false);
+}
+
+function count(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
+  const n = Number(value.trim());
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function generation(value: string | undefined, what: string): string {
+  const v = value?.trim();
+  if (v === undefined || !/^\d{1,19}$/.test(v)) {
+    throw new StorageError('unavailable', `response lacks a valid ${what} header`);
+  }
+  return v.replace(/^0+(?=\d)/, '');
+}
+
+function put<K extends keyof ObjectMeta>(meta: ObjectMeta, key: K, value: ObjectMeta[K] | undefined): void {
+  if (value !== undefined) meta[key] = value;
+}
+
+/** ObjectMeta from the headers of a HEAD/GET (or any answer that carries the object's headers). Size is
+ *  the stored size (x-goog-stored-content-length), not the length of this response. */
+export function objectMetaFromHeaders(bucket: string, name: string, headers: ResponseHeaders): ObjectMeta {
+  const size =
+    count(header(headers, 'x-goog-stored-content-length')) ?? count(header(headers, 'content-length'));
+  if (size === undefined) throw new StorageError('unavailable', 'response lacks the object size');
+  const modified = header(headers, 'last-modified');
+  const updated = modified === undefined ? new Date(Number.NaN) : new Date(modified);
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    const key = k.toLowerCase();
+    if (key.startsWith('x-goog-meta-') && v !== undefined) {
+      metadata[key.slice('x-goog-meta-'.length)] = Array.isArray(v) ? v.join(',') : v;
+    }
+  }
+  const meta: ObjectMeta = {
+    bucket,
+    name,
+    size,
+    generation: generation(header(headers, 'x-goog-generation'), 'x-goog-generation'),
+    metageneration: generation(header(headers, 'x-goog-metageneration') ?? '1', 'x-goog-metageneration'),
+    updated: Number.isNaN(updated.getTime()) ? new Date(0) : updated,
+    etag: header(headers, 'etag') ?? '',
+    contentType: header(headers, 'content-type') ?? 'application/octet-stream',
+    metadata,
+  };
+  const hashes = parseGoogHashHeaders(headers);
+  put(meta, 'md5', hashes.md5);
+  put(meta, 'crc32c', hashes.crc32c);
+  const stored = header(headers, 'x-goog-stored-content-encoding');
+  put(
+    meta,
+    'contentEncoding',
+    stored === 'identity' ? undefined : (stored ?? header(headers, 'content-encoding')),
+  );
+  put(meta, 'cacheControl', header(headers, 'cache-control'));
+  put(meta, 'contentDisposition', header(headers, 'content-disposition'));
+  put(meta, 'contentLanguage', header(headers, 'content-language'));
+  put(meta, 'storageClass', header(headers, 'x-goog-storage-class'));
+  put(meta, 'componentCount', count(header(headers, 'x-goog-component-count')));
+  return meta;
+}
+
+export function parseGoogHashHeaders(headers: ResponseHeaders): ReturnType<typeof parseGoogHash> {
+  return parseGoogHash(headers['x-goog-hash']);
+}
+
+/** A header value must be latin1 without CR/LF; anything else cannot be sent faithfully. */
+function headerValue(what: string, value: string): string {
+  if (/[\r\n]/.test(value) || !/^[\u0020-\u007e\u0080-\u00ff\t]*$/.test(value)) {
+    throw new StorageError('invalid-argument', `${what} cannot be sent as an HTTP header value`);
+  }
+  return value;
+}
+
+/** WritableMetadata -> request headers (upload, copy with REPLACE, compose, resumable start). */
+export function writableMetadataHeaders(m: WritableMetadata): Record<string, string> {
+  const h: Record<string, string> = {};
+  const set = (name: string, v: string | undefined): void => {
+    if (v !== undefined) h[name] = headerValue(name, v);
+  };
+  set('content-type', m.contentType);
+  set('content-encoding', m.contentEncoding);
+  set('cache-control', m.cacheControl);
+  set('content-disposition', m.contentDisposition);
+  set('content-language', m.contentLanguage);
+  set('x-goog-storage-class', m.storageClass);
+  for (const [k, v] of Object.entries(m.metadata ?? {})) {
+    const key = k.toLowerCase();
+    if (!/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(key)) {
+      throw new StorageError('invalid-argument', `metadata key ${JSON.stringify(k)} is not an HTTP token`);
+    }
+    set(`x-goog-meta-${key}`, v);
+  }
+  return h;
+}
+
+export function preconditionHeaders(p: Preconditions): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (p.ifGenerationMatch !== undefined) h['x-goog-if-generation-match'] = p.ifGenerationMatch;
+  if (p.ifMetagenerationMatch !== undefined) h['x-goog-if-metageneration-match'] = p.ifMetagenerationMatch;
+  return h;
+}
+
+/** Only the WritableMetadata fields of a wider options object (WriteOptions mixes in preconditions etc.). */
+export function pickWritable(o: WritableMetadata): WritableMetadata {
+  const m: WritableMetadata = {};
+  for (const k of [
+    'contentType',
+    'contentEncoding',
+    'cacheControl',
+    'contentDisposition',
+    'contentLanguage',
+    'storageClass',
+  ] as const) {
+    const v = o[k];
+    if (v !== undefined) m[k] = v;
+  }
+  if (o.metadata !== undefined) m.metadata = o.metadata;
+  return m;
+}

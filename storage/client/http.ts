@@ -1,0 +1,135 @@
+// One HTTP exchange over an undici Agent (a keep-alive Pool per origin, so a resumable session URI on
+// another host just works): connect, headers and body-stall timeouts, streamed request and response bodies,
+// and transport failures turned into StorageError ('timeout', 'network', 'aborted'). No retries, no auth,
+// no status interpretation here. undici's request() never decompresses; the client always sends
+// `accept-encoding: gzip`, so GCS serves stored bytes as stored (no decompressive transcoding): ranges, sizes
+// and x-goog-hash then all describe the same bytes, which is what a byte-exact mount and crc32c need.
+
+import type { Readable } from 'node:stream';
+import { Agent, errors } from 'undici';
+import { StorageError } from '../errors.js';
+import type { ResponseHeaders } from './headers.js';
+
+export interface HttpTimeouts {
+  /** TCP/TLS connect. */
+  connectMs: number;
+  /** Longest silence while waiting for headers or between body chunks (a stalled peer). */
+  idleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, idleMs: 60_000 };
+
+export interface HttpRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: Buffer | Readable;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: ResponseHeaders;
+  /** Must be consumed or destroyed, or the connection is not reused. */
+  body: Readable;
+}
+
+export interface HttpTransport {
+  send(request: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function errorCode(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null || !('code' in e)) return undefined;
+  const code = e.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Any failure of a transfer (request or response body) as a StorageError. A refused connection is
+ *  marked so the retry policy knows the request never reached the server. */
+export function transportError(e: unknown, signal?: AbortSignal): StorageError {
+  if (e instanceof StorageError) return e;
+  if (signal?.aborted === true) return new StorageError('aborted', 'request aborted', { cause: e });
+  const code = errorCode(e) ?? errorCode((e as { cause?: unknown } | null)?.cause);
+  const message = e instanceof Error ? e.message : String(e);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return new StorageError('timeout', `${code}: ${message}`, { cause: e });
+  }
+  if (e instanceof errors.RequestAbortedError || (e instanceof Error && e.name === 'AbortError')) {
+    return new StorageError('aborted', 'request aborted', { cause: e });
+  }
+  if (code === undefined || NETWORK_CODES.has(code) || e instanceof errors.UndiciError) {
+    return new StorageError('network', code === undefined ? message : `${code}: ${message}`, { cause: e });
+  }
+  return new StorageError('network', `${code}: ${message}`, { cause: e });
+}
+
+/** Whether a transport error proves the request never left (safe to retry whatever it was). */
+export function neverSent(e: StorageError): boolean {
+  return e.code === 'network' && errorCode(e.cause) === 'ECONNREFUSED';
+}
+
+export function createHttpTransport(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): HttpTransport {
+  const agent = new Agent({
+    keepAliveTimeout: 30_000,
+    connect: { timeout: timeouts.connectMs },
+    headersTimeout: timeouts.idleMs,
+    bodyTimeout: timeouts.idleMs,
+    // Parallel requests (readers, upload parts) to one origin each get a connection of their own.
+    connections: 32,
+  });
+  return {
+    async send(request) {
+      const { url } = request;
+      try {
+        const res = await agent.request({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? null,
+          signal: request.signal ?? null,
+        });
+        return { status: res.statusCode, headers: res.headers, body: res.body };
+      } catch (e) {
+        throw transportError(e, request.signal);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** Reads a (small) body as text, mapping transport failures. */
+export async function readText(body: Readable, signal?: AbortSignal): Promise<string> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+  } catch (e) {
+    throw transportError(e, signal);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Drops a body we do not need, without waiting for it. */
+export function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.resume();
+}

@@ -1,0 +1,172 @@
+// Object HEAD, GET and DELETE (spec 4.2-4.6). A HEAD 404 has no body, so a miss asks once more whether
+// the bucket exists ('bucket-not-found' vs 'not-found'). Reads pin the generation the first response came
+// from (`?generation=`) for every resumption, send Range only when a range was asked for (a 0-byte object
+// answers any range with 416), and verify hashes when the bytes read are the whole object.
+
+import type { CallOptions, DeleteOptions, ObjectReadStream, ReadOptions } from '../backend.js';
+import { StorageError, isStorageError } from '../errors.js';
+import type { Generation, ObjectMeta } from '../types.js';
+import { bucketPath, headBucket } from './buckets.js';
+import { call, callEmpty } from './exchange.js';
+import type { CallSpec, ClientContext } from './exchange.js';
+import { encodeObjectName, header, objectMetaFromHeaders, preconditionHeaders } from './headers.js';
+import { discard } from './http.js';
+import { resumingBody } from './read-stream.js';
+
+export function objectPath(bucket: string, name: string): string {
+  return `${bucketPath(bucket)}/${encodeObjectName(name)}`;
+}
+
+function generationQuery(generation: Generation | undefined): [string, string][] {
+  return generation === undefined ? [] : [['generation', generation]];
+}
+
+/** A 404 without a body says nothing about which is missing; the bucket's HEAD tells. */
+async function whichIsMissing(
+  ctx: ClientContext,
+  e: unknown,
+  bucket: string,
+  signal?: AbortSignal,
+): Promise<never> {
+  if (isStorageError(e, 'not-found')) {
+    try {
+      await headBucket(ctx, bucket, signal === undefined ? {} : { signal });
+    } catch (b) {
+      if (isStorageError(b, 'bucket-not-found')) throw b;
+    }
+  }
+  throw e;
+}
+
+export async function statObject(
+  ctx: ClientContext,
+  bucket: string,
+  name: string,
+  options: CallOptions & { generation?: Generation } = {},
+): Promise<ObjectMeta> {
+  try {
+    const res = await callEmpty(ctx, {
+      method: 'HEAD',
+      path: objectPath(bucket, name),
+      query: generationQuery(options.generation),
+      safety: { kind: 'read' },
+      errorContext: { resource: 'object', bucket, object: name },
+      signal: options.signal,
+    });
+    return objectMetaFromHeaders(bucket, name, res.headers);
+  } catch (e) {
+    return whichIsMissing(ctx, e, bucket, options.signal);
+  }
+}
+
+function contentRange(value: string | undefined): { start: number; end: number; size: number } | undefined {
+  const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(value?.trim() ?? '');
+  if (m === null) return undefined;
+  return { start: Number(m[1]), end: Number(m[2]) + 1, size: Number(m[3]) };
+}
+
+const MAX_RESUMES = 10;
+
+export async function readObject(
+  ctx: ClientContext,
+  bucket: string,
+  name: string,
+  options: ReadOptions = {},
+): Promise<ObjectReadStream> {
+  const { range, signal } = options;
+  if (range !== undefined && (range.start < 0 || (range.end !== undefined && range.end < range.start))) {
+    throw new StorageError('invalid-argument', `bad range ${JSON.stringify(range)}`);
+  }
+  const spec = (generation: Generation | undefined, from: number | undefined, end?: number): CallSpec => ({
+    method: 'GET',
+    path: objectPath(bucket, name),
+    query: generationQuery(generation),
+    headers: from === undefined ? {} : { range: `bytes=${from}-${end === undefined ? '' : String(end - 1)}` },
+    safety: { kind: 'read' },
+    errorContext: { resource: 'object', bucket, object: name },
+    signal,
+  });
+  const wantedEnd = range?.end === undefined ? undefined : range.end + 1;
+  let res;
+  try {
+    res = await call(ctx, spec(options.generation, range?.start, wantedEnd));
+  } catch (e) {
+    return whichIsMissing(ctx, e, bucket, signal);
+  }
+  const generation = header(res.headers, 'x-goog-generation');
+  if (generation === undefined) {
+    discard(res.body);
+    throw new StorageError('unavailable', 'download lacks x-goog-generation', { bucket, object: name });
+  }
+  const meta = objectMetaFromHeaders(bucket, name, res.headers);
+  const served = res.status === 206 ? contentRange(header(res.headers, 'content-range')) : undefined;
+  const start = served?.start ?? 0;
+  const end = served?.end ?? meta.size;
+  if (res.status === 206 && served === undefined) {
+    res.body.destroy();
+    throw new StorageError('unavailable', 'partial download lacks Content-Range', { bucket, object: name });
+  }
+  // A gzip object served decompressed (a proxy ignoring accept-encoding) cannot be checked against hashes.
+  const transcoded = header(res.headers, 'content-encoding') !== meta.contentEncoding;
+  const whole = start === 0 && end === meta.size && !transcoded;
+  const expected = {
+    ...(meta.crc32c === undefined ? {} : { crc32c: meta.crc32c }),
+    ...(meta.md5 === undefined ? {} : { md5: meta.md5 }),
+  };
+  const body = resumingBody({
+    first: res.body,
+    start,
+    end,
+    ...(whole ? { expected } : {}),
+    maxResumes: MAX_RESUMES,
+    signal,
+    reopen: async (offset) => (await call(ctx, spec(generation, offset, end))).body,
+  });
+  return { body, generation, size: meta.size };
+}
+
+export async function deleteObject(
+  ctx: ClientContext,
+  bucket: string,
+  name: string,
+  options: DeleteOptions = {},
+): Promise<void> {
+  await callEmpty(ctx, {
+    method: 'DELETE',
+    path: objectPath(bucket, name),
+    query: generationQuery(options.generation),
+    headers: preconditionHeaders(options),
+    safety: {
+      kind: 'delete-object',
+      ...(options.generation === undefined ? {} : { generation: options.generation }),
+      ...(options.ifGenerationMatch === undefined ? {} : { ifGenerationMatch: options.ifGenerationMatch }),
+    },
+    errorContext: { resource: 'object', bucket, object: name },
+    signal: options.signal,
+  });
+}
+
+/** Full ObjectMeta after an upload, copy or compose, whose answers lack Last-Modified, content-type and
+ *  custom metadata: HEAD that exact generation. If it is already gone (overwritten at once), the answer's
+ *  own headers are the best there is. */
+export async function describeWritten(
+  ctx: ClientContext,
+  bucket: string,
+  name: string,
+  headers: Record<string, string | string[] | undefined>,
+  signal?: AbortSignal,
+): Promise<ObjectMeta> {
+  const generation = header(headers, 'x-goog-generation');
+  if (generation === undefined) {
+    return statObject(ctx, bucket, name, signal === undefined ? {} : { signal });
+  }
+  try {
+    return await statObject(ctx, bucket, name, { generation, ...(signal === undefined ? {} : { signal }) });
+  } catch (e) {
+    if (!isStorageError(e, 'not-found')) throw e;
+    const meta = objectMetaFromHeaders(bucket, name, headers);
+    const date = header(headers, 'date');
+    if (date !== undefined && meta.updated.getTime() === 0) meta.updated = new Date(date);
+    return meta;
+  }
+}
