@@ -78,6 +78,12 @@ export class MetadataCache {
     this.#map.delete(entryKey(bucket, name));
   }
 
+  /** Deletes the entry only if it is a prefix marker (a deletion may have emptied that directory). */
+  deletePrefixMarker(bucket: string, prefix: string): void {
+    const key = entryKey(bucket, prefix);
+    if (this.#map.peek(key)?.kind === 'prefix') this.#map.delete(key);
+  }
+
   deleteBucket(bucket: string): void {
     this.#map.deletePrefix(bucketKeyPrefix(bucket));
   }

@@ -76,7 +76,9 @@ function v2QueryParams(params: RawQueryParam[]): V2Params | string {
 function classify(view: AuthRequestView, params: RawQueryParam[]): Scheme {
   const authorization = headerText(view.headers, 'authorization')?.trim() ?? '';
   if (authorization !== '') {
-    const word = authorization.split(/\s+/, 1)[0] ?? '';
+    const first = authorization.split(/\s+/, 1)[0] ?? '';
+    // The Bearer scheme name is case-insensitive (RFC 6750); HMAC algorithm names are exact.
+    const word = first.toLowerCase() === 'bearer' ? 'Bearer' : first;
     switch (word) {
       case 'Bearer':
         return { kind: 'bearer', token: authorization.slice(word.length).trim() };
@@ -142,7 +144,13 @@ function requestTimeV2(
   return { text, at: Number.isNaN(at) ? undefined : at };
 }
 
-function checkV2(view: AuthRequestView, p: V2Params, secret: string, now: number): AuthOutcome {
+function checkV2(
+  view: AuthRequestView,
+  p: V2Params,
+  secret: string,
+  now: number,
+  baseHosts: readonly string[] | undefined,
+): AuthOutcome {
   const dialect: Dialect = p.flavor === 'AWS' ? 's3' : 'goog';
   if (p.expires !== undefined) {
     const expiresAt = Number(p.expires) * 1000;
@@ -153,9 +161,33 @@ function checkV2(view: AuthRequestView, p: V2Params, secret: string, now: number
     if (time.at === undefined) return invalidSecurity(`Invalid date: ${time.text}`);
     if (Math.abs(time.at - now) > MAX_SKEW_MS) return requestTimeTooSkewed(time.text);
   }
-  const check = verifyV2(view, p, secret);
+  const check = verifyV2(view, p, secret, baseHosts);
   if (!check.ok) return signatureDoesNotMatch(check.stringToSign);
   return { ok: true, principal: p.accessId, dialect };
+}
+
+const FULL_SCOPES = new Set([
+  'https://www.googleapis.com/auth/devstorage.full_control',
+  'https://www.googleapis.com/auth/cloud-platform',
+]);
+const WRITE_SCOPES = new Set([...FULL_SCOPES, 'https://www.googleapis.com/auth/devstorage.read_write']);
+const READ_SCOPES = new Set([
+  ...WRITE_SCOPES,
+  'https://www.googleapis.com/auth/devstorage.read_only',
+  'https://www.googleapis.com/auth/cloud-platform.read-only',
+]);
+const ACL_QUERY = /(?:^|&)(?:acl|defaultObjectAcl|iam)(?:=|&|$)/;
+
+/** Spec §2.2: read_only tokens may not write; only full_control (or cloud-platform) may touch ACLs. */
+function scopeAllows(scopes: readonly string[], view: AuthRequestView): boolean {
+  const method = view.method.toUpperCase();
+  const needed =
+    ACL_QUERY.test(view.rawQuery) && method !== 'GET' && method !== 'HEAD'
+      ? FULL_SCOPES
+      : method === 'GET' || method === 'HEAD'
+        ? READ_SCOPES
+        : WRITE_SCOPES;
+  return scopes.some((scope) => needed.has(scope));
 }
 
 /** Builds the emulator's `Authenticate` hook (see hooks.ts) from the configured keys and token registry. */
@@ -183,7 +215,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
       case 'bearer': {
         if (scheme.token === '') return authenticationRequired();
         const grant = options.tokens.check(scheme.token);
-        if (grant !== undefined) return { ok: true, principal: grant.subject, dialect: 'goog' };
+        if (grant !== undefined) {
+          return scopeAllows(grant.scopes, view)
+            ? { ok: true, principal: grant.subject, dialect: 'goog' }
+            : accessDenied('Request had insufficient authentication scopes.');
+        }
         if (options.requireAuth) return authenticationRequired();
         return { ok: true, principal: 'oauth2-caller', dialect: 'goog' };
       }
@@ -193,12 +229,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
       }
       case 'v2': {
         const gate = hmacGate(scheme.parsed, scheme.dialect);
-        return typeof gate === 'string' ? checkV2(view, scheme.parsed as V2Params, gate, clock.now()) : gate;
+        return typeof gate === 'string'
+          ? checkV2(view, scheme.parsed as V2Params, gate, clock.now(), options.baseHosts)
+          : gate;
       }
       case 'unknown':
-        return options.requireAuth || options.hmacKeys.size > 0
-          ? invalidSecurity()
-          : { ok: true, principal: 'anonymous', dialect: 'goog' };
+        return verifyHmac ? invalidSecurity() : { ok: true, principal: 'anonymous', dialect: 'goog' };
     }
   };
 }

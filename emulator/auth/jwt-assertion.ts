@@ -45,33 +45,67 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Checks one assertion against the registry; `audiences` are the token URLs accepted for `aud`. */
+type Claims = Record<string, unknown>;
+
+/** Decodes a compact JWS and checks its RS256 signature against the issuer's registered key. */
+function verifySignature(
+  registry: Pick<TokenRegistry, 'serviceAccount'>,
+  jwt: string,
+): { claims: Claims; iss: string } | { failure: OAuthError } {
+  const failure = (description: string) => ({ failure: grantError(description) });
+  const parts = jwt.split('.');
+  const [head, body, sig] = parts;
+  const header = head === undefined ? undefined : decodeSegment(head);
+  const claims = body === undefined ? undefined : decodeSegment(body);
+  if (parts.length !== 3 || header === undefined || claims === undefined || sig === undefined) {
+    return failure('Invalid JWT Signature.');
+  }
+  const iss = claims['iss'];
+  if (typeof iss !== 'string') return failure('Invalid JWT: No issuer claim.');
+  const account = registry.serviceAccount(iss);
+  if (account === undefined) return failure('Invalid grant: account not found');
+  const kid = header['kid'];
+  if (header['alg'] !== 'RS256') return failure('Invalid JWT Signature.');
+  if (kid !== undefined && account.privateKeyId !== undefined && kid !== account.privateKeyId) {
+    return failure('Invalid JWT Signature.');
+  }
+  const signed = Buffer.from(`${head ?? ''}.${body ?? ''}`, 'utf8');
+  if (!verify('RSA-SHA256', signed, account.publicKey, Buffer.from(sig, 'base64url'))) {
+    return failure('Invalid JWT Signature.');
+  }
+  return { claims, iss };
+}
+
+/** iat/exp present, at most an hour apart, and `now` inside them give or take the allowed skew. */
+function shortLivedAndCurrent(claims: Claims, nowMs: number): boolean {
+  const iat = claims['iat'];
+  const exp = claims['exp'];
+  const now = nowMs / 1000;
+  return (
+    typeof iat === 'number' &&
+    typeof exp === 'number' &&
+    exp > iat &&
+    exp - iat <= MAX_ASSERTION_LIFETIME_S &&
+    iat <= now + ASSERTION_SKEW_S &&
+    exp >= now - ASSERTION_SKEW_S
+  );
+}
+
+function scopesOf(claims: Claims): string[] {
+  const scope = claims['scope'];
+  return typeof scope === 'string' && scope.trim() !== '' ? scope.trim().split(/\s+/) : [];
+}
+
+/** Checks one token-endpoint assertion; `audiences` are the token URLs accepted for `aud`. */
 export function verifyAssertion(
   registry: Pick<TokenRegistry, 'serviceAccount'>,
   assertion: string,
   audiences: readonly string[],
   nowMs: number,
 ): VerifiedAssertion | OAuthError {
-  const parts = assertion.split('.');
-  const [head, body, sig] = parts;
-  const header = head === undefined ? undefined : decodeSegment(head);
-  const claims = body === undefined ? undefined : decodeSegment(body);
-  if (parts.length !== 3 || header === undefined || claims === undefined || sig === undefined) {
-    return grantError('Invalid JWT Signature.');
-  }
-  const iss = claims['iss'];
-  if (typeof iss !== 'string') return grantError('Invalid JWT: No issuer claim.');
-  const account = registry.serviceAccount(iss);
-  if (account === undefined) return grantError('Invalid grant: account not found');
-  const kid = header['kid'];
-  if (header['alg'] !== 'RS256') return grantError('Invalid JWT Signature.');
-  if (kid !== undefined && account.privateKeyId !== undefined && kid !== account.privateKeyId) {
-    return grantError('Invalid JWT Signature.');
-  }
-  const signed = Buffer.from(`${head ?? ''}.${body ?? ''}`, 'utf8');
-  if (!verify('RSA-SHA256', signed, account.publicKey, Buffer.from(sig, 'base64url'))) {
-    return grantError('Invalid JWT Signature.');
-  }
+  const verified = verifySignature(registry, assertion);
+  if ('failure' in verified) return verified.failure;
+  const { claims, iss } = verified;
   const aud = claims['aud'];
   if (typeof aud !== 'string' || !audiences.includes(aud)) {
     return grantError(
@@ -80,21 +114,9 @@ export function verifyAssertion(
       }.`,
     );
   }
-  const iat = claims['iat'];
-  const exp = claims['exp'];
-  const now = nowMs / 1000;
-  if (
-    typeof iat !== 'number' ||
-    typeof exp !== 'number' ||
-    exp <= iat ||
-    exp - iat > MAX_ASSERTION_LIFETIME_S ||
-    iat > now + ASSERTION_SKEW_S ||
-    exp < now - ASSERTION_SKEW_S
-  ) {
-    return grantError(SHORT_LIVED);
-  }
-  const scope = claims['scope'];
-  if (typeof scope !== 'string' || scope.trim() === '') {
+  if (!shortLivedAndCurrent(claims, nowMs)) return grantError(SHORT_LIVED);
+  const scopes = scopesOf(claims);
+  if (scopes.length === 0) {
     return {
       status: 400,
       error: 'invalid_scope',
@@ -103,5 +125,23 @@ export function verifyAssertion(
   }
   // A `sub` claim is domain-wide delegation: the token then speaks for that user.
   const sub = claims['sub'];
-  return { subject: typeof sub === 'string' && sub !== '' ? sub : iss, scopes: scope.trim().split(/\s+/) };
+  return { subject: typeof sub === 'string' && sub !== '' ? sub : iss, scopes };
+}
+
+/** A self-signed JWT used directly as a bearer token (google-auth-library's JWTAccess, no token
+ *  exchange): valid when signed by a registered service account, current, and carrying `aud` or `scope`. */
+export function verifySelfSignedJwt(
+  registry: Pick<TokenRegistry, 'serviceAccount'>,
+  token: string,
+  nowMs: number,
+): (VerifiedAssertion & { expiresAt: number }) | undefined {
+  const verified = verifySignature(registry, token);
+  if ('failure' in verified) return undefined;
+  const { claims, iss } = verified;
+  if (!shortLivedAndCurrent(claims, nowMs)) return undefined;
+  const scopes = scopesOf(claims);
+  if (scopes.length === 0 && typeof claims['aud'] !== 'string') return undefined;
+  // An audience-bound JWT carries no scope; Google treats it as valid for the whole API it names.
+  const granted = scopes.length > 0 ? scopes : ['https://www.googleapis.com/auth/cloud-platform'];
+  return { subject: iss, scopes: granted, expiresAt: (claims['exp'] as number) * 1000 };
 }

@@ -74,11 +74,16 @@ export function v2Signature(secret: string, stringToSign: string): string {
 export type V2Check = { ok: true } | { ok: false; stringToSign: string };
 
 /** Tries the resource as received, then re-encoded; for a bare bucket also without the trailing slash. */
-export function verifyV2(view: AuthRequestView, params: V2Params, secret: string): V2Check {
+export function verifyV2(
+  view: AuthRequestView,
+  params: V2Params,
+  secret: string,
+  baseHosts?: readonly string[],
+): V2Check {
   const host = headerText(view.headers, 'host');
   const resources: string[] = [];
   const add = (rawPath: string): void => {
-    const target = requestTarget(rawPath, host);
+    const target = requestTarget(rawPath, host, baseHosts);
     if (!resources.includes(target.pathStyle)) resources.push(target.pathStyle);
     if (target.kind === 'bucket' && target.pathStyle.endsWith('/')) {
       const bare = target.pathStyle.slice(0, -1);

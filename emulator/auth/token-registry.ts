@@ -7,6 +7,7 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { systemClock } from '../../common/clock.js';
 import type { Clock } from '../../common/clock.js';
+import { verifySelfSignedJwt } from './jwt-assertion.js';
 
 export const TOKEN_LIFETIME_SECONDS = 3600;
 export const DEFAULT_SCOPES: readonly string[] = ['https://www.googleapis.com/auth/devstorage.full_control'];
@@ -79,11 +80,14 @@ export class TokenRegistry {
     return { accessToken, token };
   }
 
-  /** The token's grant if this registry issued it and it has not expired. */
+  /** The token's grant if this registry issued it and it has not expired, or if it is a current
+   *  self-signed JWT of a registered service account (clients that skip the token exchange). */
   check(accessToken: string): IssuedToken | undefined {
+    const now = this.clock.now();
     const token = this.#tokens.get(accessToken);
-    if (token === undefined || token.expiresAt <= this.clock.now()) return undefined;
-    return token;
+    if (token !== undefined) return token.expiresAt > now ? token : undefined;
+    if (accessToken.split('.').length !== 3 || this.#accounts.size === 0) return undefined;
+    return verifySelfSignedJwt(this, accessToken, now);
   }
 
   revokeAccessToken(accessToken: string): boolean {
@@ -125,13 +129,18 @@ export class TokenRegistry {
     return this.#accounts.get(clientEmail);
   }
 
-  /** Registers an OAuth client (id + secret) and one refresh token it may redeem. */
-  registerUser(user: UserRegistration): void {
-    const existing = this.#clients.get(user.clientId);
-    if (existing !== undefined && existing !== user.clientSecret) {
-      throw new Error(`OAuth client ${user.clientId} is already registered with another secret`);
+  /** Registers an OAuth client (id + secret); re-registering with another secret is an error. */
+  registerClient(clientId: string, clientSecret: string): void {
+    const existing = this.#clients.get(clientId);
+    if (existing !== undefined && existing !== clientSecret) {
+      throw new Error(`OAuth client ${clientId} is already registered with another secret`);
     }
-    this.#clients.set(user.clientId, user.clientSecret);
+    this.#clients.set(clientId, clientSecret);
+  }
+
+  /** Registers an OAuth client and one refresh token it may redeem. */
+  registerUser(user: UserRegistration): void {
+    this.registerClient(user.clientId, user.clientSecret);
     this.#refresh.set(user.refreshToken, {
       clientId: user.clientId,
       subject: user.subject ?? `user-${user.clientId}`,

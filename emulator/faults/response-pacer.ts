@@ -102,7 +102,10 @@ export function paceResponse(res: ServerResponse, plan: ResponsePlan, clock: Clo
       item.cb?.();
     }
     pumping = false;
-    if (!res.destroyed) res.emit('drain');
+    // Never synchronously: a writer told `false` attaches its 'drain' listener only after write() returns.
+    process.nextTick(() => {
+      if (!pumping && queue.length === 0 && alive()) res.emit('drain');
+    });
   };
 
   const start = (): void => {

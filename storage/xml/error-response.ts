@@ -37,6 +37,8 @@ const BY_SERVICE_CODE: Record<string, StorageErrorCode> = {
   BadDigest: 'integrity',
   CrcMismatch: 'integrity',
   InvalidDigest: 'integrity',
+  // Fewer body bytes arrived than announced: the data did not get there intact; resend it.
+  IncompleteBody: 'integrity',
   EntityTooLarge: 'too-large',
   MetadataTooLarge: 'too-large',
   AuthenticationRequired: 'unauthenticated',

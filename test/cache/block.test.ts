@@ -1,4 +1,5 @@
 import test from 'ava';
+import fc from 'fast-check';
 import {
   DEFAULT_BLOCK_SIZE,
   blockCount,
@@ -116,4 +117,34 @@ test('invalid inputs are rejected', (t) => {
   t.throws(() => blockIndex(0, 0), { instanceOf: RangeError });
   t.throws(() => splitRange(0, -1, 10), { instanceOf: RangeError });
   t.throws(() => splitRange(0, 1, Number.NaN), { instanceOf: RangeError });
+});
+
+test('splitRange agrees with a byte-by-byte model', (t) => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 17 }),
+      fc.nat(200),
+      fc.nat(200),
+      fc.nat(200),
+      (blockSize, offset, length, objectSize) => {
+        const model = new Map<number, number[]>();
+        for (let pos = offset; pos < Math.min(offset + length, objectSize); pos++) {
+          const index = Math.floor(pos / blockSize);
+          model.set(index, [...(model.get(index) ?? []), pos - index * blockSize]);
+        }
+        const slices = splitRange(offset, length, objectSize, blockSize);
+        t.deepEqual(
+          slices.map((s) => s.index),
+          [...model.keys()],
+        );
+        for (const s of slices) {
+          const within = model.get(s.index)!;
+          t.is(s.start, within[0]!);
+          t.is(s.end, within.at(-1)! + 1);
+          t.is(s.blockStart, s.index * blockSize);
+          t.true(s.blockStart + s.end <= objectSize);
+        }
+      },
+    ),
+  );
 });

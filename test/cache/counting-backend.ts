@@ -53,6 +53,9 @@ export class CountingBackend implements StorageBackend {
   #generation = 100;
   /** Awaited at the start of every call: lets a test hold a call in flight. */
   gate: ((method: string) => Promise<void>) | undefined;
+  /** Awaited after statObject/listPage computed their answer and before they return it: lets a test make
+   *  a call answer with what was true when it started (a slow response). */
+  lateGate: ((method: string) => Promise<void>) | undefined;
   /** Thrown by the next call of that method (once). */
   readonly failNext = new Map<string, StorageError>();
 
@@ -92,6 +95,18 @@ export class CountingBackend implements StorageBackend {
       this.failNext.delete(method);
       throw failure;
     }
+  }
+
+  async #late<T>(method: string, compute: () => T): Promise<T> {
+    let result: { ok: T } | { error: unknown };
+    try {
+      result = { ok: compute() };
+    } catch (error) {
+      result = { error };
+    }
+    await this.lateGate?.(method);
+    if ('error' in result) throw result.error;
+    return result.ok;
   }
 
   #bucket(name: string): Map<string, Stored> {
@@ -151,35 +166,37 @@ export class CountingBackend implements StorageBackend {
 
   async listPage(bucket: string, options: ListOptions & { pageToken?: string } = {}): Promise<ListPage> {
     await this.#enter('listPage');
-    const prefix = options.prefix ?? '';
-    const after = options.pageToken ?? options.startAfter ?? '';
-    const names = [...this.#bucket(bucket).keys()].filter((n) => n.startsWith(prefix) && n > after).sort();
-    const objects: ListedObject[] = [];
-    const prefixes: string[] = [];
-    let last = '';
-    for (const name of names) {
-      if (objects.length + prefixes.length >= (options.pageSize ?? 1000)) {
-        return { objects, prefixes, nextPageToken: last };
+    return this.#late('listPage', () => {
+      const prefix = options.prefix ?? '';
+      const after = options.pageToken ?? options.startAfter ?? '';
+      const names = [...this.#bucket(bucket).keys()].filter((n) => n.startsWith(prefix) && n > after).sort();
+      const objects: ListedObject[] = [];
+      const prefixes: string[] = [];
+      let last = '';
+      for (const name of names) {
+        if (objects.length + prefixes.length >= (options.pageSize ?? 1000)) {
+          return { objects, prefixes, nextPageToken: last };
+        }
+        const cut = options.delimiter ? name.indexOf(options.delimiter, prefix.length) : -1;
+        if (cut !== -1) {
+          const p = name.slice(0, cut + 1);
+          if (prefixes.at(-1) !== p) prefixes.push(p);
+          last = `${p}\uffff`;
+          continue;
+        }
+        const { meta } = this.#object(bucket, name);
+        objects.push({
+          name,
+          size: meta.size,
+          generation: meta.generation,
+          metageneration: meta.metageneration,
+          updated: meta.updated,
+          etag: meta.etag,
+        });
+        last = name;
       }
-      const cut = options.delimiter ? name.indexOf(options.delimiter, prefix.length) : -1;
-      if (cut !== -1) {
-        const p = name.slice(0, cut + 1);
-        if (prefixes.at(-1) !== p) prefixes.push(p);
-        last = `${p}\uffff`;
-        continue;
-      }
-      const { meta } = this.#object(bucket, name);
-      objects.push({
-        name,
-        size: meta.size,
-        generation: meta.generation,
-        metageneration: meta.metageneration,
-        updated: meta.updated,
-        etag: meta.etag,
-      });
-      last = name;
-    }
-    return { objects, prefixes };
+      return { objects, prefixes };
+    });
   }
 
   async *list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
@@ -193,7 +210,7 @@ export class CountingBackend implements StorageBackend {
 
   async statObject(bucket: string, name: string): Promise<ObjectMeta> {
     await this.#enter('statObject');
-    return structuredClone(this.#object(bucket, name).meta);
+    return this.#late('statObject', () => structuredClone(this.#object(bucket, name).meta));
   }
 
   async readObject(bucket: string, name: string, options: ReadOptions = {}): Promise<ObjectReadStream> {

@@ -1,4 +1,5 @@
 import test from 'ava';
+import fc from 'fast-check';
 import { ByteBudget } from '../../cache/budget.js';
 import type { BlockKey } from '../../cache/block-key.js';
 import { MemoryBlocks } from '../../cache/memory-blocks.js';
@@ -120,4 +121,67 @@ test('a view into a larger buffer is copied so it does not pin the larger one', 
   t.is(got.buffer.byteLength, 8);
   big.fill(9);
   t.is(got[0], 3);
+});
+
+test('budget accounting matches held bytes under any sequence of operations', (t) => {
+  type Op =
+    | { op: 'set'; object: number; gen: number; index: number; size: number }
+    | { op: 'get'; object: number; gen: number; index: number }
+    | { op: 'delete'; object: number; gen: number; index: number }
+    | { op: 'deleteObject'; object: number }
+    | { op: 'hold'; bytes: number }
+    | { op: 'unhold' }
+    | { op: 'clear' };
+  const small = { object: fc.nat(3), gen: fc.nat(2), index: fc.nat(3) };
+  const ops = fc.array(
+    fc.oneof(
+      fc.record({ op: fc.constant('set' as const), ...small, size: fc.integer({ min: 1, max: 40 }) }),
+      fc.record({ op: fc.constant('get' as const), ...small }),
+      fc.record({ op: fc.constant('delete' as const), ...small }),
+      fc.record({ op: fc.constant('deleteObject' as const), object: fc.nat(3) }),
+      fc.record({ op: fc.constant('hold' as const), bytes: fc.integer({ min: 1, max: 60 }) }),
+      fc.record({ op: fc.constant('unhold' as const) }),
+      fc.record({ op: fc.constant('clear' as const) }),
+    ),
+    { maxLength: 60 },
+  );
+  fc.assert(
+    fc.property(ops, (sequence: Op[]) => {
+      const budget = new ByteBudget(100);
+      const mem = new MemoryBlocks({ maxBytes: 80, budget });
+      const held: number[] = [];
+      for (const step of sequence) {
+        switch (step.op) {
+          case 'set':
+            mem.set(key(`o${step.object}`, step.index, String(step.gen)), bytes(step.size));
+            break;
+          case 'get':
+            mem.get(key(`o${step.object}`, step.index, String(step.gen)));
+            break;
+          case 'delete':
+            mem.delete(key(`o${step.object}`, step.index, String(step.gen)));
+            break;
+          case 'deleteObject':
+            mem.deleteObject('b', `o${step.object}`);
+            break;
+          case 'hold':
+            if (budget.tryReserve(step.bytes)) held.push(step.bytes);
+            break;
+          case 'unhold': {
+            const n = held.pop();
+            if (n !== undefined) budget.release(n);
+            break;
+          }
+          case 'clear':
+            mem.clear();
+            break;
+        }
+        const other = held.reduce((a, b) => a + b, 0);
+        const stats = mem.stats();
+        if (budget.used !== stats.bytes + other || stats.bytes > 80 || budget.used > 100) return false;
+      }
+      return true;
+    }),
+  );
+  t.pass();
 });

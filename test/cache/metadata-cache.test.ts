@@ -91,6 +91,11 @@ test('prefix markers only fill empty slots', (t) => {
   t.is(cache.get('b', 'dir/')?.kind, 'object');
   cache.setPrefix('b', 'dir/');
   t.is(cache.get('b', 'dir/')?.kind, 'object');
+  cache.deletePrefixMarker('b', 'dir/');
+  t.is(cache.get('b', 'dir/')?.kind, 'object', 'only markers are removed');
+  cache.setPrefix('b', 'other/');
+  cache.deletePrefixMarker('b', 'other/');
+  t.is(cache.get('b', 'other/'), undefined);
 });
 
 test('delete, deleteBucket and clear', (t) => {

@@ -6,6 +6,9 @@ import type { AuthOutcome, AuthRequestView } from '../../../emulator/hooks.js';
 import { ACCESS_ID, SECRET, signV2, signV2Url, signV4, signV4Url } from './test-signer.js';
 
 const T0 = new Date('2024-01-05T12:00:00Z');
+const RO = 'https://www.googleapis.com/auth/devstorage.read_only';
+const RW = 'https://www.googleapis.com/auth/devstorage.read_write';
+const FULL = 'https://www.googleapis.com/auth/devstorage.full_control';
 
 function setup(opts: { keys?: boolean; requireAuth?: boolean } = {}) {
   const clock = new ManualClock(T0.getTime());
@@ -359,7 +362,7 @@ test('with keys but without --require-auth, bearer tokens and anonymous calls st
 
 test('--require-auth: only issued, unexpired tokens pass; others get 401 AuthenticationRequired', async (t) => {
   const { run, tokens, clock } = setup({ requireAuth: true });
-  const { accessToken } = tokens.issue('sa@p.iam.gserviceaccount.com', ['s']);
+  const { accessToken } = tokens.issue('sa@p.iam.gserviceaccount.com', [RO]);
   t.deepEqual(await run(get('/b/o', { authorization: `Bearer ${accessToken}` })), {
     ok: true,
     principal: 'sa@p.iam.gserviceaccount.com',
@@ -404,4 +407,59 @@ test('--require-auth: anonymous callers get 403 AccessDenied naming the likely p
   // With --require-auth and no keys, no HMAC access id can exist.
   const signed = signV4({ flavor: 'GOOG4', method: 'GET', path: '/b/o', time: T0 });
   t.like(failure(t, await run(signed)), { code: 'InvalidAccessKeyId' });
+});
+
+test('V2 virtual-host detection follows the configured base hosts', async (t) => {
+  const clock = new ManualClock(T0.getTime());
+  const auth = createAuthenticator({
+    hmacKeys: new Map([[ACCESS_ID, SECRET]]),
+    requireAuth: false,
+    tokens: new TokenRegistry({ clock }),
+    clock,
+    baseHosts: ['gcs.test'],
+  });
+  const date = { date: 'Fri, 05 Jan 2024 12:00:00 GMT' };
+  const vhost = signV2({
+    flavor: 'GOOG1',
+    method: 'GET',
+    path: '/o',
+    resource: '/b/o',
+    headers: { ...date, host: 'b.gcs.test:9000' },
+  });
+  t.true((await auth(vhost)).ok);
+  // With this configuration storage.googleapis.com is not a base host, so its subdomain is path-style.
+  const other = signV2({
+    flavor: 'GOOG1',
+    method: 'GET',
+    path: '/o',
+    resource: '/b/o',
+    headers: { ...date, host: 'b.storage.googleapis.com' },
+  });
+  t.like(await auth(other), { ok: false, code: 'SignatureDoesNotMatch' });
+});
+
+test('the Bearer scheme name is case-insensitive', async (t) => {
+  const { run, tokens } = setup({ requireAuth: true });
+  const { accessToken } = tokens.issue('u', [FULL]);
+  t.like(await run(get('/b/o', { authorization: `bearer ${accessToken}` })), { ok: true, principal: 'u' });
+});
+
+test('token scopes: read_only cannot write, read_write cannot change ACLs, other scopes cannot read', async (t) => {
+  const { run, tokens } = setup();
+  const call = (scope: string, method: string, rawQuery = '') => {
+    const { accessToken } = tokens.issue('u', [scope]);
+    return run({ ...get('/b/o', { authorization: `Bearer ${accessToken}` }, rawQuery), method });
+  };
+  t.true((await call(RO, 'GET')).ok);
+  t.true((await call(RO, 'HEAD')).ok);
+  t.like(await call(RO, 'PUT'), { ok: false, status: 403, code: 'AccessDenied' });
+  t.true((await call(RW, 'DELETE')).ok);
+  t.true((await call(RW, 'GET', 'acl')).ok);
+  t.like(await call(RW, 'PUT', 'acl'), { ok: false, status: 403 });
+  t.true((await call(FULL, 'PUT', 'acl')).ok);
+  t.true((await call('https://www.googleapis.com/auth/cloud-platform', 'POST', 'uploads')).ok);
+  t.like(await call('https://www.googleapis.com/auth/userinfo.email', 'GET'), {
+    ok: false,
+    details: 'Request had insufficient authentication scopes.',
+  });
 });

@@ -275,3 +275,19 @@ test('registerServiceAccount keeps only the public key and names what is wrong w
   });
   t.throws(() => registry.registerServiceAccount('[1]'), { message: /JSON object/ });
 });
+
+test('self-signed JWT bearer tokens (google-auth-library JWTAccess, no scopes) are accepted when the key is registered', async (t) => {
+  const { registry } = await setup(t);
+  const headers = await new JWT({ email: EMAIL, key: PEM, keyId: 'kid-1' }).getRequestHeaders(
+    'https://storage.googleapis.com/b/o',
+  );
+  const token = (headers.get('authorization') ?? '').replace(/^Bearer /, '');
+  t.is(token.split('.').length, 3);
+  t.like(registry.check(token), { subject: EMAIL });
+  const forged = await new JWT({ email: EMAIL, key: OTHER_PEM }).getRequestHeaders(
+    'https://storage.googleapis.com/b/o',
+  );
+  t.is(registry.check((forged.get('authorization') ?? '').replace(/^Bearer /, '')), undefined);
+  const stale = handJwt({ iss: EMAIL, aud: 'https://storage.googleapis.com/', iat: 1000, exp: 4600 });
+  t.is(registry.check(stale), undefined);
+});

@@ -1,5 +1,5 @@
 // Test helper: a real node:http server on 127.0.0.1:0 with the fault admin route, the injector, then a
-// trivial handler: GET/HEAD answer `size` bytes (query ?size=, default 10) piped in 16 KiB chunks; PUT/POST
+// trivial handler: GET/HEAD answer `size` bytes (query ?size=, default 10) piped in `chunk`-byte pieces (default 16 KiB); PUT/POST
 // count the request body and answer the count. Stats record what handlers completed or saw fail.
 
 import { createServer, request } from 'node:http';
@@ -40,10 +40,11 @@ export async function serveWithFaults(injector: ControllableFaultInjector): Prom
       }
       stats.reads++;
       const size = Number(url.searchParams.get('size') ?? '10');
+      const piece = Number(url.searchParams.get('chunk') ?? '16384');
       res.writeHead(200, { 'Content-Length': String(size) });
       if (req.method === 'HEAD') return void res.end();
       const chunks = function* () {
-        for (let left = size; left > 0; left -= 16384) yield Buffer.alloc(Math.min(16384, left), 0x61);
+        for (let left = size; left > 0; left -= piece) yield Buffer.alloc(Math.min(piece, left), 0x61);
       };
       await pipeline(Readable.from(chunks()), res).catch(() => undefined);
     })();

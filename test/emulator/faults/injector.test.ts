@@ -155,3 +155,10 @@ test('only one rule per effect kind fires per request (first match wins the slot
     [1, 1],
   );
 });
+
+test('a reset deep into a piped body still cuts at the exact byte (writes that complete synchronously)', async (t) => {
+  const { port } = await setup(t, 'reset-after=50000,times=1,methods=GET');
+  const cut = await rawRequest(port, 'GET', '/b/o?size=100000&chunk=1000');
+  t.truthy(cut.error);
+  t.is(cut.body.length, 50000);
+});

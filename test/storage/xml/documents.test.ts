@@ -1,6 +1,7 @@
 import test from 'ava';
 import { isStorageError } from '../../../storage/errors.js';
 import { buildComposeRequest } from '../../../storage/xml/compose-request.js';
+import { buildCreateBucketConfiguration } from '../../../storage/xml/create-bucket-configuration.js';
 import { parseCopyObjectResult } from '../../../storage/xml/copy-object-result.js';
 import {
   buildCompleteMultipartUpload,
@@ -144,4 +145,16 @@ test('list parts result: spec §6.2 example', (t) => {
   );
   t.is(one.parts.length, 1);
   t.is(child(root(parseXml('<A><Part/></A>'), 'A'), 'Part') !== undefined, true);
+});
+
+test('create bucket configuration: boto form, or no body when nothing is configured', (t) => {
+  t.is(buildCreateBucketConfiguration({}), undefined);
+  t.is(
+    buildCreateBucketConfiguration({ location: 'US', storageClass: 'STANDARD' }),
+    '<CreateBucketConfiguration><LocationConstraint>US</LocationConstraint><StorageClass>STANDARD</StorageClass></CreateBucketConfiguration>',
+  );
+  t.is(
+    buildCreateBucketConfiguration({ location: 'EU' }),
+    '<CreateBucketConfiguration><LocationConstraint>EU</LocationConstraint></CreateBucketConfiguration>',
+  );
 });

@@ -32,6 +32,7 @@ const table: [number, string | undefined, StorageErrorCode][] = [
   [400, 'BadDigest', 'integrity'],
   [400, 'CrcMismatch', 'integrity'],
   [400, 'InvalidDigest', 'integrity'],
+  [400, 'IncompleteBody', 'integrity'],
   [400, 'EntityTooLarge', 'too-large'],
   [400, 'MetadataTooLarge', 'too-large'],
   [400, 'InvalidArgument', 'invalid-argument'],

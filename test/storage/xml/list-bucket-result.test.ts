@@ -152,3 +152,14 @@ test('property: any XML-legal name survives escaping without url encoding', (t) 
   );
   t.pass();
 });
+
+test('whitespace-only names, CDATA and number-like names stay exact strings', (t) => {
+  const r = parseListBucketResult(
+    `<ListBucketResult>${contents(' ')}${contents('\t\n ')}${contents('<![CDATA[a<b]]>')}${contents('true')}${contents('1e3')}<CommonPrefixes><Prefix> </Prefix></CommonPrefixes></ListBucketResult>`,
+  );
+  t.deepEqual(
+    r.page.objects.map((o) => o.name),
+    [' ', '\t\n ', 'a<b', 'true', '1e3'],
+  );
+  t.deepEqual(r.page.prefixes, [' ']);
+});

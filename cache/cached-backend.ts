@@ -1,0 +1,340 @@
+// A StorageBackend decorator that answers stat and directory listings from the metadata caches and keeps
+// them coherent with every mutation that passes through it. It owns the policy (what is cached, what each
+// operation invalidates); the caches only store. It does not see changes made by other clients: those show
+// up when entries expire (TTL), which is the whole trade-off of a metadata cache.
+// Rules: a mutation that returns metadata writes it into the stat cache; any other outcome (including
+// failure, which may have happened server-side) invalidates. Only directory-shaped listings (delimiter '/',
+// prefix '' or ending in '/', no startAfter) are cached and feed the stat cache. Returned metadata must be
+// treated as read-only: cache hits are frozen objects.
+
+import type { Logger } from '../common/logger.js';
+import type {
+  CallOptions,
+  ComposeSource,
+  CopyOptions,
+  CreateBucketOptions,
+  DeleteOptions,
+  ObjectReadStream,
+  ReadOptions,
+  StorageBackend,
+  UploadSource,
+  WriteOptions,
+} from '../storage/backend.js';
+import { StorageError, isStorageError } from '../storage/errors.js';
+import type {
+  Acl,
+  AclTarget,
+  BucketMeta,
+  CannedAcl,
+  Generation,
+  ListOptions,
+  ListPage,
+  ObjectMeta,
+  Preconditions,
+  WritableMetadata,
+} from '../storage/types.js';
+import type { ContentCache } from './content-cache.js';
+import { FetchGuard, type Ticket } from './fetch-guard.js';
+import { ancestorPrefixes, listingsShowing, type ListingCache } from './listing-cache.js';
+import type { MetadataCache } from './metadata-cache.js';
+import type { NegativeCache } from './negative-cache.js';
+import { MAX_PAGE_SIZE, directoryOf, pagesOf } from './listing-pages.js';
+import { bucketKeyPrefix, entryKey } from './ttl-map.js';
+
+export interface CachedBackendCaches {
+  metadata: MetadataCache;
+  negative: NegativeCache;
+  listings: ListingCache;
+  /** When given, blocks of objects the mount overwrites or deletes are dropped (to free space: generations
+   *  already keep them from being served). */
+  content?: ContentCache;
+  logger?: Logger;
+}
+
+type ListRequest = ListOptions & CallOptions & { pageToken?: string };
+
+export class CachedBackend implements StorageBackend {
+  readonly metadata: MetadataCache;
+  readonly negative: NegativeCache;
+  readonly listings: ListingCache;
+  readonly #backend: StorageBackend;
+  readonly #content: ContentCache | undefined;
+  readonly #logger: Logger | undefined;
+  readonly #stats = new FetchGuard();
+  readonly #lists = new FetchGuard();
+
+  constructor(backend: StorageBackend, caches: CachedBackendCaches) {
+    this.#backend = backend;
+    this.metadata = caches.metadata;
+    this.negative = caches.negative;
+    this.listings = caches.listings;
+    this.#content = caches.content;
+    this.#logger = caches.logger;
+  }
+
+  /** Forgets all metadata (SIGHUP). Content blocks stay: generations keep them correct. */
+  dropAll(): void {
+    this.#stats.invalidateAll();
+    this.#lists.invalidateAll();
+    this.metadata.clear();
+    this.negative.clear();
+    this.listings.clear();
+  }
+
+  // --- buckets ---
+
+  listBuckets(options?: CallOptions & { project?: string }): Promise<BucketMeta[]> {
+    return this.#backend.listBuckets(options);
+  }
+
+  headBucket(name: string, options?: CallOptions): Promise<void> {
+    return this.#backend.headBucket(name, options);
+  }
+
+  async createBucket(name: string, options?: CreateBucketOptions): Promise<void> {
+    try {
+      await this.#backend.createBucket(name, options);
+    } finally {
+      this.#forgetBucket(name);
+    }
+  }
+
+  async deleteBucket(name: string, options?: CallOptions): Promise<void> {
+    try {
+      await this.#backend.deleteBucket(name, options);
+    } finally {
+      this.#forgetBucket(name);
+    }
+  }
+
+  // --- reads ---
+
+  async statObject(
+    bucket: string,
+    name: string,
+    options?: CallOptions & { generation?: Generation },
+  ): Promise<ObjectMeta> {
+    if (options?.generation !== undefined) return this.#backend.statObject(bucket, name, options);
+    if (this.negative.has(bucket, name)) {
+      throw new StorageError('not-found', `${name}: not found (cached)`, { bucket, object: name });
+    }
+    const cached = this.metadata.getObject(bucket, name);
+    if (cached) return cached;
+    const ticket = this.#stats.begin(entryKey(bucket, name));
+    let meta: ObjectMeta;
+    try {
+      meta = await this.#backend.statObject(bucket, name, options);
+    } catch (e) {
+      if (this.#stats.end(ticket) && isStorageError(e, 'not-found')) {
+        this.metadata.delete(bucket, name);
+        this.negative.add(bucket, name);
+      }
+      throw e;
+    }
+    if (this.#stats.end(ticket)) this.metadata.setObject(meta);
+    return meta;
+  }
+
+  async readObject(bucket: string, name: string, options?: ReadOptions): Promise<ObjectReadStream> {
+    try {
+      const stream = await this.#backend.readObject(bucket, name, options);
+      // Bytes of a generation other than the cached one: someone overwrote the object; stop trusting it.
+      const cached = this.metadata.getObject(bucket, name);
+      if (options?.generation === undefined && cached && cached.generation !== stream.generation) {
+        this.#invalidate(bucket, name);
+      }
+      return stream;
+    } catch (e) {
+      if (options?.generation === undefined && isStorageError(e, 'not-found')) this.#invalidate(bucket, name);
+      throw e;
+    }
+  }
+
+  async listPage(bucket: string, options: ListRequest = {}): Promise<ListPage> {
+    const dir = directoryOf(options);
+    if (dir === undefined) return this.#backend.listPage(bucket, options);
+    const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
+    if (options.pageToken === undefined) {
+      const cached = this.listings.get(bucket, dir);
+      if (cached && cached.objects.length + cached.prefixes.length <= pageSize) {
+        return { objects: [...cached.objects], prefixes: [...cached.prefixes] };
+      }
+    }
+    const ticket = this.#lists.begin(entryKey(bucket, dir));
+    try {
+      const page = await this.#backend.listPage(bucket, options);
+      this.#recordPage(bucket, page, ticket);
+      if (options.pageToken === undefined && page.nextPageToken === undefined && this.#lists.valid(ticket)) {
+        this.listings.set(bucket, dir, page);
+      }
+      return page;
+    } finally {
+      this.#lists.end(ticket);
+    }
+  }
+
+  async *list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
+    const dir = directoryOf(options);
+    if (dir === undefined) {
+      yield* this.#backend.list(bucket, options);
+      return;
+    }
+    const cached = this.listings.get(bucket, dir);
+    if (cached) {
+      yield* pagesOf(cached, options.pageSize ?? MAX_PAGE_SIZE);
+      return;
+    }
+    const ticket = this.#lists.begin(entryKey(bucket, dir));
+    try {
+      const objects: ListPage['objects'] = [];
+      const prefixes: string[] = [];
+      for await (const page of this.#backend.list(bucket, options)) {
+        this.#recordPage(bucket, page, ticket);
+        objects.push(...page.objects);
+        prefixes.push(...page.prefixes);
+        yield page;
+      }
+      if (this.#lists.valid(ticket)) this.listings.set(bucket, dir, { objects, prefixes });
+    } finally {
+      this.#lists.end(ticket);
+    }
+  }
+
+  getAcl(target: AclTarget, options?: CallOptions): Promise<Acl> {
+    return this.#backend.getAcl(target, options);
+  }
+
+  // --- object mutations ---
+
+  writeObject(
+    bucket: string,
+    name: string,
+    source: UploadSource,
+    options?: WriteOptions,
+  ): Promise<ObjectMeta> {
+    return this.#mutate(bucket, name, () => this.#backend.writeObject(bucket, name, source, options));
+  }
+
+  copyObject(
+    source: { bucket: string; name: string },
+    destination: { bucket: string; name: string },
+    options?: CopyOptions,
+  ): Promise<ObjectMeta> {
+    return this.#mutate(destination.bucket, destination.name, () =>
+      this.#backend.copyObject(source, destination, options),
+    );
+  }
+
+  composeObject(
+    bucket: string,
+    destination: string,
+    sources: ComposeSource[],
+    options?: WritableMetadata & Preconditions & CallOptions,
+  ): Promise<ObjectMeta> {
+    return this.#mutate(bucket, destination, () =>
+      this.#backend.composeObject(bucket, destination, sources, options),
+    );
+  }
+
+  updateObjectMetadata(
+    bucket: string,
+    name: string,
+    metadata: WritableMetadata,
+    options?: Preconditions & CallOptions,
+  ): Promise<ObjectMeta> {
+    return this.#mutate(bucket, name, () =>
+      this.#backend.updateObjectMetadata(bucket, name, metadata, options),
+    );
+  }
+
+  async deleteObject(bucket: string, name: string, options?: DeleteOptions): Promise<void> {
+    try {
+      await this.#backend.deleteObject(bucket, name, options);
+    } catch (e) {
+      this.#invalidate(bucket, name);
+      this.#forgetEmptiedDirs(bucket, name);
+      // Deleting what is not there proves it is not there (unless a specific generation was asked for).
+      if (isStorageError(e, 'not-found') && options?.generation === undefined)
+        this.negative.add(bucket, name);
+      throw e;
+    }
+    this.#invalidate(bucket, name);
+    this.#forgetEmptiedDirs(bucket, name);
+    // A delete of one generation may leave the live one (if it was not the live one); only a plain delete
+    // proves the name is gone.
+    if (options?.generation === undefined) this.negative.add(bucket, name);
+    await this.#dropContent(bucket, name);
+  }
+
+  async setAcl(
+    target: AclTarget,
+    acl: Acl | CannedAcl,
+    options?: Preconditions & CallOptions,
+  ): Promise<void> {
+    try {
+      await this.#backend.setAcl(target, acl, options);
+    } finally {
+      // Only object ACLs live in object metadata (the metageneration moves); bucket ACLs touch no entry.
+      if (target.kind === 'object') this.#invalidate(target.bucket, target.name);
+    }
+  }
+
+  // --- bookkeeping ---
+
+  /** Runs a mutation that returns the new metadata of `bucket/name` and keeps every cache coherent. */
+  async #mutate(bucket: string, name: string, call: () => Promise<ObjectMeta>): Promise<ObjectMeta> {
+    let meta: ObjectMeta;
+    try {
+      meta = await call();
+    } catch (e) {
+      // The mutation may still have happened (timeout) or our view was wrong (412): trust nothing.
+      this.#invalidate(bucket, name);
+      throw e;
+    }
+    this.#invalidate(bucket, name);
+    this.metadata.setObject(meta);
+    await this.#dropContent(bucket, name);
+    return meta;
+  }
+
+  /** Forgets everything known about `bucket/name` and every listing that shows it. */
+  #invalidate(bucket: string, name: string): void {
+    this.#stats.invalidate(entryKey(bucket, name));
+    for (const dir of listingsShowing(name)) this.#lists.invalidate(entryKey(bucket, dir));
+    this.metadata.delete(bucket, name);
+    this.negative.delete(bucket, name);
+    this.listings.invalidatePath(bucket, name);
+  }
+
+  /** After a delete, an implicit directory above the name may have vanished. */
+  #forgetEmptiedDirs(bucket: string, name: string): void {
+    for (const dir of ancestorPrefixes(name)) if (dir !== '') this.metadata.deletePrefixMarker(bucket, dir);
+  }
+
+  #forgetBucket(bucket: string): void {
+    this.#stats.invalidatePrefix(bucketKeyPrefix(bucket));
+    this.#lists.invalidatePrefix(bucketKeyPrefix(bucket));
+    this.metadata.deleteBucket(bucket);
+    this.negative.deleteBucket(bucket);
+    this.listings.deleteBucket(bucket);
+  }
+
+  /** Fills the stat cache from a directory listing page, so `ls -l` needs no request per entry. */
+  #recordPage(bucket: string, page: ListPage, ticket: Ticket): void {
+    if (!this.#lists.valid(ticket)) return;
+    for (const listed of page.objects) {
+      this.metadata.setListed(bucket, listed);
+      this.negative.delete(bucket, listed.name);
+    }
+    for (const prefix of page.prefixes) this.metadata.setPrefix(bucket, prefix);
+  }
+
+  async #dropContent(bucket: string, name: string): Promise<void> {
+    try {
+      await this.#content?.invalidateObject(bucket, name);
+    } catch (e) {
+      // Generations keep stale blocks from being served; failing to free them is not the caller's problem.
+      this.#logger?.warn('content cache invalidation failed', { bucket, object: name, error: String(e) });
+    }
+  }
+}

@@ -1,0 +1,158 @@
+// Small rules the memory backend applies to every object operation: precondition checks, how writable
+// metadata lands on stored metadata (with the 8 KiB custom-metadata limit), defensive copies, abort
+// checks and draining an UploadSource. Separate from the backend so that file stays about operations.
+
+import type { Readable } from 'node:stream';
+import type { CallOptions, UploadSource } from '../backend.js';
+import { StorageError } from '../errors.js';
+import type { ObjectMeta, Preconditions, WritableMetadata } from '../types.js';
+
+export const MAX_CUSTOM_METADATA_BYTES = 8 * 1024;
+
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) {
+    throw new StorageError('aborted', 'call aborted', { cause: signal.reason });
+  }
+}
+
+function sameGeneration(a: string, b: string): boolean {
+  if (!/^[0-9]+$/.test(b)) throw new StorageError('invalid-argument', `bad generation ${JSON.stringify(b)}`);
+  return BigInt(a) === BigInt(b);
+}
+
+/** Throws 'precondition-failed' unless `live` (the current object, if any) satisfies the preconditions. */
+export function checkPreconditions(
+  live: ObjectMeta | undefined,
+  pre: Preconditions,
+  bucket: string,
+  object: string,
+): void {
+  const fail = (why: string): never => {
+    throw new StorageError('precondition-failed', `${bucket}/${object}: ${why}`, {
+      bucket,
+      object,
+      status: 412,
+      serviceCode: 'PreconditionFailed',
+    });
+  };
+  const g = pre.ifGenerationMatch;
+  if (g !== undefined) {
+    if (sameGeneration('0', g)) {
+      if (live !== undefined) fail(`exists (generation ${live.generation})`);
+    } else if (live === undefined) fail(`does not exist (wanted generation ${g})`);
+    else if (!sameGeneration(live.generation, g)) fail(`generation is ${live.generation}, not ${g}`);
+  }
+  const m = pre.ifMetagenerationMatch;
+  if (m !== undefined) {
+    if (live === undefined) fail(`does not exist (wanted metageneration ${m})`);
+    else if (!sameGeneration(live.metageneration, m))
+      fail(`metageneration is ${live.metageneration}, not ${m}`);
+  }
+}
+
+/** Writes `w` onto stored metadata (which starts from defaults); custom keys are lower-cased. */
+export function applyMetadata(meta: ObjectMeta, w: WritableMetadata, defaultStorageClass: string): void {
+  if (w.contentType !== undefined) meta.contentType = w.contentType;
+  if (w.contentEncoding !== undefined) meta.contentEncoding = w.contentEncoding;
+  if (w.cacheControl !== undefined) meta.cacheControl = w.cacheControl;
+  if (w.contentDisposition !== undefined) meta.contentDisposition = w.contentDisposition;
+  if (w.contentLanguage !== undefined) meta.contentLanguage = w.contentLanguage;
+  meta.storageClass = w.storageClass ?? defaultStorageClass;
+  const custom: Record<string, string> = {};
+  let bytes = 0;
+  for (const [k, v] of Object.entries(w.metadata ?? {})) {
+    custom[k.toLowerCase()] = v;
+    bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+  }
+  if (bytes > MAX_CUSTOM_METADATA_BYTES) {
+    throw new StorageError(
+      'too-large',
+      `custom metadata is ${bytes} bytes (limit ${MAX_CUSTOM_METADATA_BYTES})`,
+      {
+        bucket: meta.bucket,
+        object: meta.name,
+        serviceCode: 'MetadataTooLarge',
+      },
+    );
+  }
+  meta.metadata = custom;
+}
+
+export function cloneMeta(meta: ObjectMeta): ObjectMeta {
+  return { ...meta, updated: new Date(meta.updated), metadata: { ...meta.metadata } };
+}
+
+/** The whole upload as one private Buffer. A source that delivers a size other than it announced is an
+ *  'integrity' failure (the service's IncompleteBody); an abort destroys the source and rejects. */
+export async function readSource(source: UploadSource, signal: AbortSignal | undefined): Promise<Buffer> {
+  if (Buffer.isBuffer(source)) return Buffer.from(source);
+  const stream: Readable = source.open(0);
+  const onAbort = (): void => {
+    stream.destroy(new StorageError('aborted', 'upload aborted', { cause: signal?.reason }));
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const parts: Buffer[] = [];
+    for await (const chunk of stream) parts.push(Buffer.from(chunk as Uint8Array));
+    const data = Buffer.concat(parts);
+    if (data.length !== source.size) {
+      throw new StorageError(
+        'integrity',
+        `upload source announced ${source.size} bytes and gave ${data.length}`,
+        {
+          serviceCode: 'IncompleteBody',
+        },
+      );
+    }
+    return data;
+  } catch (e) {
+    checkAborted(signal);
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Runs a synchronous step as a call: asynchronous like the real thing, 'aborted' if already aborted, and
+ *  the step's exceptions as rejections. The step itself is atomic (no await inside). */
+export async function run<T>(options: CallOptions, step: () => T): Promise<T> {
+  await Promise.resolve();
+  checkAborted(options.signal);
+  return step();
+}
+
+/** The metadata a COPY carries from a source to its destination. */
+export function writableOf(meta: ObjectMeta): WritableMetadata {
+  const w: WritableMetadata = { contentType: meta.contentType, metadata: { ...meta.metadata } };
+  for (const k of [
+    'contentEncoding',
+    'cacheControl',
+    'contentDisposition',
+    'contentLanguage',
+    'storageClass',
+  ] as const) {
+    const v = meta[k];
+    if (v !== undefined) w[k] = v;
+  }
+  return w;
+}
+
+/** A metadata-only update (JSON-API style): identity, size and hashes stay, the metageneration goes up,
+ *  and every writable field starts over from defaults (applyMetadata then fills it in). */
+export function sameGenerationMeta(old: ObjectMeta, now: number): ObjectMeta {
+  const { bucket, name, size, generation, etag, md5, crc32c, componentCount } = old;
+  return {
+    bucket,
+    name,
+    size,
+    generation,
+    etag,
+    metageneration: String(Number(old.metageneration) + 1),
+    updated: new Date(now),
+    contentType: 'application/octet-stream',
+    metadata: {},
+    ...(md5 === undefined ? {} : { md5 }),
+    ...(crc32c === undefined ? {} : { crc32c }),
+    ...(componentCount === undefined ? {} : { componentCount }),
+  };
+}
