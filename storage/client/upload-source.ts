@@ -13,6 +13,31 @@ export function sourceSize(source: UploadSource): number {
   return Buffer.isBuffer(source) ? source.length : source.size;
 }
 
+function aborted(signal: AbortSignal): StorageError {
+  return new StorageError('aborted', 'upload aborted', { cause: signal.reason });
+}
+
+/** A source that stalls must not hold an aborted upload forever. */
+async function nextOrAbort(
+  iterator: AsyncIterator<unknown>,
+  signal: AbortSignal | undefined,
+): Promise<IteratorResult<unknown>> {
+  if (signal === undefined) return iterator.next();
+  if (signal.aborted) throw aborted(signal);
+  let onAbort: (() => void) | undefined;
+  const abort = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      reject(aborted(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([iterator.next(), abort]);
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
+}
+
 export class SourceReader {
   readonly size: number;
   readonly #source: UploadSource;
@@ -30,11 +55,12 @@ export class SourceReader {
   }
 
   /** `length` bytes at `offset` (less only at the end of the source). */
-  async readAt(offset: number, length: number): Promise<Buffer> {
+  async readAt(offset: number, length: number, signal?: AbortSignal): Promise<Buffer> {
+    if (signal?.aborted === true) throw aborted(signal);
     const want = Math.max(0, Math.min(length, this.size - offset));
     const bytes = Buffer.isBuffer(this.#source)
       ? this.#source.subarray(offset, offset + want)
-      : await this.#streamRead(this.#source, offset, want);
+      : await this.#streamRead(this.#source, offset, want, signal);
     this.#hash(offset, bytes);
     return bytes;
   }
@@ -53,7 +79,12 @@ export class SourceReader {
     return this.#digest;
   }
 
-  async #streamRead(source: Exclude<UploadSource, Buffer>, offset: number, want: number): Promise<Buffer> {
+  async #streamRead(
+    source: Exclude<UploadSource, Buffer>,
+    offset: number,
+    want: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Buffer> {
     if (this.#iterator === undefined || offset !== this.#pos) {
       this.close();
       this.#stream = source.open(offset);
@@ -69,7 +100,7 @@ export class SourceReader {
       this.#leftover = this.#leftover.subarray(take.length);
     }
     while (have < want) {
-      const next = await this.#iterator.next();
+      const next = await nextOrAbort(this.#iterator, signal);
       if (next.done === true) {
         throw new StorageError(
           'invalid-argument',

@@ -199,7 +199,7 @@ async function resumable(
             if (status.done) return status;
             at = status.persisted;
           }
-          const bytes = await reader.readAt(at, chunkSize);
+          const bytes = await reader.readAt(at, chunkSize, signal);
           return put(`bytes ${at}-${at + bytes.length - 1}/${total}`, bytes);
         },
       );
@@ -250,7 +250,7 @@ export async function upload(
   }
   let body: Buffer;
   try {
-    body = await reader.readAt(0, reader.size);
+    body = await reader.readAt(0, reader.size, options.signal);
   } finally {
     reader.close();
   }
