@@ -7,10 +7,12 @@ import type { CallOptions, DeleteOptions, ObjectReadStream, ReadOptions } from '
 import { StorageError, isStorageError } from '../errors.js';
 import type { Generation, ObjectMeta } from '../types.js';
 import { bucketPath, headBucket } from './buckets.js';
-import { call, callEmpty } from './exchange.js';
+import { call, callEmpty, exchangeOnce } from './exchange.js';
 import type { CallSpec, ClientContext } from './exchange.js';
 import { encodeObjectName, header, objectMetaFromHeaders, preconditionHeaders } from './headers.js';
-import { discard } from './http.js';
+import { discard, readText } from './http.js';
+import { withRetry } from './retry.js';
+import { isIdempotent } from './retry-policy.js';
 import { resumingBody } from './read-stream.js';
 
 export function objectPath(bucket: string, name: string): string {
@@ -28,7 +30,8 @@ async function whichIsMissing(
   bucket: string,
   signal?: AbortSignal,
 ): Promise<never> {
-  if (isStorageError(e, 'not-found')) {
+  // A GET's 404 names its cause (NoSuchKey/NoSuchBucket); only a bodiless HEAD 404 needs the extra look.
+  if (isStorageError(e, 'not-found') && e.serviceCode === undefined) {
     try {
       await headBucket(ctx, bucket, signal === undefined ? {} : { signal });
     } catch (b) {
@@ -131,7 +134,7 @@ export async function deleteObject(
   name: string,
   options: DeleteOptions = {},
 ): Promise<void> {
-  await callEmpty(ctx, {
+  const spec: CallSpec = {
     method: 'DELETE',
     path: objectPath(bucket, name),
     query: generationQuery(options.generation),
@@ -143,7 +146,32 @@ export async function deleteObject(
     },
     errorContext: { resource: 'object', bucket, object: name },
     signal: options.signal,
-  });
+  };
+  let attempts = 0;
+  try {
+    await withRetry(
+      ctx,
+      { idempotent: isIdempotent(spec.safety), signal: options.signal, what: `DELETE ${spec.path}` },
+      async () => {
+        attempts++;
+        await readText((await exchangeOnce(ctx, spec)).body, options.signal);
+      },
+    );
+  } catch (e) {
+    // Only a delete pinned to a generation is retried. When a retry is refused (404, or 412), the lost
+    // first attempt may have done the work: it did if the generation named by `generation` is gone, or, for
+    // if-generation-match, if no live object remains.
+    const gone = isStorageError(e, 'not-found') || isStorageError(e, 'precondition-failed');
+    if (attempts < 2 || !gone) throw e;
+    const signal = options.signal === undefined ? {} : { signal: options.signal };
+    const generation = options.generation === undefined ? {} : { generation: options.generation };
+    try {
+      await statObject(ctx, bucket, name, { ...generation, ...signal });
+    } catch (s) {
+      if (isStorageError(s, 'not-found')) return;
+    }
+    throw e;
+  }
 }
 
 /** Full ObjectMeta after an upload, copy or compose, whose answers lack Last-Modified, content-type and
