@@ -379,3 +379,18 @@ test('abort during a backoff wait rejects with aborted at once', async (t) => {
   controller.abort();
   t.true(isStorageError(await t.throwsAsync(stat), 'aborted'));
 });
+
+test('a download that stalls past the idle timeout resumes on a new connection', async (t) => {
+  const { emu, backend, bucket } = await setup(t, { backend: { timeouts: { idleMs: 300 } } });
+  const data = bytes(1024 * 1024, 11);
+  await backend.writeObject(bucket, 'o', data);
+  // The stall (10 s) is far beyond the idle timeout (300 ms), so timing cannot decide the outcome.
+  emu.faults.set(
+    parseFaultSpec(
+      `methods=GET,path=${P},times=1,stall=10s,stall-after=200000;methods=GET,path=${P},latency=0`,
+    ),
+  );
+  const read = await backend.readObject(bucket, 'o');
+  t.true((await readAll(read.body)).equals(data));
+  t.is(emu.faults.state().rules.at(-1)?.fired, 2);
+});

@@ -1,0 +1,97 @@
+import test from 'ava';
+import { Readable } from 'node:stream';
+import { hashBuffer } from '../../../storage/checksums.js';
+import { isStorageError, StorageError } from '../../../storage/errors.js';
+import { resumingBody } from '../../../storage/client/read-stream.js';
+import { bytes, readAll } from './helpers/setup.js';
+
+/** A body that yields `data[from..cut)` then fails like a reset connection. */
+function cutBody(data: Buffer, from: number, cut: number): Readable {
+  return new Readable({
+    read() {
+      this.push(data.subarray(from, cut));
+      this.destroy(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+    },
+  });
+}
+
+test('resumes from the byte reached after each cut, and verifies the whole object', async (t) => {
+  const data = bytes(10_000);
+  const reopened: number[] = [];
+  const body = resumingBody({
+    first: cutBody(data, 0, 3000),
+    start: 0,
+    end: data.length,
+    expected: hashBuffer(data),
+    maxResumes: 5,
+    reopen: (offset) => {
+      reopened.push(offset);
+      return Promise.resolve(
+        offset < 6000 ? cutBody(data, offset, 6000) : Readable.from([data.subarray(offset)]),
+      );
+    },
+  });
+  t.true((await readAll(body)).equals(data));
+  t.deepEqual(reopened, [3000, 6000]);
+});
+
+test('a corrupt whole-object body fails the stream with integrity', async (t) => {
+  const data = bytes(5000);
+  const bad = Buffer.from(data);
+  bad[4000] = (bad[4000] ?? 0) ^ 1;
+  const body = resumingBody({
+    first: Readable.from([bad]),
+    start: 0,
+    end: data.length,
+    expected: hashBuffer(data),
+    maxResumes: 1,
+    reopen: () => Promise.reject(new Error('not expected')),
+  });
+  t.true(isStorageError(await t.throwsAsync(readAll(body)), 'integrity'));
+});
+
+test('md5 is checked too when the object has one', async (t) => {
+  const data = bytes(100);
+  const body = resumingBody({
+    first: Readable.from([data]),
+    start: 0,
+    end: data.length,
+    expected: { crc32c: hashBuffer(data).crc32c ?? '', md5: hashBuffer(Buffer.from('other')).md5 ?? '' },
+    maxResumes: 1,
+    reopen: () => Promise.reject(new Error('not expected')),
+  });
+  t.true(isStorageError(await t.throwsAsync(readAll(body)), 'integrity'));
+});
+
+test('a body that ends early is resumed; a range is never overrun', async (t) => {
+  const data = bytes(1000);
+  const body = resumingBody({
+    first: Readable.from([data.subarray(100, 400)]),
+    start: 100,
+    end: 600,
+    maxResumes: 1,
+    // A server that ignores the range end: bytes past it must not reach the caller.
+    reopen: (offset) => Promise.resolve(Readable.from([data.subarray(offset)])),
+  });
+  t.true((await readAll(body)).equals(data.subarray(100, 600)));
+});
+
+test('resumes are bounded; a non-transient failure is not resumed', async (t) => {
+  const data = bytes(1000);
+  const always = resumingBody({
+    first: cutBody(data, 0, 10),
+    start: 0,
+    end: data.length,
+    maxResumes: 2,
+    reopen: (offset) => Promise.resolve(cutBody(data, offset, offset + 10)),
+  });
+  t.true(isStorageError(await t.throwsAsync(readAll(always)), 'network'));
+  const gone = resumingBody({
+    first: cutBody(data, 0, 10),
+    start: 0,
+    end: data.length,
+    maxResumes: 2,
+    reopen: () => Promise.reject(new StorageError('not-found', 'generation gone')),
+  });
+  t.true(isStorageError(await t.throwsAsync(readAll(gone)), 'not-found'));
+});
