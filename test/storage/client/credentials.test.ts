@@ -3,6 +3,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createLogger } from '../../../common/logger.js';
+import { parseFaultSpec } from '../../../emulator/faults/fault-spec.js';
 import { AnonymousCredentials } from '../../../storage/auth/anonymous.js';
 import type { Credentials } from '../../../storage/auth/credentials.js';
 import { HmacCredentials } from '../../../storage/auth/hmac.js';
@@ -151,4 +153,43 @@ test('anonymous against an emulator that requires auth is denied', async (t) => 
   const e = await t.throwsAsync(backend.listBuckets());
   t.true(isStorageError(e, 'unauthenticated') || isStorageError(e, 'forbidden'), String(e));
   t.regex(e.message, /anonymous/);
+});
+
+test('a 401 triggers exactly one invalidate-and-retry; debug logs never carry the token', async (t) => {
+  const user = { clientId: 'client-2', clientSecret: 'client-secret-2', refreshToken: 'refresh-2' };
+  const { emu } = await setup(t, { emulator: { users: [user], requireAuth: true }, bucket: false });
+  const inner = refreshTokenCredentials(user, 'test', { tokenUrl: `${emu.url}/token` });
+  let invalidations = 0;
+  let authorizations = 0;
+  const stale = 'ya29.not-a-token-this-emulator-issued';
+  const credentials: Credentials = {
+    description: inner.description,
+    async authorize(request, signal) {
+      authorizations++;
+      await inner.authorize(request, signal);
+      // Until invalidated, send a token the emulator never issued.
+      if (invalidations === 0) request.headers['authorization'] = `Bearer ${stale}`;
+    },
+    invalidate() {
+      invalidations++;
+      return inner.invalidate();
+    },
+  };
+  const lines: string[] = [];
+  const backend = new XmlApiBackend({
+    endpoint: emu.url,
+    credentials,
+    project: 'test-project',
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
+  });
+  t.teardown(() => backend.close());
+  await backend.createBucket('once-bucket');
+  t.is(invalidations, 1);
+  t.is(authorizations, 2);
+  emu.faults.set(parseFaultSpec('methods=HEAD,times=2,status=503'));
+  await backend.headBucket('once-bucket');
+  const token = await bearer(inner);
+  t.true(lines.some((l) => l.includes('retrying')));
+  t.false(lines.some((l) => l.includes(token) || l.includes(stale) || /Bearer/i.test(l)));
 });
