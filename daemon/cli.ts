@@ -8,6 +8,15 @@ interface Subcommand {
 }
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
+  mount: {
+    summary: 'mount a bucket (or _ for a whole project) at a directory',
+    // A served mount keeps sockets and timers alive; once it is unmounted the process is done.
+    run: async (argv) => process.exit(await (await import('./mount-command.js')).mountMain(argv)),
+  },
+  unmount: {
+    summary: 'stop a mount cleanly (uploads finish first)',
+    run: async (argv) => (await import('./unmount-command.js')).unmountMain(argv),
+  },
   emulator: {
     summary: 'run the embedded Cloud Storage XML API emulator',
     run: async (argv) => (await import('../emulator/main.js')).main(argv),

@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Quick-start demo: starts the embedded Cloud Storage emulator and walks through the tutorial's
-# operations, printing each command and its output. (The mount joins this walk once it lands; until then
-# the walk talks to the emulator's XML API with curl, the way any client does.)
+# Quick-start demo: starts the embedded Cloud Storage emulator with the tutorial's buckets, mounts the whole
+# project with gcsmount, and walks through the tutorial's operations (shared/seed/boto-tutorial.txt) with
+# ordinary tools, printing each command and its output. Unmounts and stops everything at the end, even
+# when a step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -f build/daemon/cli.js ]] || npm run -s build
+gcsmount="$PWD/bin/gcsmount"
 
 work=$(mktemp -d /tmp/gcsmount-demo.XXXXXX)
+mnt="$work/mnt"
+mkdir -p "$mnt"
 cleanup() {
-  [[ -n "${emu_pid:-}" ]] && kill "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
+  cd /
+  if grep -q " $mnt " /proc/mounts 2>/dev/null; then "$gcsmount" unmount "$mnt" || fusermount -u -z "$mnt" || true; fi
+  if [[ -n "${emu_pid:-}" ]]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-./bin/gcsmount emulator --port 0 --data "$work/data" --project demo-project >"$work/emulator.out" 2>"$work/emulator.err" &
+"$gcsmount" emulator --port 0 --data "$work/data" --project demo-project >"$work/emulator.out" 2>"$work/emulator.err" &
 emu_pid=$!
 for _ in $(seq 100); do
   grep -q '^listening on ' "$work/emulator.out" 2>/dev/null && break
@@ -22,62 +28,56 @@ for _ in $(seq 100); do
 done
 url=$(sed -n 's/^listening on //p' "$work/emulator.out")
 [[ -n "$url" ]] || { echo "demo: the emulator did not start" >&2; exit 1; }
-echo "# gcsmount emulator: $(head -1 "$work/emulator.out") (data in $work/data)"
 
 now=$(date +%s)
 cats="cats-$now"
 dogs="dogs-$now"
+# The tutorial's starting point: a dogs bucket holding labrador.txt and collie.txt, made through the
+# XML API as any client would.
+curl -sS --fail -X PUT -H "x-goog-project-id: demo-project" "$url/$dogs"
+printf 'Who wants to play fetch? Me!' | curl -sS --fail -T - -H 'Content-Type: text/plain' "$url/$dogs/labrador.txt"
+printf 'Timmy fell down the well!' | curl -sS --fail -T - -H 'Content-Type: text/plain' "$url/$dogs/collie.txt"
+
 step() {
-  local shown="$*"
-  printf '\n$ %s\n' "${shown/#c /curl }"
-  "$@"
-  echo
+  printf '\n$ %s\n' "$*"
+  bash -c "$*"
 }
-# Pretty-print XML one element per line, so the listings read at a glance.
-xml() { sed -e 's/></>\n</g' | grep -v '^<?xml' | sed -n '1,40p'; }
-c() { curl -sS --fail-with-body "$@"; }
 
-echo "# Creating buckets"
-step c -X PUT -H "x-goog-project-id: demo-project" "$url/$cats"
-step c -X PUT -H "x-goog-project-id: demo-project" "$url/$dogs"
+echo "# gcsmount demo: emulator $url (data in $work/data), project mounted at $mnt"
+printf "\n$ gcsmount mount --endpoint %s --anonymous --project demo-project --cache-dir %s _ %s\n" "$url" "$work/cache" "$mnt"
+"$gcsmount" mount --endpoint "$url" --anonymous --project demo-project --cache-dir "$work/cache" --log-level warn _ "$mnt"
+cd "$mnt"
 
-echo "# Listing buckets"
-printf '\n$ curl %s/\n' "$url"; c -H "x-goog-project-id: demo-project" "$url/" | xml
-
-echo "# Uploading objects"
-printf 'Who wants to play fetch? Me!' >"$work/labrador.txt"
-printf 'Timmy fell down the well!' >"$work/collie.txt"
-step c -T "$work/labrador.txt" -H "Content-Type: text/plain" "$url/$dogs/labrador.txt"
-step c -T "$work/collie.txt" -H "Content-Type: text/plain" "$url/$dogs/collie.txt"
-
-echo "# Listing objects"
-printf '\n$ curl %s/%s\n' "$url" "$dogs"; c "$url/$dogs" | xml
-
-echo "# Downloading and copying objects"
-step c "$url/$dogs/collie.txt"
-step c -X PUT -H "x-goog-copy-source: /$dogs/collie.txt" "$url/$cats/collie.txt"
-step c "$url/$cats/collie.txt"
-
-echo "# Streaming transfers"
-printf '\n$ seq 1 5 | curl -T - %s/%s/stream.txt && curl %s/%s/stream.txt\n' "$url" "$dogs" "$url" "$dogs"
-seq 1 5 | c -T - "$url/$dogs/stream.txt"; c "$url/$dogs/stream.txt"
-
-echo "# Changing object ACLs: add an email grant"
-acl=$(c "$url/$dogs/labrador.txt?acl")
-new=${acl/<\/Entries>/<Entry><Scope type=\'UserByEmail\'><EmailAddress>jane@example.com<\/EmailAddress><\/Scope><Permission>FULL_CONTROL<\/Permission><\/Entry><\/Entries>}
-step c -X PUT --data-binary "$new" "$url/$dogs/labrador.txt?acl"
-printf '\n$ curl %s/%s/labrador.txt?acl\n' "$url" "$dogs"; c "$url/$dogs/labrador.txt?acl" | xml
-
-echo "# Reading object metadata"
-printf '\n$ curl -I %s/%s/labrador.txt\n' "$url" "$dogs"
-c -I "$url/$dogs/labrador.txt" | grep -iE '^(content-type|content-length|last-modified|etag|x-goog-(generation|metageneration|hash|storage-class))'
-
-echo "# Deleting objects and buckets"
-for b in "$cats" "$dogs"; do
-  for o in $(c "$url/$b" | grep -o '<Key>[^<]*</Key>' | sed 's/<[^>]*>//g'); do
-    step c -X DELETE "$url/$b/$o"
-  done
-  step c -X DELETE "$url/$b"
-done
-printf '\n$ curl %s/\n' "$url"; c -H "x-goog-project-id: demo-project" "$url/" | xml
-echo "# Demo finished: every step above ran against the emulator at $url."
+echo; echo "# Listing buckets: each bucket is a top-level directory"
+step "ls -l"
+echo; echo "# Creating a bucket"
+step "mkdir $cats && ls"
+echo; echo "# Listing objects"
+step "ls -l $dogs"
+step "cat $dogs/labrador.txt; echo"
+echo; echo "# Uploading, downloading and copying objects"
+step "cp /etc/hostname $cats/hostname.txt && cat $cats/hostname.txt"
+step "cp $dogs/collie.txt $cats/ && cp $dogs/labrador.txt $work/labrador.txt && cat $work/labrador.txt; echo"
+echo; echo "# Streaming transfers through a pipe"
+step "seq 1 3 | tee $dogs/stream.txt >/dev/null && cat $dogs/stream.txt | sort -r"
+echo; echo "# Reading and changing an object's ACL: add a grant for an email address"
+step "getfattr --only-values -n user.gcs.acl $dogs/labrador.txt"
+step "setfattr -n user.gcs.acl.grant -v 'FULL_CONTROL user:jane@example.com' $dogs/labrador.txt"
+step "getfattr --only-values -n user.gcs.acl $dogs/labrador.txt"
+step "setfattr -n user.gcs.acl.canned -v public-read $dogs/labrador.txt && getfattr --only-values -n user.gcs.acl $dogs/labrador.txt"
+echo; echo "# Bucket ACL and default object ACL"
+step "getfattr --only-values -n user.gcs.acl $dogs"
+echo; echo "# Object metadata"
+step "stat -c '%n: %s bytes, mode %A, modified %y' $dogs/labrador.txt"
+step "getfattr -d -m 'user.gcs' $dogs/labrador.txt | grep -E 'content-type|md5|crc32c|generation|storage-class'"
+step "setfattr -n user.gcs.meta.breed -v retriever $dogs/labrador.txt && getfattr --only-values -n user.gcs.meta.breed $dogs/labrador.txt; echo"
+echo; echo "# Renaming"
+step "mv $cats/collie.txt $cats/lassie.txt && ls $cats"
+echo; echo "# Deleting objects and buckets"
+step "rm $cats/* $dogs/*"
+step "rmdir $cats $dogs && ls -A"
+cd /
+echo
+printf "\n$ gcsmount unmount %s\n" "$mnt"
+"$gcsmount" unmount "$mnt"
+echo; echo "# Demo finished: every step ran through the mount against the emulator at $url."

@@ -2,11 +2,12 @@
 # Installs the Debian packages gcsmount and its test suite need, and only those that are missing, so a warm
 # machine pays nothing. Needs root (or sudo) on Debian 12.
 #   runtime: libfuse2 (fuse-native's prebuilt addon loads libfuse.so.2), fuse (fusermount), attr
-#   tests:   python3-boto, s3cmd, awscli, rclone, s3fs (third-party clients that check the emulator)
+#   tests:   python3-boto, s3cmd, awscli, rclone, s3fs (third-party clients that check the emulator),
+#            systemd (systemd-analyze verify on the units)
 set -euo pipefail
 want=(libfuse2 fuse attr)
 if [[ "${1:-}" != "--runtime-only" ]]; then
-  want+=(python3-boto s3cmd awscli rclone s3fs)
+  want+=(python3-boto s3cmd awscli rclone s3fs systemd)
 fi
 missing=()
 for p in "${want[@]}"; do

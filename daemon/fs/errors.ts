@@ -1,0 +1,78 @@
+// Errors of the filesystem core: a closed set of POSIX-shaped codes, each mapped to exactly one errno in
+// fuse/errno.ts. Storage errors are translated here, in one table, so no caller ever decides an errno by
+// itself and none matches on message text.
+
+import { isStorageError, type StorageErrorCode } from '../../storage/errors.js';
+
+export type FsErrorCode =
+  | 'not-found'
+  | 'exists'
+  | 'not-empty'
+  | 'not-dir'
+  | 'is-dir'
+  | 'stale'
+  | 'read-only'
+  | 'name-too-long'
+  | 'too-big'
+  | 'io'
+  | 'not-supported'
+  | 'no-sys'
+  | 'invalid'
+  | 'access'
+  | 'perm'
+  | 'no-data'
+  | 'range'
+  | 'busy'
+  | 'cross-device'
+  | 'no-space'
+  | 'timeout'
+  | 'interrupted'
+  | 'bad-fd';
+
+export class FsError extends Error {
+  readonly code: FsErrorCode;
+
+  constructor(code: FsErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'FsError';
+  }
+}
+
+/** What a storage failure means to a POSIX caller. 412 is ESTALE: someone else changed the object. */
+const FROM_STORAGE: Record<StorageErrorCode, FsErrorCode> = {
+  'not-found': 'not-found',
+  'bucket-not-found': 'not-found',
+  'already-exists': 'exists',
+  'bucket-not-empty': 'not-empty',
+  'precondition-failed': 'stale',
+  'not-modified': 'io',
+  conflict: 'busy',
+  'range-not-satisfiable': 'io',
+  'invalid-argument': 'invalid',
+  'invalid-name': 'invalid',
+  'too-large': 'too-big',
+  integrity: 'io',
+  unauthenticated: 'access',
+  forbidden: 'access',
+  credentials: 'access',
+  'rate-limited': 'busy',
+  unavailable: 'io',
+  timeout: 'timeout',
+  network: 'io',
+  'not-implemented': 'not-supported',
+  aborted: 'interrupted',
+};
+
+/** Any thrown value as an FsError (unknown failures are EIO, never swallowed). */
+export function toFsError(err: unknown): FsError {
+  if (err instanceof FsError) return err;
+  if (isStorageError(err)) return new FsError(FROM_STORAGE[err.code], err.message, { cause: err });
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new FsError('no-space', String(err), { cause: err });
+  return new FsError('io', err instanceof Error ? err.message : String(err), { cause: err });
+}
+
+export function isFsError(err: unknown, code?: FsErrorCode): err is FsError {
+  return err instanceof FsError && (code === undefined || err.code === code);
+}

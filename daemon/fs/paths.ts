@@ -1,0 +1,65 @@
+// Where a mount path points: the project root (project mounts), a bucket's root directory, or an entry
+// (object key without a trailing slash) in a bucket. Also the inverse, and the name rules that decide which
+// object names can appear as directory entries at all (see docs/SEMANTICS.md "Names").
+
+import { FsError } from './errors.js';
+
+export interface Layout {
+  /** Whole-project mount: buckets are the top-level directories. */
+  project: boolean;
+  /** The bucket of a single-bucket mount. */
+  bucket?: string;
+  /** Only this prefix of the bucket is mounted ('' or ending in '/'). */
+  onlyDir: string;
+}
+
+export type Location =
+  { kind: 'root' } | { kind: 'bucket'; bucket: string } | { kind: 'entry'; bucket: string; key: string };
+
+/** Object names are at most 1024 bytes; path components at most 255 (Linux NAME_MAX). */
+export const MAX_KEY_BYTES = 1024;
+export const MAX_NAME_BYTES = 255;
+
+export function locate(layout: Layout, path: string): Location {
+  const parts = path.split('/').filter((p) => p !== '');
+  for (const p of parts) {
+    if (Buffer.byteLength(p) > MAX_NAME_BYTES)
+      throw new FsError('name-too-long', `name too long: ${p.slice(0, 40)}…`);
+  }
+  let bucket: string;
+  if (layout.project) {
+    const first = parts.shift();
+    if (first === undefined) return { kind: 'root' };
+    bucket = first;
+  } else {
+    bucket = layout.bucket ?? '';
+  }
+  if (parts.length === 0) return { kind: 'bucket', bucket };
+  const key = layout.onlyDir + parts.join('/');
+  if (Buffer.byteLength(key) + 1 > MAX_KEY_BYTES) {
+    throw new FsError('name-too-long', `object name would exceed ${MAX_KEY_BYTES} bytes`);
+  }
+  return { kind: 'entry', bucket, key };
+}
+
+/** The listing prefix of a directory location ('' for a bucket root without only-dir). */
+export function dirPrefix(layout: Layout, loc: Location): string {
+  if (loc.kind === 'root') throw new FsError('invalid', 'the project root has no prefix');
+  return loc.kind === 'bucket' ? layout.onlyDir : `${loc.key}/`;
+}
+
+/** Whether a listed child name (the part after the directory prefix, without a trailing '/') can be shown. */
+export function isShowableName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && Buffer.byteLength(name) <= MAX_NAME_BYTES;
+}
+
+export function describe(loc: Location): string {
+  switch (loc.kind) {
+    case 'root':
+      return 'project root';
+    case 'bucket':
+      return `gs://${loc.bucket}`;
+    case 'entry':
+      return `gs://${loc.bucket}/${loc.key}`;
+  }
+}

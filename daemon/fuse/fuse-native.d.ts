@@ -1,0 +1,27 @@
+// Types for the parts of fuse-native (a CommonJS package without typings) that adapter.ts uses.
+declare module 'fuse-native' {
+  type Cb = (...args: unknown[]) => void;
+  export interface FuseOptions {
+    timeout?: number | false | Record<string, number | false>;
+    force?: boolean;
+    mkdir?: boolean;
+    debug?: boolean;
+    allowOther?: boolean;
+    defaultPermissions?: boolean;
+    fsname?: string;
+    subtype?: string;
+    maxRead?: number;
+    uid?: number;
+    gid?: number;
+  }
+  class Fuse {
+    constructor(mnt: string, ops: Record<string, Cb>, opts?: FuseOptions);
+    readonly mnt: string;
+    opts: FuseOptions;
+    mount(cb: (err: Error | null) => void): void;
+    unmount(cb: (err: Error | null) => void): void;
+    static unmount(mnt: string, cb: (err: Error | null) => void): void;
+    protected _fuseOptions(): string;
+  }
+  export = Fuse;
+}

@@ -1,0 +1,57 @@
+// Mountpoint checks before mounting, with messages a user can act on: missing, not a directory, already
+// mounted, or a stale FUSE mount left by a crash ("transport endpoint is not connected"), which is cleared.
+// Runs at start-up, before the mount serves anything, so plain async calls are safe.
+
+import { spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../../common/logger.js';
+
+export class MountpointError extends Error {}
+
+export async function isMounted(mountpoint: string): Promise<boolean> {
+  const mounts = await readFile('/proc/mounts', 'utf8');
+  const target = path.resolve(mountpoint).replace(/ /g, '\\040');
+  return mounts.split('\n').some((line) => line.split(' ')[1] === target);
+}
+
+export function fusermountUnmount(
+  mountpoint: string,
+  lazy = false,
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('fusermount', ['-u', ...(lazy ? ['-z'] : []), mountpoint], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr: stderr.trim() }));
+  });
+}
+
+export async function prepareMountpoint(mountpoint: string, logger: Logger): Promise<void> {
+  try {
+    const s = await stat(mountpoint);
+    if (!s.isDirectory()) throw new MountpointError(`mountpoint ${mountpoint} is not a directory`);
+    if (await isMounted(mountpoint)) {
+      throw new MountpointError(
+        `mountpoint ${mountpoint} is busy: something is already mounted there (gcsmount unmount ${mountpoint})`,
+      );
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT')
+      throw new MountpointError(`mountpoint ${mountpoint} does not exist (mkdir -p ${mountpoint})`);
+    if (code === 'ENOTCONN') {
+      logger.warn('clearing a stale mount left by a previous run', { mountpoint });
+      const r = await fusermountUnmount(mountpoint, true);
+      if (r.code !== 0)
+        throw new MountpointError(
+          `mountpoint ${mountpoint} holds a stale mount that could not be cleared: ${r.stderr}`,
+        );
+      return;
+    }
+    throw err;
+  }
+}

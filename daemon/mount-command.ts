@@ -1,0 +1,150 @@
+// `gcsmount mount [options] BUCKET MOUNTPOINT`. Without --foreground it re-runs itself detached and
+// returns once the mount answers (exit 0) or with the child's error (exit 1), so scripts and fstab can
+// trust the exit status. In the foreground: check the mountpoint, resolve credentials, check the bucket,
+// assemble, mount, then serve until a stop signal drains uploads and unmounts.
+
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { createLogger, type Logger } from '../common/logger.js';
+import { loadBotoConfig } from '../storage/auth/boto-config.js';
+import { resolveCredentials } from '../storage/auth/resolve.js';
+import { XmlApiBackend } from '../storage/client/xml-api-backend.js';
+import { isStorageError } from '../storage/errors.js';
+import { assemble } from './assemble.js';
+import { mountHelp } from './config/help.js';
+import { PROJECT_MOUNT, type MountConfig } from './config/mount-config.js';
+import { parseMountArgs } from './config/parse-args.js';
+import { validateMountConfig } from './config/validate.js';
+import { ConfigError } from './config/values.js';
+import { mountFuse } from './fuse/adapter.js';
+import { MountpointError, prepareMountpoint } from './lifecycle/mountpoint.js';
+import { writePid } from './lifecycle/pid-file.js';
+import { handleSignals } from './lifecycle/signals.js';
+
+/** How long a clean stop waits for staged uploads before unmounting anyway (bytes stay in the cache dir). */
+const DRAIN_TIMEOUT_MS = 5 * 60_000;
+
+export async function mountMain(argv: string[]): Promise<number> {
+  let config: MountConfig;
+  try {
+    const parsed = parseMountArgs(argv);
+    if (parsed.help) {
+      process.stdout.write(mountHelp());
+      return 0;
+    }
+    config = validateMountConfig(parsed.config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`gcsmount mount: ${err.message}\nRun 'gcsmount mount --help' for the options.\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (!config.foreground) return runDetached(argv);
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  try {
+    return await serve(config, logger);
+  } catch (err) {
+    process.stderr.write(`gcsmount mount: ${explain(err, config)}\n`);
+    return 1;
+  }
+}
+
+function explain(err: unknown, config: MountConfig): string {
+  if (err instanceof MountpointError) return err.message;
+  if (isStorageError(err, 'bucket-not-found') || isStorageError(err, 'not-found')) {
+    return `no such bucket: ${config.bucket} (list yours with: gcsmount mount ... _ MOUNTPOINT)`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function serve(config: MountConfig, logger: Logger): Promise<number> {
+  await prepareMountpoint(config.mountpoint, logger);
+  const boto = await loadBotoConfig({
+    env: process.env,
+    homeDir: homedir(),
+    ...(config.botoConfig ? { explicitPath: config.botoConfig } : {}),
+  });
+  const clientSecret = config.clientSecretFile
+    ? (await readFile(config.clientSecretFile, 'utf8')).trim()
+    : undefined;
+  const resolved = await resolveCredentials(
+    {
+      ...(config.keyFile ? { keyFile: config.keyFile } : {}),
+      anonymous: config.anonymous,
+      ...(config.clientId ? { clientId: config.clientId } : {}),
+      ...(clientSecret ? { clientSecret } : {}),
+      ...(config.tokenUrl ? { tokenUrl: config.tokenUrl } : {}),
+      readOnly: config.readOnly,
+      ...(config.project ? { project: config.project } : {}),
+      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+      logger,
+    },
+    process.env,
+    boto,
+  );
+  const endpoint = config.endpoint ?? resolved.endpoint ?? 'https://storage.googleapis.com';
+  const project = config.project ?? resolved.projectId;
+  logger.info('credentials', { source: resolved.source, using: resolved.credentials.description, endpoint });
+  const raw = new XmlApiBackend({
+    endpoint,
+    credentials: resolved.credentials,
+    ...(project ? { project } : {}),
+    logger,
+  });
+  if (config.bucket === PROJECT_MOUNT) await raw.listBuckets(project ? { project } : {});
+  else await raw.headBucket(config.bucket);
+
+  // One cache dir per mount: the disk cache wipes its own folder at start.
+  const id = createHash('sha256')
+    .update(`${config.bucket}\0${path.resolve(config.mountpoint)}`)
+    .digest('hex')
+    .slice(0, 16);
+  const cacheDir = path.join(config.cacheDir, id);
+  const a = await assemble(raw, { ...config, cacheDir, ...(project ? { project } : {}) }, logger);
+  const fuse = await mountFuse(a.fs, {
+    mountpoint: config.mountpoint,
+    fsname: `gcsmount:${config.bucket}`,
+    allowOther: config.allowOther,
+    debug: config.debugFuse,
+    opTimeoutMs: config.opTimeoutMs,
+    logger,
+  });
+  const removePid = await writePid(config.mountpoint);
+  logger.info('mounted', { bucket: config.bucket, mountpoint: config.mountpoint });
+  if (process.send) {
+    process.send({ ready: true });
+    process.disconnect();
+  }
+  const code = await handleSignals(
+    { drain: () => a.fs.drain(), unmount: () => fuse.unmount(), reload: () => a.dropCaches() },
+    logger,
+    DRAIN_TIMEOUT_MS,
+  );
+  await removePid();
+  return code;
+}
+
+/** Re-runs this command in the foreground, detached, and waits until it reports the mount ready. */
+function runDetached(argv: string[]): Promise<number> {
+  const script = process.argv[1] ?? '';
+  const child = spawn(process.execPath, [...process.execArgv, script, 'mount', '--foreground', ...argv], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve) => {
+    child.once('message', () => {
+      child.unref();
+      child.disconnect();
+      resolve(0);
+    });
+    child.once('exit', (code) => resolve(code ?? 1));
+    child.once('error', (err) => {
+      process.stderr.write(`gcsmount mount: could not start the daemon: ${err.message}\n`);
+      resolve(1);
+    });
+  });
+}

@@ -1,0 +1,80 @@
+import test from 'ava';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { mount } from '../helpers/mount.js';
+import { run, runOk } from '../helpers/tools.js';
+
+const object = async (m: Awaited<ReturnType<typeof mount>>, key: string): Promise<Buffer> =>
+  Buffer.from(await (await m.emu.call(`/test-bucket/${key}`)).arrayBuffer());
+
+test('cp in uploads on close; cat and cp out read back byte-identical', async (t) => {
+  const m = await mount(t);
+  const src = path.join(tmpdir(), `gcsmount-src-${process.pid}-1`);
+  const data = randomBytes(5 * 1024 * 1024 + 123);
+  await writeFile(src, data);
+  t.teardown(() => run('rm', ['-f', src]));
+  await runOk('cp', [src, m.at('file.bin')]);
+  t.true((await object(m, 'file.bin')).equals(data));
+  const out = `${src}.out`;
+  await runOk('cp', [m.at('file.bin'), out]);
+  t.true((await readFile(out)).equals(data));
+  await run('rm', ['-f', out]);
+  t.is((await runOk('cat', [m.at('file.bin')], {})).length > 0, true);
+});
+
+test('an object written elsewhere reads through the mount; ranged reads with dd', async (t) => {
+  const m = await mount(t);
+  const data = randomBytes(3 * 1024 * 1024);
+  await m.emu.call('/test-bucket/remote.bin', { method: 'PUT', body: data });
+  const part = await runOk('sh', [
+    '-c',
+    `dd if=${m.at('remote.bin')} bs=1000 skip=1500 count=3 status=none | od -An -tx1 | tr -d ' \\n'`,
+  ]);
+  t.is(part, data.subarray(1_500_000, 1_503_000).toString('hex'));
+});
+
+test('appends, writes at offsets and truncates all land in the object', async (t) => {
+  const m = await mount(t);
+  const f = m.at('edit.txt');
+  await runOk('sh', ['-c', `printf 'hello world' > ${f}`]);
+  await runOk('sh', ['-c', `printf '!!' >> ${f}`]);
+  t.is((await object(m, 'edit.txt')).toString(), 'hello world!!');
+  await runOk('dd', [`of=${f}`, 'bs=1', 'seek=6', 'conv=notrunc', 'status=none'], { input: 'WORLD' });
+  t.is((await object(m, 'edit.txt')).toString(), 'hello WORLD!!');
+  await runOk('truncate', ['-s', '5', f]);
+  t.is((await object(m, 'edit.txt')).toString(), 'hello');
+  await runOk('truncate', ['-s', '8', f]);
+  t.deepEqual(await object(m, 'edit.txt'), Buffer.from('hello\0\0\0'));
+  t.is((await runOk('stat', ['-c', '%s', f])).trim(), '8');
+});
+
+test('streaming through a pipe into and out of the mount', async (t) => {
+  const m = await mount(t);
+  await runOk('sh', ['-c', `seq 1 100000 > ${m.at('seq.txt')}`]);
+  t.is((await runOk('sh', ['-c', `cat ${m.at('seq.txt')} | tail -1`])).trim(), '100000');
+  t.is((await object(m, 'seq.txt')).toString().split('\n').length, 100001);
+});
+
+test('a concurrent writer elsewhere is never overwritten: close fails with ESTALE and the bytes are kept', async (t) => {
+  const m = await mount(t);
+  await m.emu.call('/test-bucket/race.txt', { method: 'PUT', body: 'original' });
+  const script = `
+import os, sys, urllib.request
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_TRUNC)
+os.write(fd, b'mine')
+req = urllib.request.Request(sys.argv[2], data=b'theirs', method='PUT')
+urllib.request.urlopen(req).read()
+try:
+    os.close(fd)
+    print('closed')
+except OSError as e:
+    print('error', e.errno)
+`;
+  const out = await runOk('python3', ['-c', script, m.at('race.txt'), `${m.emu.url}/test-bucket/race.txt`]);
+  t.is(out.trim(), 'error 116');
+  t.is((await object(m, 'race.txt')).toString(), 'theirs');
+  const kept = await runOk('sh', ['-c', `cat ${m.cacheDir}/*/failed-uploads/*`]);
+  t.is(kept, 'mine');
+});

@@ -1,0 +1,117 @@
+// ACLs and metadata through getfattr/setfattr (Debian's attr), names under user.gcs.* (docs/XATTRS.md).
+
+import test from 'ava';
+import { mount } from '../helpers/mount.js';
+import { run, runOk } from '../helpers/tools.js';
+
+const get = (file: string, name: string): Promise<string> =>
+  runOk('getfattr', ['--only-values', '-n', name, file]);
+
+test('getfattr -d lists metadata, hashes, generation and the ACL', async (t) => {
+  const m = await mount(t);
+  await m.emu.call('/test-bucket/o.txt', {
+    method: 'PUT',
+    body: 'hello world',
+    headers: { 'content-type': 'text/plain', 'x-goog-meta-color': 'blue' },
+  });
+  const head = await m.emu.call('/test-bucket/o.txt', { method: 'HEAD' });
+  const dump = await runOk('getfattr', ['-d', '-m', '-', m.at('o.txt')]);
+  t.regex(dump, /user\.gcs\.crc32c="yZRlqg=="/);
+  t.regex(dump, /user\.gcs\.md5="XrY7u\+Ae7tCTyyK7j1rNww=="/);
+  t.regex(dump, /user\.gcs\.content-type="text\/plain"/);
+  t.regex(dump, /user\.gcs\.meta\.color="blue"/);
+  t.true(dump.includes(`user.gcs.generation="${head.headers.get('x-goog-generation')}"`));
+  t.regex(dump, /user\.gcs\.acl=/);
+});
+
+test("add a grant for an email address (the tutorial's add_email_grant), then apply a canned ACL", async (t) => {
+  const m = await mount(t);
+  await m.emu.call('/test-bucket/labrador.txt', { method: 'PUT', body: 'Who wants to play fetch? Me!' });
+  await runOk('setfattr', [
+    '-n',
+    'user.gcs.acl.grant',
+    '-v',
+    'FULL_CONTROL user:jane@example.com',
+    m.at('labrador.txt'),
+  ]);
+  const acl = await get(m.at('labrador.txt'), 'user.gcs.acl');
+  t.regex(acl, /^FULL_CONTROL user-id:00b4903a97[0-9a-f]{54}$/m);
+  t.regex(acl, /^FULL_CONTROL user:jane@example\.com$/m);
+  const xml = await (await m.emu.call('/test-bucket/labrador.txt?acl')).text();
+  t.true(
+    xml.includes(
+      "<Scope type='UserByEmail'><EmailAddress>jane@example.com</EmailAddress></Scope><Permission>FULL_CONTROL</Permission>",
+    ),
+  );
+  await runOk('setfattr', ['-n', 'user.gcs.acl.canned', '-v', 'public-read', m.at('labrador.txt')]);
+  t.regex(await get(m.at('labrador.txt'), 'user.gcs.acl'), /^READ allUsers$/m);
+});
+
+test('replace a whole ACL from text; a malformed one is EINVAL and changes nothing', async (t) => {
+  const m = await mount(t);
+  await m.emu.call('/test-bucket/a.txt', { method: 'PUT', body: 'a' });
+  const before = await get(m.at('a.txt'), 'user.gcs.acl');
+  const owner = /^FULL_CONTROL (user-id:\S+)$/m.exec(before)?.[1] ?? '';
+  await runOk('setfattr', [
+    '-n',
+    'user.gcs.acl',
+    '-v',
+    `FULL_CONTROL ${owner}\nREAD allAuthenticatedUsers\nREAD domain:example.com\n`,
+    m.at('a.txt'),
+  ]);
+  t.is(
+    await get(m.at('a.txt'), 'user.gcs.acl'),
+    `FULL_CONTROL ${owner}\nREAD allAuthenticatedUsers\nREAD domain:example.com\n`,
+  );
+  const bad = await run('setfattr', ['-n', 'user.gcs.acl', '-v', 'OWN everyone', m.at('a.txt')]);
+  t.regex(bad.stderr, /Invalid argument/);
+  t.regex(await get(m.at('a.txt'), 'user.gcs.acl'), /READ allAuthenticatedUsers/);
+});
+
+test('bucket ACL and default object ACL on the bucket directory of a project mount', async (t) => {
+  const m = await mount(t, { bucket: '_', buckets: ['dogs-acl'] });
+  t.regex(await get(m.at('dogs-acl'), 'user.gcs.acl'), /^READ group-id:/m);
+  await runOk('setfattr', ['-n', 'user.gcs.default-acl.canned', '-v', 'public-read', m.at('dogs-acl')]);
+  t.regex(await get(m.at('dogs-acl'), 'user.gcs.default-acl'), /READ allUsers/);
+  await runOk('sh', ['-c', `echo x > ${m.at('dogs-acl', 'new.txt')}`]);
+  t.regex(await get(m.at('dogs-acl', 'new.txt'), 'user.gcs.acl'), /READ allUsers/);
+});
+
+test('writable metadata: set, read, remove; read-only names refuse with EPERM', async (t) => {
+  const m = await mount(t);
+  await m.emu.call('/test-bucket/m.txt', { method: 'PUT', body: 'm' });
+  await runOk('setfattr', ['-n', 'user.gcs.content-type', '-v', 'text/markdown', m.at('m.txt')]);
+  await runOk('setfattr', ['-n', 'user.gcs.cache-control', '-v', 'no-cache', m.at('m.txt')]);
+  await runOk('setfattr', ['-n', 'user.gcs.meta.owner', '-v', 'team-a', m.at('m.txt')]);
+  const head = await m.emu.call('/test-bucket/m.txt', { method: 'HEAD' });
+  t.is(head.headers.get('content-type'), 'text/markdown');
+  t.is(head.headers.get('cache-control'), 'no-cache');
+  t.is(head.headers.get('x-goog-meta-owner'), 'team-a');
+  t.is(await (await m.emu.call('/test-bucket/m.txt')).text(), 'm');
+  await runOk('setfattr', ['-x', 'user.gcs.meta.owner', m.at('m.txt')]);
+  t.is((await m.emu.call('/test-bucket/m.txt', { method: 'HEAD' })).headers.get('x-goog-meta-owner'), null);
+  t.regex(
+    (await run('setfattr', ['-n', 'user.gcs.md5', '-v', 'x', m.at('m.txt')])).stderr,
+    /Operation not permitted/,
+  );
+});
+
+test('absent names are ENODATA, other namespaces ENOTSUP, a short buffer ERANGE', async (t) => {
+  const m = await mount(t);
+  await m.emu.call('/test-bucket/e.txt', { method: 'PUT', body: 'e' });
+  t.regex((await run('getfattr', ['-n', 'user.gcs.meta.none', m.at('e.txt')])).stderr, /No such attribute/);
+  t.regex(
+    (await run('setfattr', ['-n', 'trusted.x', '-v', '1', m.at('e.txt')])).stderr,
+    /Operation not supported/,
+  );
+  const script = `
+import ctypes, ctypes.util, sys
+libc = ctypes.CDLL(ctypes.util.find_library('c'), use_errno=True)
+buf = ctypes.create_string_buffer(4)
+n = libc.getxattr(sys.argv[1].encode(), b'user.gcs.crc32c', buf, 4)
+print(n, ctypes.get_errno())
+n = libc.listxattr(sys.argv[1].encode(), buf, 4)
+print(n, ctypes.get_errno())
+`;
+  t.is((await runOk('python3', ['-c', script, m.at('e.txt')])).trim(), '-1 34\n-1 34');
+});
