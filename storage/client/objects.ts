@@ -102,16 +102,22 @@ export async function readObject(
     throw new StorageError('unavailable', 'download lacks x-goog-generation', { bucket, object: name });
   }
   const meta = objectMetaFromHeaders(bucket, name, res.headers);
-  const served = res.status === 206 ? contentRange(header(res.headers, 'content-range')) : undefined;
-  const start = served?.start ?? 0;
-  const end = served?.end ?? meta.size;
-  if (res.status === 206 && served === undefined) {
+  const fail = (code: 'unavailable' | 'not-implemented', why: string): never => {
     res.body.destroy();
-    throw new StorageError('unavailable', 'partial download lacks Content-Range', { bucket, object: name });
+    throw new StorageError(code, why, { bucket, object: name });
+  };
+  // Decompressed bytes match neither the stored size nor the hashes; accept-encoding: gzip should prevent
+  // it, so only an intermediary can cause it, and a clear failure beats silently different bytes.
+  if (header(res.headers, 'content-encoding') !== meta.contentEncoding) {
+    fail('not-implemented', `${name} was served decompressed (Content-Encoding stripped on the way)`);
   }
-  // A gzip object served decompressed (a proxy ignoring accept-encoding) cannot be checked against hashes.
-  const transcoded = header(res.headers, 'content-encoding') !== meta.contentEncoding;
-  const whole = start === 0 && end === meta.size && !transcoded;
+  const served = res.status === 206 ? contentRange(header(res.headers, 'content-range')) : undefined;
+  if (res.status === 206 && served === undefined) fail('unavailable', 'partial download lacks Content-Range');
+  // A 200 to a ranged request (a server may ignore Range) is the whole object: skip to the range.
+  const start = served?.start ?? 0;
+  const from = served?.start ?? range?.start ?? 0;
+  const end = Math.min(served?.end ?? meta.size, wantedEnd ?? meta.size);
+  const whole = from === 0 && end === meta.size;
   const expected = {
     ...(meta.crc32c === undefined ? {} : { crc32c: meta.crc32c }),
     ...(meta.md5 === undefined ? {} : { md5: meta.md5 }),
@@ -119,11 +125,19 @@ export async function readObject(
   const body = resumingBody({
     first: res.body,
     start,
+    from,
     end,
     ...(whole ? { expected } : {}),
     maxResumes: MAX_RESUMES,
     signal,
-    reopen: async (offset) => (await call(ctx, spec(generation, offset, end))).body,
+    reopen: async (offset) => {
+      const more = await call(ctx, spec(generation, offset, end));
+      if (more.status !== 206) {
+        more.body.destroy();
+        throw new StorageError('unavailable', 'resumed download ignored its Range', { bucket, object: name });
+      }
+      return more.body;
+    },
   });
   return { body, generation, size: meta.size };
 }

@@ -15,6 +15,9 @@ export interface ResumingBodyOptions {
   /** Absolute offset of the first byte of `first`, and one past the last byte wanted. */
   start: number;
   end: number;
+  /** First byte to deliver (default `start`); earlier bytes are hashed but not passed on (a server that
+   *  ignored Range sent them). */
+  from?: number;
   /** Opens the remainder from an absolute offset (the caller retries and pins the generation). */
   reopen: (offset: number) => Promise<Readable>;
   /** Hashes of the whole object when the read covers all of it. */
@@ -27,6 +30,7 @@ export interface ResumingBodyOptions {
 async function* resumingChunks(o: ResumingBodyOptions): AsyncGenerator<Buffer> {
   let body = o.first;
   let pos = o.start;
+  const from = o.from ?? o.start;
   let resumes = 0;
   const hasher = o.expected === undefined ? undefined : new Hasher({ md5: o.expected.md5 !== undefined });
   try {
@@ -36,9 +40,10 @@ async function* resumingChunks(o: ResumingBodyOptions): AsyncGenerator<Buffer> {
           const b = chunk as Buffer;
           // A server that sends more than asked must not push bytes past the range.
           const take = b.length > o.end - pos ? b.subarray(0, o.end - pos) : b;
+          const skip = Math.min(take.length, Math.max(0, from - pos));
           pos += take.length;
           hasher?.update(take);
-          yield take;
+          if (skip < take.length) yield skip === 0 ? take : take.subarray(skip);
           if (pos >= o.end) break;
         }
         if (pos >= o.end) break;

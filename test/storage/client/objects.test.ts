@@ -1,5 +1,6 @@
 import test from 'ava';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { isStorageError } from '../../../storage/errors.js';
 import { bytes, readAll, setup } from './helpers/setup.js';
 
@@ -152,4 +153,18 @@ test('an aborted read fails with aborted', async (t) => {
   controller.abort();
   const e = await t.throwsAsync(backend.readObject(bucket, 'a', { signal: controller.signal }));
   t.true(isStorageError(e, 'aborted'));
+});
+
+test('a gzip-encoded object is read as stored (no transcoding): ranges and hashes hold', async (t) => {
+  const { backend, bucket } = await setup(t);
+  const gz = gzipSync(Buffer.from('hello hello hello hello'.repeat(100)));
+  const meta = await backend.writeObject(bucket, 'z.txt', gz, {
+    contentEncoding: 'gzip',
+    contentType: 'text/plain',
+  });
+  t.is(meta.contentEncoding, 'gzip');
+  t.is(meta.size, gz.length);
+  t.true((await readAll((await backend.readObject(bucket, 'z.txt')).body)).equals(gz));
+  const part = await backend.readObject(bucket, 'z.txt', { range: { start: 5, end: 9 } });
+  t.true((await readAll(part.body)).equals(gz.subarray(5, 10)));
 });

@@ -95,3 +95,16 @@ test('resumes are bounded; a non-transient failure is not resumed', async (t) =>
   });
   t.true(isStorageError(await t.throwsAsync(readAll(gone)), 'not-found'));
 });
+
+test('bytes before `from` (a server that ignored Range) are hashed but not delivered', async (t) => {
+  const data = bytes(4000);
+  const body = resumingBody({
+    first: cutBody(data, 0, 1500),
+    start: 0,
+    from: 1000,
+    end: 3000,
+    maxResumes: 1,
+    reopen: (offset) => Promise.resolve(Readable.from([data.subarray(offset, 3000)])),
+  });
+  t.true((await readAll(body)).equals(data.subarray(1000, 3000)));
+});
