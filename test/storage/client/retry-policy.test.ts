@@ -5,7 +5,9 @@ import { StorageError, isStorageError } from '../../../storage/errors.js';
 import type { StorageErrorCode } from '../../../storage/errors.js';
 import { DEFAULT_RETRY, decideRetry, isIdempotent } from '../../../storage/client/retry-policy.js';
 import type { RequestSafety } from '../../../storage/client/retry-policy.js';
-import type { XmlApiBackend } from '../../../storage/client/xml-api-backend.js';
+import { XmlApiBackend } from '../../../storage/client/xml-api-backend.js';
+import { AnonymousCredentials } from '../../../storage/auth/anonymous.js';
+import { createLogger } from '../../../common/logger.js';
 import { bytes, readAll, setup } from './helpers/setup.js';
 
 // ---- the pure policy ----
@@ -393,4 +395,21 @@ test('a download that stalls past the idle timeout resumes on a new connection',
   const read = await backend.readObject(bucket, 'o');
   t.true((await readAll(read.body)).equals(data));
   t.is(emu.faults.state().rules.at(-1)?.fired, 2);
+});
+
+test('a refused connection never reached the server: even a bucket create is retried', async (t) => {
+  const { emu } = await setup(t, { bucket: false });
+  const url = emu.url;
+  await emu.close();
+  const lines: string[] = [];
+  const backend = new XmlApiBackend({
+    endpoint: url,
+    credentials: new AnonymousCredentials(),
+    retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 },
+    logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
+  });
+  t.teardown(() => backend.close());
+  const e = await t.throwsAsync(backend.createBucket('never'));
+  t.true(isStorageError(e, 'network'), String(e));
+  t.is(lines.filter((l) => l.includes('retrying')).length, 2);
 });
