@@ -72,6 +72,14 @@ export class SourceReader {
     this.#hashed = end;
   }
 
+  /** Hashes a Buffer source ahead, up to `upTo`, while a request is in flight (the socket write proceeds
+   *  in libuv, so this overlaps instead of adding to each round trip). Stream sources hash as they read. */
+  warm(upTo: number): void {
+    if (!Buffer.isBuffer(this.#source)) return;
+    const end = Math.min(upTo, this.size);
+    if (end > this.#hashed) this.#hash(this.#hashed, this.#source.subarray(this.#hashed, end));
+  }
+
   /** The whole source's hashes, once every byte has been read. */
   digest(): ObjectHashes | undefined {
     if (this.#hashed !== this.size) return undefined;

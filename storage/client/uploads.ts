@@ -1,14 +1,7 @@
-// writeObject: one PUT with x-goog-hash (crc32c+md5) up to `singleRequestMax`, a resumable upload above.
-// Resumable, not XML multipart: multipart takes no preconditions (spec 6.2) and the mount's write-back
-// depends on x-goog-if-generation-match; multipart objects also lose their MD5, and an abandoned multipart
-// upload is kept (and billed) forever while a resumable session expires in a week. Measured against the
-// emulator in its own process (test/storage/client/helpers/upload-bench.ts, 2 shared cores, medians):
-//   64 MiB:  single PUT 448 ms; resumable 8/16/32 MiB chunks 509/544/561 ms; multipart 16 MiB x4 525 ms
-//   512 MiB: resumable 8/16/32 MiB chunks 5.7/5.6/5.6 s; multipart 8 MiB x4 4.3 s, 16 MiB x4 3.6 s
-// Multipart's parallel parts win ~1.5x on very large bodies; correctness wins here. (A parallel composite
-// upload, with preconditioned parts and a preconditioned compose, is the way to get both later.)
-// Resumable chunks are multiples of 256 KiB; after any failure the session's status is re-queried and the
-// upload continues from the server's Range, never from our own arithmetic.
+// writeObject: one PUT with x-goog-hash (crc32c+md5) up to `singleRequestMax`, a resumable upload above
+// (chunks of 256 KiB multiples; after any failure the session's status is re-queried and the upload goes on
+// from the server's Range, never from our own arithmetic). Why resumable and not XML multipart, with the
+// measurements, is at DEFAULT_UPLOAD_THRESHOLDS.
 
 import type { UploadSource, WriteOptions } from '../backend.js';
 import { formatGoogHash, hashBuffer, verifyHashes } from '../checksums.js';
@@ -39,9 +32,22 @@ export interface UploadThresholds {
 
 const QUANTUM = 256 * 1024;
 
-/** 16 MiB: at 8 and 16 MiB a single PUT and a resumable upload cost the same on the emulator (91/82 ms,
- *  122/111 ms), and 16 MiB buffered per small upload is an acceptable memory bound; 16 MiB chunks keep round
- *  trips few while a failed chunk costs at most 16 MiB of resending. */
+// Resumable, not XML multipart: multipart takes no preconditions (spec 6.2) and the mount's write-back
+// depends on x-goog-if-generation-match; multipart objects also lose their MD5, and an abandoned multipart
+// upload is kept (and billed) forever while a resumable session expires in a week. Speed does not argue
+// otherwise; measured against the emulator in its own process (test/storage/client/helpers/upload-bench.ts,
+// 2 shared cores, medians):
+//   16 MiB:  single PUT 117 ms; resumable 16 MiB chunks 127 ms (8 MiB: single 91 ms, resumable 82 ms)
+//   64 MiB:  single PUT 460 ms; resumable 8/16/32 MiB chunks 553/463/528 ms; multipart 8 MiB x4 460 ms,
+//            16 MiB x4 464 ms, 8 MiB x8 452 ms
+//   512 MiB: resumable 8/16/32 MiB chunks 3.7/3.5/3.9 s; multipart 8 MiB x4 3.7 s, 16 MiB x4 3.9 s,
+//            8 MiB x8 3.6 s
+// That parity needs the next chunk hashed while the current one is on the wire (SourceReader.warm):
+// without it resumable took 5.6 s for 512 MiB against multipart's 3.6 s. On a real network multipart's
+// parallel connections could still win for huge files; a parallel composite upload (preconditioned part
+// objects + a preconditioned compose) would get that without losing preconditions.
+// Thresholds: up to 16 MiB a single PUT costs the same as resumable and 16 MiB buffered per small upload is
+// an acceptable memory bound; 16 MiB chunks were fastest while a failed chunk costs at most 16 MiB again.
 export const DEFAULT_UPLOAD_THRESHOLDS: UploadThresholds = {
   singleRequestMax: 16 * 1024 * 1024,
   chunkSize: 16 * 1024 * 1024,
@@ -205,7 +211,11 @@ async function resumable(
             at = status.persisted;
           }
           const bytes = await reader.readAt(at, chunkSize, signal);
-          return put(`bytes ${at}-${at + bytes.length - 1}/${total}`, bytes);
+          const sent = put(`bytes ${at}-${at + bytes.length - 1}/${total}`, bytes);
+          sent.catch(() => undefined); // handled by the caller below; this only silences the window
+          await new Promise((resolve) => setImmediate(resolve));
+          reader.warm(at + bytes.length + chunkSize);
+          return sent;
         },
       );
       if (result.done) {
