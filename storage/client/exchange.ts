@@ -3,7 +3,6 @@
 // afresh (signatures carry a date, tokens expire), and turns a non-2xx answer into a typed StorageError via
 // storage/xml/error-response.ts. Operation modules decide URLs, headers and idempotency; this owns none.
 
-import type { Readable } from 'node:stream';
 import type { Credentials } from '../auth/credentials.js';
 import type { StorageError } from '../errors.js';
 import { StorageError as StorageErrorClass } from '../errors.js';
@@ -31,8 +30,8 @@ export interface CallSpec {
   /** Query parameters in order; `null` values are valueless (`?acl`). */
   query?: [string, string | null][];
   headers?: Record<string, string>;
-  /** A Buffer is resent as is; a factory opens a fresh stream per attempt. */
-  body?: Buffer | (() => Readable);
+  /** Resent as is by every attempt. */
+  body?: Buffer;
   /** Session URIs (resumable uploads) are used verbatim instead of endpoint + path. */
   url?: URL;
   safety: RequestSafety;
@@ -77,9 +76,11 @@ export async function exchangeOnce(ctx: ClientContext, spec: CallSpec): Promise<
     'accept-encoding': 'gzip',
     ...spec.headers,
   };
-  const body = typeof spec.body === 'function' ? spec.body() : spec.body;
-  if (body === undefined && ['PUT', 'POST'].includes(spec.method)) headers['content-length'] = '0';
-  if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length);
+  const { body } = spec;
+  // PUT/POST always state a length (GCS wants Content-Length: 0 on empty ones); GET/HEAD/DELETE none.
+  if (body !== undefined || spec.method === 'PUT' || spec.method === 'POST') {
+    headers['content-length'] = String(body?.length ?? 0);
+  }
   await ctx.credentials.authorize({ method: spec.method, url, headers }, spec.signal);
   const res = await ctx.transport.send({
     method: spec.method,

@@ -39,20 +39,11 @@ export interface HttpTransport {
   close(): Promise<void>;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
-  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+const LOCAL_CODES = new Set([
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_URL',
 ]);
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -76,10 +67,11 @@ export function transportError(e: unknown, signal?: AbortSignal): StorageError {
   if (e instanceof errors.RequestAbortedError || (e instanceof Error && e.name === 'AbortError')) {
     return new StorageError('aborted', 'request aborted', { cause: e });
   }
-  if (code === undefined || NETWORK_CODES.has(code) || e instanceof errors.UndiciError) {
-    return new StorageError('network', code === undefined ? message : `${code}: ${message}`, { cause: e });
+  // undici refusing the request itself (a bad header value, say) would fail the same way again.
+  if (code !== undefined && LOCAL_CODES.has(code)) {
+    return new StorageError('invalid-argument', `${code}: ${message}`, { cause: e });
   }
-  return new StorageError('network', `${code}: ${message}`, { cause: e });
+  return new StorageError('network', code === undefined ? message : `${code}: ${message}`, { cause: e });
 }
 
 /** Whether a transport error proves the request never left (safe to retry whatever it was). */
