@@ -1,6 +1,8 @@
 import test from 'ava';
 import { isStorageError } from '../../../storage/errors.js';
 import type { ObjectMeta } from '../../../storage/types.js';
+import { parseFaultSpec } from '../../../emulator/faults/fault-spec.js';
+import { put } from '../../helpers/emulator.js';
 import { bytes, readAll, setup } from './helpers/setup.js';
 
 test('copy keeps metadata (COPY) or replaces it (REPLACE), always a new generation', async (t) => {
@@ -166,4 +168,20 @@ test('buckets: create, list sorted, head, not-empty, delete, already-exists, inv
   t.true(isStorageError(await t.throwsAsync(backend.headBucket('alpha-bucket')), 'bucket-not-found'));
   t.true(isStorageError(await t.throwsAsync(backend.deleteBucket('alpha-bucket')), 'bucket-not-found'));
   t.deepEqual(await backend.listBuckets({ project: 'other-project' }), []);
+});
+
+test('updateObjectMetadata racing an overwrite applies to the new content, never resurrects the old', async (t) => {
+  const { emu, backend, bucket } = await setup(t);
+  await backend.writeObject(bucket, 'race', Buffer.from('old content'));
+  // The copy-to-self is held back while another writer replaces the object.
+  emu.faults.set(parseFaultSpec(`methods=PUT,path=/${bucket}/race,times=1,latency=300ms`));
+  const update = backend.updateObjectMetadata(bucket, 'race', { metadata: { mode: '600' } });
+  while (emu.faults.state().rules[0]?.fired !== 1) await new Promise((r) => setImmediate(r));
+  const overwrite = await put(emu, bucket, 'race', 'new content');
+  t.is(overwrite.status, 200);
+  const meta = await update;
+  t.deepEqual(meta.metadata, { mode: '600' });
+  t.is((await readAll((await backend.readObject(bucket, 'race')).body)).toString(), 'new content');
+  const pinned = backend.updateObjectMetadata(bucket, 'race', { metadata: {} }, { ifGenerationMatch: '1' });
+  t.true(isStorageError(await t.throwsAsync(pinned), 'precondition-failed'));
 });
