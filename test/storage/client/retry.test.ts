@@ -105,3 +105,21 @@ test('a refused connection never reached the server: even a bucket create is ret
   t.true(isStorageError(e, 'network'), String(e));
   t.is(lines.filter((l) => l.includes('retrying')).length, 2);
 });
+
+test('no answer within the idle timeout is a timeout, retried like any transient failure', async (t) => {
+  const { emu, backend, bucket } = await setup(t, { backend: { timeouts: { idleMs: 200 } } });
+  await backend.writeObject(bucket, 'o', Buffer.from('x'));
+  // 2 s of silence against a 200 ms idle timeout: the first HEAD times out, the second is answered.
+  emu.faults.set(parseFaultSpec(`methods=HEAD,path=${P},times=1,latency=2s;methods=HEAD,path=${P},stall=0`));
+  t.is((await backend.statObject(bucket, 'o')).size, 1);
+  t.is(emu.faults.state().rules.at(-1)?.fired, 2);
+  emu.faults.set(parseFaultSpec(`methods=HEAD,path=${P},latency=2s`));
+  const once = new XmlApiBackend({
+    endpoint: emu.url,
+    credentials: new AnonymousCredentials(),
+    retry: { maxAttempts: 1 },
+    timeouts: { idleMs: 200 },
+  });
+  t.teardown(() => once.close());
+  t.true(isStorageError(await t.throwsAsync(once.statObject(bucket, 'o')), 'timeout'));
+});
