@@ -1,7 +1,7 @@
 // Server-side copy (spec 4.7), compose (4.8) and metadata update as copy-to-self with REPLACE (4.10). Each
 // answers with little more than x-goog-generation, so the result is described by a HEAD of that generation.
-// A metadata update pins the source generation and requires it to still be live (if-generation-match), so
-// a retry can never apply twice and a concurrent overwrite is reported, not clobbered.
+// A metadata update pins the source generation and requires it to still be live (if-generation-match): a
+// retry can never apply twice, and a concurrent overwrite is never undone (the update moves to it).
 
 import type { ComposeSource, CopyOptions } from '../backend.js';
 import type { Preconditions, WritableMetadata, ObjectMeta } from '../types.js';

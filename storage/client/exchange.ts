@@ -1,5 +1,5 @@
 // One authorized request, retried: the seam every operation module uses. Builds the headers every request
-// carries (user agent, accept-encoding: gzip, project), asks the Credentials to authorize each attempt
+// carries (user agent, accept-encoding: gzip, content-length), asks the Credentials to authorize each attempt
 // afresh (signatures carry a date, tokens expire), and turns a non-2xx answer into a typed StorageError via
 // storage/xml/error-response.ts. Operation modules decide URLs, headers and idempotency; this owns none.
 

@@ -1,9 +1,7 @@
-// One HTTP exchange over an undici Agent (a keep-alive Pool per origin, so a resumable session URI on
-// another host just works): connect, headers and body-stall timeouts, streamed request and response bodies,
-// and transport failures turned into StorageError ('timeout', 'network', 'aborted'). No retries, no auth,
-// no status interpretation here. undici's request() never decompresses; the client always sends
-// `accept-encoding: gzip`, so GCS serves stored bytes as stored (no decompressive transcoding): ranges, sizes
-// and x-goog-hash then all describe the same bytes, which is what a byte-exact mount and crc32c need.
+// One HTTP exchange over an undici Agent (keep-alive Pool per origin; connect, header and body-stall
+// timeouts; streamed bodies) with transport failures as StorageError. No retries, auth or status logic.
+// undici's request() never decompresses and the client sends `accept-encoding: gzip`, so GCS serves bytes
+// as stored (no transcoding): ranges, sizes and x-goog-hash then describe the same bytes.
 
 import type { Readable } from 'node:stream';
 import { Agent, errors } from 'undici';

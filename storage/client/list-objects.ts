@@ -1,8 +1,7 @@
-// Object listings (spec 3.5) as pages and as a lazy async iterator. V2 (`list-type=2`) is used: its
-// continuation token is the server's own opaque position, so resuming after a rolled-up common prefix never
-// depends on the client re-deriving a v1 marker (NextMarker behaviour around prefixes is unconfirmed for
-// GCS); `start-after` maps startAfter. Names come back with encoding-type=url so control characters survive
-// the XML. The page token handed to callers is that continuation token, verbatim.
+// Object listings (spec 3.5) as pages and a lazy async iterator. V2 (`list-type=2`): its continuation token
+// is the server's own position, so resuming after a rolled-up prefix never relies on re-deriving a v1 marker
+// (unconfirmed for GCS); the page token is that token, verbatim. encoding-type=url lets control characters
+// in names survive the XML.
 
 import type { CallOptions } from '../backend.js';
 import { StorageError } from '../errors.js';

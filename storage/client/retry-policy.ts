@@ -1,8 +1,7 @@
 // Pure retry policy: which requests may be repeated (idempotency by operation and precondition), which
 // failures are transient, and how long to wait (exponential backoff with full jitter, a cap, an overall
-// deadline, Retry-After honoured). No I/O and no clock: the caller passes elapsed time and a random source,
-// so the policy is a table to test. Defaults follow gsutil/boto (base 1 s, cap 32 s) with a 2 min deadline,
-// short enough that a FUSE call fails visibly instead of hanging for many minutes.
+// deadline, Retry-After honoured). No I/O, no clock: elapsed time and randomness come in, so it is a table
+// to test. Defaults: gsutil/boto's base 1 s and cap 32 s, a 2 min deadline so a FUSE call fails visibly.
 
 import type { StorageError, StorageErrorCode } from '../errors.js';
 
