@@ -1,11 +1,13 @@
 // `gcsmount mount [options] BUCKET MOUNTPOINT`. Without --foreground it re-runs itself detached and
 // returns once the mount answers (exit 0) or with the child's error (exit 1), so scripts and fstab can
 // trust the exit status. In the foreground: check the mountpoint, resolve credentials, check the bucket,
-// assemble, mount, then serve until a stop signal drains uploads and unmounts.
+// assemble, mount, then serve until a stop signal drains uploads and unmounts. Under systemd
+// (Type=notify) it reports STATUS= while starting, READY=1 once the mountpoint answers, watchdog pings,
+// and STOPPING=1 while draining.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { createLogger, type Logger } from '../common/logger.js';
@@ -20,12 +22,22 @@ import { parseMountArgs } from './config/parse-args.js';
 import { validateMountConfig } from './config/validate.js';
 import { ConfigError } from './config/values.js';
 import { mountFuse } from './fuse/adapter.js';
-import { MountpointError, prepareMountpoint } from './lifecycle/mountpoint.js';
+import { drainStaged } from './lifecycle/drain.js';
+import { resolveLogFormat } from './lifecycle/log-format.js';
+import {
+  MountpointError,
+  prepareMountpoint,
+  waitUntilAnswers,
+  watchUnmount,
+} from './lifecycle/mountpoint.js';
 import { writePid } from './lifecycle/pid-file.js';
+import { createNotifier, type Notifier } from './lifecycle/sd-notify.js';
 import { handleSignals } from './lifecycle/signals.js';
 
 /** How long a clean stop waits for staged uploads before unmounting anyway (bytes stay in the cache dir). */
 const DRAIN_TIMEOUT_MS = 5 * 60_000;
+/** How long a fresh mount may take to answer a stat before the start counts as failed. */
+const ANSWER_TIMEOUT_MS = 30_000;
 
 export async function mountMain(argv: string[]): Promise<number> {
   let config: MountConfig;
@@ -44,12 +56,19 @@ export async function mountMain(argv: string[]): Promise<number> {
     throw err;
   }
   if (!config.foreground) return runDetached(argv);
-  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const format = await resolveLogFormat(config.logFormat, process.env);
+  const logger = createLogger({ level: config.logLevel, format });
+  const notifier = createNotifier(process.env, logger);
   try {
-    return await serve(config, logger);
+    return await serve(config, logger, notifier);
   } catch (err) {
-    process.stderr.write(`gcsmount mount: ${explain(err, config)}\n`);
+    const why = explain(err, config);
+    await notifier.send({ STATUS: `failed: ${why}`, ERRNO: '5' });
+    if (format === 'journald') logger.error(`gcsmount mount: ${why}`);
+    else process.stderr.write(`gcsmount mount: ${why}\n`);
     return 1;
+  } finally {
+    notifier.close();
   }
 }
 
@@ -61,7 +80,8 @@ function explain(err: unknown, config: MountConfig): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function serve(config: MountConfig, logger: Logger): Promise<number> {
+async function serve(config: MountConfig, logger: Logger, notifier: Notifier): Promise<number> {
+  void notifier.status(`checking mountpoint ${config.mountpoint}`);
   await prepareMountpoint(config.mountpoint, logger);
   const boto = await loadBotoConfig({
     env: process.env,
@@ -95,6 +115,7 @@ async function serve(config: MountConfig, logger: Logger): Promise<number> {
     ...(project ? { project } : {}),
     logger,
   });
+  void notifier.status(`checking bucket ${config.bucket} at ${endpoint}`);
   if (config.bucket === PROJECT_MOUNT) await raw.listBuckets(project ? { project } : {});
   else await raw.headBucket(config.bucket);
 
@@ -105,6 +126,7 @@ async function serve(config: MountConfig, logger: Logger): Promise<number> {
     .slice(0, 16);
   const cacheDir = path.join(config.cacheDir, id);
   const a = await assemble(raw, { ...config, cacheDir, ...(project ? { project } : {}) }, logger);
+  void notifier.status(`mounting at ${config.mountpoint}`);
   const fuse = await mountFuse(a.fs, {
     mountpoint: config.mountpoint,
     fsname: `gcsmount:${config.bucket}`,
@@ -113,17 +135,45 @@ async function serve(config: MountConfig, logger: Logger): Promise<number> {
     opTimeoutMs: config.opTimeoutMs,
     logger,
   });
+  try {
+    await waitUntilAnswers(config.mountpoint, ANSWER_TIMEOUT_MS);
+  } catch (err) {
+    await fuse.unmount().catch(() => undefined);
+    throw err;
+  }
   const removePid = await writePid(config.mountpoint);
   logger.info('mounted', { bucket: config.bucket, mountpoint: config.mountpoint });
+  await notifier.ready(`serving gs://${config.bucket} at ${config.mountpoint}`);
+  notifier.startWatchdog(() => stat(config.mountpoint).then(() => true));
   if (process.send) {
     process.send({ ready: true });
     process.disconnect();
   }
-  const code = await handleSignals(
-    { drain: () => a.fs.drain(), unmount: () => fuse.unmount(), reload: () => a.dropCaches() },
-    logger,
-    DRAIN_TIMEOUT_MS,
-  );
+  let stopWatching = (): void => undefined;
+  const gone = new Promise<number>((resolve) => {
+    stopWatching = watchUnmount(config.mountpoint, () => {
+      logger.warn('the mount was unmounted from outside (umount); exiting', {
+        mountpoint: config.mountpoint,
+      });
+      void notifier.stopping('unmounted from outside').then(() => resolve(0));
+    });
+  });
+  const code = await Promise.race([
+    gone,
+    handleSignals(
+      {
+        drain: () => drainStaged(a.fs, logger),
+        unmount: () => fuse.unmount(),
+        reload: () => a.dropCaches(),
+        onStop: () => stopWatching(),
+        status: (text) => void notifier.status(text),
+        stopping: (text) => void notifier.stopping(text),
+        extendTimeout: (ms) => void notifier.extendTimeout(ms),
+      },
+      logger,
+      DRAIN_TIMEOUT_MS,
+    ),
+  ]);
   await removePid();
   return code;
 }

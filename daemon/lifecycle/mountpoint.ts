@@ -1,6 +1,7 @@
 // Mountpoint checks before mounting, with messages a user can act on: missing, not a directory, already
-// mounted, or a stale FUSE mount left by a crash ("transport endpoint is not connected"), which is cleared.
-// Runs at start-up, before the mount serves anything, so plain async calls are safe.
+// mounted, or a stale FUSE mount left by a crash ("transport endpoint is not connected"), which is cleared;
+// then whether the new mount answers (before READY=1) and whether it vanished under us (umount(8)).
+// Every check is async: the same process serves the mount, and a blocked event loop would deadlock it.
 
 import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
@@ -54,4 +55,44 @@ export async function prepareMountpoint(mountpoint: string, logger: Logger): Pro
     }
     throw err;
   }
+}
+
+/** Resolves once the mount answers: listed in /proc/mounts and a stat of it succeeds (READY=1 waits for
+ *  this, so a unit ordered after gcsmount@NAME finds files, not an empty directory). */
+export async function waitUntilAnswers(mountpoint: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'not in /proc/mounts';
+  while (Date.now() < deadline) {
+    if (await isMounted(mountpoint)) {
+      try {
+        await stat(mountpoint);
+        return;
+      } catch (err) {
+        last = `stat failed: ${String(err)}`;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new MountpointError(`mountpoint ${mountpoint} does not answer after ${timeoutMs} ms (${last})`);
+}
+
+/** Calls `onGone` once if the mount disappears without our doing (umount(8), fusermount -u), so the
+ *  daemon exits instead of serving nothing. Returns a function that stops watching. */
+export function watchUnmount(mountpoint: string, onGone: () => void, everyMs = 1000): () => void {
+  let stopped = false;
+  const timer = setInterval(() => {
+    void isMounted(mountpoint).then(
+      (yes) => {
+        if (yes || stopped) return;
+        stopped = true;
+        clearInterval(timer);
+        onGone();
+      },
+      () => undefined,
+    );
+  }, everyMs);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
