@@ -4,7 +4,7 @@
 // Every check is async: the same process serves the mount, and a blocked event loop would deadlock it.
 
 import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../common/logger.js';
 
@@ -32,28 +32,52 @@ export function fusermountUnmount(
 }
 
 export async function prepareMountpoint(mountpoint: string, logger: Logger): Promise<void> {
+  let state: 'free' | 'busy' | 'stale';
   try {
     const s = await stat(mountpoint);
     if (!s.isDirectory()) throw new MountpointError(`mountpoint ${mountpoint} is not a directory`);
-    if (await isMounted(mountpoint)) {
-      throw new MountpointError(
-        `mountpoint ${mountpoint} is busy: something is already mounted there (gcsmount unmount ${mountpoint})`,
-      );
-    }
+    // stat alone can pass on a dead FUSE mount (the kernel answers from its attribute cache for a
+    // second); listing the directory has to reach the daemon, so it tells a live mount from a stale one.
+    if (!(await isMounted(mountpoint))) state = 'free';
+    else state = (await probeList(mountpoint)) === 'ENOTCONN' ? 'stale' : 'busy';
   } catch (err) {
+    if (err instanceof MountpointError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
       throw new MountpointError(`mountpoint ${mountpoint} does not exist (mkdir -p ${mountpoint})`);
-    if (code === 'ENOTCONN') {
-      logger.warn('clearing a stale mount left by a previous run', { mountpoint });
-      const r = await fusermountUnmount(mountpoint, true);
-      if (r.code !== 0)
-        throw new MountpointError(
-          `mountpoint ${mountpoint} holds a stale mount that could not be cleared: ${r.stderr}`,
-        );
-      return;
+    if (code !== 'ENOTCONN') throw err;
+    state = 'stale';
+  }
+  if (state === 'busy') {
+    throw new MountpointError(
+      `mountpoint ${mountpoint} is busy: something is already mounted there (gcsmount unmount ${mountpoint})`,
+    );
+  }
+  if (state === 'stale') {
+    logger.warn('clearing a stale mount left by a previous run', { mountpoint });
+    const r = await fusermountUnmount(mountpoint, true);
+    if (r.code !== 0) {
+      throw new MountpointError(
+        `mountpoint ${mountpoint} holds a stale mount that could not be cleared: ${r.stderr}`,
+      );
     }
-    throw err;
+  }
+}
+
+/** Lists the directory: 'ok', the errno code, or 'timeout' (a live but hung daemon must not hang us). */
+async function probeList(dir: string, timeoutMs = 5000): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((r) => {
+    timer = setTimeout(() => r('timeout'), timeoutMs);
+  });
+  const listed = readdir(dir).then(
+    () => 'ok',
+    (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'error',
+  );
+  try {
+    return await Promise.race([listed, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,0 +1,34 @@
+import test from 'ava';
+import { readdir } from 'node:fs/promises';
+import { bucket, emulator, put } from '../helpers/emulator.js';
+import { mounted, waitUntil } from '../helpers/mount.js';
+import { startDaemon, within, workDir } from './daemon.js';
+
+test('a mount left by a SIGKILLed daemon (ENOTCONN) is cleared by the next start', async (t) => {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  await put(emu, b, 'a.txt', 'a');
+  const w = await workDir(t);
+  const first = startDaemon(t, { emu, ...w, bucket: b });
+  await waitUntil(() => mounted(w.dir), 'the first mount');
+  first.child.kill('SIGKILL');
+  await within(10_000, 'the first daemon to die', first.exited);
+  t.true(await mounted(w.dir));
+  const err = await t.throwsAsync(readdir(w.dir));
+  t.is((err as NodeJS.ErrnoException | undefined)?.code, 'ENOTCONN');
+
+  const second = startDaemon(t, { emu, ...w, bucket: b });
+  try {
+    await waitUntil(
+      async () => (await readdir(w.dir).catch((): string[] => [])).includes('a.txt'),
+      'the second mount',
+    );
+  } catch (err) {
+    t.log(second.logs());
+    throw err;
+  }
+  t.regex(second.logs(), /clearing a stale mount/);
+  second.child.kill('SIGTERM');
+  t.is(await within(20_000, 'the second daemon to stop', second.exited), 0);
+  t.false(await mounted(w.dir));
+});
