@@ -23,6 +23,8 @@ import { validateMountConfig } from './config/validate.js';
 import { ConfigError } from './config/values.js';
 import { mountFuse } from './fuse/adapter.js';
 import { drainStaged } from './lifecycle/drain.js';
+import { MetricsBackend } from './lifecycle/metrics-backend.js';
+import { createMetrics, serveMetrics } from './lifecycle/metrics.js';
 import { resolveLogFormat } from './lifecycle/log-format.js';
 import {
   MountpointError,
@@ -38,6 +40,8 @@ import { handleSignals } from './lifecycle/signals.js';
 const DRAIN_TIMEOUT_MS = 5 * 60_000;
 /** How long a fresh mount may take to answer a stat before the start counts as failed. */
 const ANSWER_TIMEOUT_MS = 30_000;
+/** Metrics name buckets and objects: loopback only (scrape through a local agent or an SSH tunnel). */
+const METRICS_HOST = '127.0.0.1';
 
 export async function mountMain(argv: string[]): Promise<number> {
   let config: MountConfig;
@@ -109,12 +113,15 @@ async function serve(config: MountConfig, logger: Logger, notifier: Notifier): P
   const endpoint = config.endpoint ?? resolved.endpoint ?? 'https://storage.googleapis.com';
   const project = config.project ?? resolved.projectId;
   logger.info('credentials', { source: resolved.source, using: resolved.credentials.description, endpoint });
-  const raw = new XmlApiBackend({
+  // Metrics (off at port 0) see every request: the decorator sits on the raw client, below the caches.
+  const metrics = config.metricsPort > 0 ? createMetrics() : undefined;
+  const client = new XmlApiBackend({
     endpoint,
     credentials: resolved.credentials,
     ...(project ? { project } : {}),
-    logger,
+    logger: metrics ? metrics.countRetries(logger) : logger,
   });
+  const raw = metrics ? new MetricsBackend(client, metrics.observeRequest) : client;
   void notifier.status(`checking bucket ${config.bucket} at ${endpoint}`);
   if (config.bucket === PROJECT_MOUNT) await raw.listBuckets(project ? { project } : {});
   else await raw.headBucket(config.bucket);
@@ -126,6 +133,10 @@ async function serve(config: MountConfig, logger: Logger, notifier: Notifier): P
     .slice(0, 16);
   const cacheDir = path.join(config.cacheDir, id);
   const a = await assemble(raw, { ...config, cacheDir, ...(project ? { project } : {}) }, logger);
+  metrics?.watch({ content: a.content, fs: a.fs });
+  const metricsServer = metrics
+    ? await serveMetrics(metrics.registry, config.metricsPort, METRICS_HOST, logger)
+    : undefined;
   void notifier.status(`mounting at ${config.mountpoint}`);
   const fuse = await mountFuse(a.fs, {
     mountpoint: config.mountpoint,
@@ -134,6 +145,7 @@ async function serve(config: MountConfig, logger: Logger, notifier: Notifier): P
     debug: config.debugFuse,
     opTimeoutMs: config.opTimeoutMs,
     logger,
+    ...(metrics ? { onOp: metrics.observeOp } : {}),
   });
   try {
     await waitUntilAnswers(config.mountpoint, ANSWER_TIMEOUT_MS);
@@ -175,6 +187,7 @@ async function serve(config: MountConfig, logger: Logger, notifier: Notifier): P
     ),
   ]);
   await removePid();
+  await metricsServer?.close();
   return code;
 }
 
