@@ -54,8 +54,17 @@ export class MetricsBackend implements StorageBackend {
   async *list(...a: P<'list'>): ReturnType<StorageBackend['list']> {
     const pages = this.#inner.list(...a)[Symbol.asyncIterator]();
     for (;;) {
-      const next = await this.#timed('listPage', () => pages.next());
+      const start = process.hrtime.bigint();
+      let next: IteratorResult<Awaited<ReturnType<StorageBackend['listPage']>>>;
+      try {
+        next = await pages.next();
+      } catch (err) {
+        this.#observe('listPage', outcomeOf(err), Number(process.hrtime.bigint() - start) / 1e9);
+        throw err;
+      }
+      // The step that only says "no more pages" sent nothing.
       if (next.done === true) return;
+      this.#observe('listPage', 'ok', Number(process.hrtime.bigint() - start) / 1e9);
       yield next.value;
     }
   }
