@@ -27,6 +27,7 @@ import { MetricsBackend } from './lifecycle/metrics-backend.js';
 import { createMetrics, serveMetrics } from './lifecycle/metrics.js';
 import { resolveLogFormat } from './lifecycle/log-format.js';
 import {
+  isMounted,
   MountpointError,
   prepareMountpoint,
   waitUntilAnswers,
@@ -161,31 +162,30 @@ async function serve(config: MountConfig, logger: Logger, notifier: Notifier): P
     process.send({ ready: true });
     process.disconnect();
   }
+  // umount(8) from outside: a lazy one leaves open files served, so drain them too before exiting.
   let stopWatching = (): void => undefined;
-  const gone = new Promise<number>((resolve) => {
+  const gone = new Promise<string>((resolve) => {
     stopWatching = watchUnmount(config.mountpoint, () => {
-      logger.warn('the mount was unmounted from outside (umount); exiting', {
-        mountpoint: config.mountpoint,
-      });
-      void notifier.stopping('unmounted from outside').then(() => resolve(0));
+      logger.warn('the mount was unmounted from outside (umount)', { mountpoint: config.mountpoint });
+      resolve('unmounted from outside');
     });
   });
-  const code = await Promise.race([
-    gone,
-    handleSignals(
-      {
-        drain: () => drainStaged(a.fs, logger),
-        unmount: () => fuse.unmount(),
-        reload: () => a.dropCaches(),
-        onStop: () => stopWatching(),
-        status: (text) => void notifier.status(text),
-        stopping: (text) => void notifier.stopping(text),
-        extendTimeout: (ms) => void notifier.extendTimeout(ms),
+  const code = await handleSignals(
+    {
+      drain: () => drainStaged(a.fs, logger),
+      unmount: async () => {
+        if (await isMounted(config.mountpoint)) await fuse.unmount();
       },
-      logger,
-      DRAIN_TIMEOUT_MS,
-    ),
-  ]);
+      reload: () => a.dropCaches(),
+      stopWhen: gone,
+      onStop: () => stopWatching(),
+      status: (text) => void notifier.status(text),
+      stopping: (text) => void notifier.stopping(text),
+      extendTimeout: (ms) => void notifier.extendTimeout(ms),
+    },
+    logger,
+    DRAIN_TIMEOUT_MS,
+  );
   await removePid();
   await metricsServer?.close();
   return code;

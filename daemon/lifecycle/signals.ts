@@ -9,6 +9,9 @@ export interface StopHooks {
   drain(): Promise<{ uploaded: number; failed: string[] }>;
   unmount(): Promise<void>;
   reload(): void;
+  /** Resolves with a reason to stop without a signal (the mount was unmounted from outside: drain what
+   *  open files still hold, then exit). */
+  stopWhen?: Promise<string>;
   /** Called once when a stop begins (e.g. to stop watching for an external unmount). */
   onStop?(): void;
   status?(text: string): void;
@@ -34,7 +37,7 @@ export function handleSignals(h: StopHooks, logger: Logger, drainTimeoutMs: numb
       }
       stopping = true;
       h.onStop?.();
-      logger.info('stopping: uploading staged files, then unmounting', { signal });
+      logger.info('stopping: uploading staged files, then unmounting', { reason: signal });
       h.stopping?.('draining staged uploads');
       h.extendTimeout?.(Math.min(EXTEND_BY_MS, drainTimeoutMs) + EXTEND_EVERY_MS);
       const extender = setInterval(() => h.extendTimeout?.(EXTEND_BY_MS), EXTEND_EVERY_MS);
@@ -67,6 +70,9 @@ export function handleSignals(h: StopHooks, logger: Logger, drainTimeoutMs: numb
         resolve(code);
       });
     };
+    void h.stopWhen?.then((reason) => {
+      if (!stopping) stop(reason);
+    });
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGHUP', () => {

@@ -10,11 +10,11 @@ test('a mount left by a SIGKILLed daemon (ENOTCONN) is cleared by the next start
   await put(emu, b, 'a.txt', 'a');
   const w = await workDir(t);
   const first = startDaemon(t, { emu, ...w, bucket: b });
-  await waitUntil(() => mounted(w.dir), 'the first mount');
+  await waitUntil(() => Promise.resolve(/INFO mounted/.test(first.logs())), 'the first mount');
   first.child.kill('SIGKILL');
   await within(10_000, 'the first daemon to die', first.exited);
   t.true(await mounted(w.dir));
-  const err = await t.throwsAsync(readdir(w.dir));
+  const err = await t.throwsAsync(within(10_000, 'readdir of the dead mount', readdir(w.dir)));
   t.is((err as NodeJS.ErrnoException | undefined)?.code, 'ENOTCONN');
 
   const second = startDaemon(t, { emu, ...w, bucket: b });

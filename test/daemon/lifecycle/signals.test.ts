@@ -66,3 +66,18 @@ test.serial('SIGHUP reloads and does not stop', (t) => {
   process.emit('SIGHUP', 'SIGHUP');
   t.deepEqual(events, ['reload']);
 });
+
+test.serial(
+  'stopWhen (an unmount from outside) stops like a signal: drain, then the unmount hook',
+  async (t) => {
+    const { h, events } = hooks(() => Promise.resolve({ uploaded: 1, failed: [] }));
+    const done = handleSignals(
+      { ...h, stopWhen: Promise.resolve('unmounted from outside') },
+      silentLogger,
+      60_000,
+    );
+    t.is(await done, 0);
+    t.deepEqual(events.slice(0, 2), ['onStop', 'stopping:draining staged uploads']);
+    t.deepEqual(events.slice(-3), ['drain', 'status:drained 1 file(s); unmounting', 'unmount']);
+  },
+);
