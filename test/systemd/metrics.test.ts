@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { bucket, emulator } from '../helpers/emulator.js';
+import { bucket, emulator, put } from '../helpers/emulator.js';
 import { mounted, waitUntil } from '../helpers/mount.js';
 import { runOk } from '../helpers/tools.js';
 import { startDaemon, within, workDir } from './daemon.js';
@@ -46,6 +46,15 @@ test('--metrics-port serves Prometheus metrics that move with ls and cp', async 
   await runOk('cp', [path.resolve(import.meta.dirname, '../../package.json'), path.join(w.dir, 'p.json')]);
   await runOk('cat', [path.join(w.dir, 'p.json')]);
   await runOk('ls', [path.join(w.dir, 'absent')]).catch(() => undefined);
+  // One 503 on a read: the client retries (after ~1 s of backoff) and the retry is counted.
+  await put(emu, b, 'flaky.txt', 'flaky');
+  emu.faults.set({
+    seed: 1,
+    rules: [
+      { match: { pathPrefix: `/${b}/flaky.txt` }, effect: { kind: 'status', statuses: [503] }, times: 1 },
+    ],
+  });
+  t.is(await runOk('cat', [path.join(w.dir, 'flaky.txt')]), 'flaky');
 
   const after = await scrape();
   t.true(sample(after, readdirs) > sample(before, readdirs), after);
@@ -53,6 +62,7 @@ test('--metrics-port serves Prometheus metrics that move with ls and cp', async 
   t.true(sample(after, uploads) >= 1);
   t.true(sample(after, 'gcsmount_fuse_op_duration_seconds_count{op="getattr",errno="ENOENT"}') >= 1);
   t.true(sample(after, 'gcsmount_gcs_requests_total{method="headBucket",outcome="ok"}') >= 1);
+  t.true(sample(after, 'gcsmount_gcs_retries_total{code="unavailable"}') >= 1, after);
   t.regex(after, /^gcsmount_cache_misses_total\{tier="all"\} \d+/m);
   t.regex(after, /^gcsmount_cache_bytes\{tier="memory"\} \d+/m);
   t.is(sample(after, 'gcsmount_dirty_bytes'), 0);
