@@ -32,3 +32,17 @@ test('a mount left by a SIGKILLed daemon (ENOTCONN) is cleared by the next start
   t.is(await within(20_000, 'the second daemon to stop', second.exited), 0);
   t.false(await mounted(w.dir));
 });
+
+test('a live mount is not mistaken for a stale one: a second daemon on it refuses to start', async (t) => {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  const w = await workDir(t);
+  const first = startDaemon(t, { emu, ...w, bucket: b });
+  await waitUntil(() => Promise.resolve(/INFO mounted/.test(first.logs())), 'the first mount');
+  const second = startDaemon(t, { emu, ...w, bucket: b });
+  t.is(await within(20_000, 'the second daemon to give up', second.exited), 1);
+  t.regex(second.logs(), /is busy: something is already mounted there/);
+  t.deepEqual(await readdir(w.dir), []);
+  first.child.kill('SIGTERM');
+  t.is(await within(20_000, 'the first daemon to stop', first.exited), 0);
+});
