@@ -1,9 +1,7 @@
 // `gcsmount mount [options] BUCKET MOUNTPOINT`. Without --foreground it re-runs itself detached and
-// returns once the mount answers (exit 0) or with the child's error (exit 1), so scripts and fstab can
-// trust the exit status. In the foreground: check the mountpoint, resolve credentials, check the bucket,
-// assemble, mount, then serve until a stop signal drains uploads and unmounts. Under systemd
-// (Type=notify) it reports STATUS= while starting, READY=1 once the mountpoint answers, watchdog pings,
-// and STOPPING=1 while draining.
+// returns once the mount answers (exit 0) or with the child's error (exit 1). In the foreground: check the
+// mountpoint and credentials and bucket, assemble, mount, report READY=1 (systemd) once the mountpoint
+// answers, then serve until a stop (signal or external umount) drains uploads and unmounts.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -1,8 +1,7 @@
-// Prometheus metrics (prom-client) and their HTTP endpoint on 127.0.0.1:--metrics-port. Owns the metric
-// names and how each is fed: FUSE ops and GCS requests are pushed by hooks (adapter.ts call(), the
-// MetricsBackend decorator), retries are seen in the XML client's "retrying" log lines (storage/ exposes
-// no hook), and cache and upload-queue state is pulled from the live objects at scrape time (collect()),
-// so serving a mount never pays for bookkeeping nobody reads. Loopback only: metrics name objects.
+// Prometheus metrics (prom-client) and their endpoint on 127.0.0.1. FUSE ops and GCS requests are pushed
+// by hooks (adapter.ts call(), MetricsBackend); retries are read off the XML client's "retrying" log lines
+// (storage/ has no hook); cache and upload-queue state is pulled at scrape time (collect()), so a mount
+// pays nothing for numbers nobody reads. Loopback only: metrics name buckets and objects.
 
 import { createServer, type Server } from 'node:http';
 import { constants } from 'node:os';

@@ -1,8 +1,7 @@
-// sd_notify(3) for Type=notify: READY=1, STATUS=, STOPPING=1, WATCHDOG=1 and EXTEND_TIMEOUT_USEC= as
-// datagrams on $NOTIFY_SOCKET (Node's dgram has no AF_UNIX, so unix-dgram sends them). It does not decide
-// when to send; mount-command.ts and signals.ts do. No-op without $NOTIFY_SOCKET. unix-dgram copies the
-// path with strncpy, so an abstract socket ('@name') cannot be reached: then each message is handed to
-// `systemd-notify --pid=OURS` (async spawn), which sends it with our pid as root may.
+// sd_notify(3) for Type=notify: READY, STATUS, STOPPING, WATCHDOG and EXTEND_TIMEOUT_USEC datagrams on
+// $NOTIFY_SOCKET through unix-dgram (Node's dgram has no AF_UNIX); when to send is the callers' business.
+// No-op without $NOTIFY_SOCKET. unix-dgram cannot address an abstract socket ('@name'): then each message
+// goes through an async `systemd-notify --pid=OURS`, which root may send on behalf of this pid.
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';

@@ -1,4 +1,5 @@
-// Types for the part of unix-dgram (a CommonJS package without typings) that sd-notify.ts and the tests use.
+// Types for the part of unix-dgram (CommonJS, no typings) that sd-notify.ts and the tests use.
+// Only what is called is declared: a wrong signature here would hide a real mismatch.
 declare module 'unix-dgram' {
   import type { EventEmitter } from 'node:events';
   export interface UnixDgramSocket extends EventEmitter {
