@@ -10,10 +10,22 @@ import type { Logger } from '../../common/logger.js';
 
 export class MountpointError extends Error {}
 
-export async function isMounted(mountpoint: string): Promise<boolean> {
-  const mounts = await readFile('/proc/mounts', 'utf8');
+/** The filesystem type mounted on top at `mountpoint`, from /proc/mounts text (later lines are on top). */
+export function topMountType(mounts: string, mountpoint: string): string | undefined {
   const target = path.resolve(mountpoint).replace(/ /g, '\\040');
-  return mounts.split('\n').some((line) => line.split(' ')[1] === target);
+  let top: string | undefined;
+  for (const line of mounts.split('\n')) {
+    const f = line.split(' ');
+    if (f[1] === target) top = f[2];
+  }
+  return top;
+}
+
+/** Whether a filesystem is mounted at `mountpoint`. An autofs trap alone (systemd's x-systemd.automount)
+ *  does not count: it is what we mount on top of, and listing it would wait for our own mount. */
+export async function isMounted(mountpoint: string): Promise<boolean> {
+  const top = topMountType(await readFile('/proc/mounts', 'utf8'), mountpoint);
+  return top !== undefined && top !== 'autofs';
 }
 
 export function fusermountUnmount(
