@@ -1,11 +1,11 @@
 // `gcsmount mount [options] BUCKET MOUNTPOINT`. Without --foreground it re-runs itself detached and
-// returns once the mount answers (exit 0) or with the child's error (exit 1), so scripts and fstab can
-// trust the exit status. In the foreground: check the mountpoint, resolve credentials, check the bucket,
-// assemble, mount, then serve until a stop signal drains uploads and unmounts.
+// returns once the mount answers (exit 0) or with the child's error (exit 1). In the foreground: check the
+// mountpoint and credentials and bucket, assemble, mount, report READY=1 (systemd) once the mountpoint
+// answers, then serve until a stop (signal or external umount) drains uploads and unmounts.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { createLogger, type Logger } from '../common/logger.js';
@@ -20,12 +20,27 @@ import { parseMountArgs } from './config/parse-args.js';
 import { validateMountConfig } from './config/validate.js';
 import { ConfigError } from './config/values.js';
 import { mountFuse } from './fuse/adapter.js';
-import { MountpointError, prepareMountpoint } from './lifecycle/mountpoint.js';
+import { drainStaged } from './lifecycle/drain.js';
+import { MetricsBackend } from './lifecycle/metrics-backend.js';
+import { createMetrics, serveMetrics } from './lifecycle/metrics.js';
+import { resolveLogFormat } from './lifecycle/log-format.js';
+import {
+  isMounted,
+  MountpointError,
+  prepareMountpoint,
+  waitUntilAnswers,
+  watchUnmount,
+} from './lifecycle/mountpoint.js';
 import { writePid } from './lifecycle/pid-file.js';
+import { createNotifier, type Notifier } from './lifecycle/sd-notify.js';
 import { handleSignals } from './lifecycle/signals.js';
 
 /** How long a clean stop waits for staged uploads before unmounting anyway (bytes stay in the cache dir). */
 const DRAIN_TIMEOUT_MS = 5 * 60_000;
+/** How long a fresh mount may take to answer a stat before the start counts as failed. */
+const ANSWER_TIMEOUT_MS = 30_000;
+/** Metrics name buckets and objects: loopback only (scrape through a local agent or an SSH tunnel). */
+const METRICS_HOST = '127.0.0.1';
 
 export async function mountMain(argv: string[]): Promise<number> {
   let config: MountConfig;
@@ -44,12 +59,19 @@ export async function mountMain(argv: string[]): Promise<number> {
     throw err;
   }
   if (!config.foreground) return runDetached(argv);
-  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const format = await resolveLogFormat(config.logFormat, process.env);
+  const logger = createLogger({ level: config.logLevel, format });
+  const notifier = createNotifier(process.env, logger);
   try {
-    return await serve(config, logger);
+    return await serve(config, logger, notifier);
   } catch (err) {
-    process.stderr.write(`gcsmount mount: ${explain(err, config)}\n`);
+    const why = explain(err, config);
+    await notifier.send({ STATUS: `failed: ${why}`, ERRNO: '5' });
+    if (format === 'journald') logger.error(`gcsmount mount: ${why}`);
+    else process.stderr.write(`gcsmount mount: ${why}\n`);
     return 1;
+  } finally {
+    notifier.close();
   }
 }
 
@@ -61,7 +83,8 @@ function explain(err: unknown, config: MountConfig): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function serve(config: MountConfig, logger: Logger): Promise<number> {
+async function serve(config: MountConfig, logger: Logger, notifier: Notifier): Promise<number> {
+  void notifier.status(`checking mountpoint ${config.mountpoint}`);
   await prepareMountpoint(config.mountpoint, logger);
   const boto = await loadBotoConfig({
     env: process.env,
@@ -89,12 +112,16 @@ async function serve(config: MountConfig, logger: Logger): Promise<number> {
   const endpoint = config.endpoint ?? resolved.endpoint ?? 'https://storage.googleapis.com';
   const project = config.project ?? resolved.projectId;
   logger.info('credentials', { source: resolved.source, using: resolved.credentials.description, endpoint });
-  const raw = new XmlApiBackend({
+  // Metrics (off at port 0) see every request: the decorator sits on the raw client, below the caches.
+  const metrics = config.metricsPort > 0 ? createMetrics() : undefined;
+  const client = new XmlApiBackend({
     endpoint,
     credentials: resolved.credentials,
     ...(project ? { project } : {}),
-    logger,
+    logger: metrics ? metrics.countRetries(logger) : logger,
   });
+  const raw = metrics ? new MetricsBackend(client, metrics.observeRequest) : client;
+  void notifier.status(`checking bucket ${config.bucket} at ${endpoint}`);
   if (config.bucket === PROJECT_MOUNT) await raw.listBuckets(project ? { project } : {});
   else await raw.headBucket(config.bucket);
 
@@ -105,6 +132,11 @@ async function serve(config: MountConfig, logger: Logger): Promise<number> {
     .slice(0, 16);
   const cacheDir = path.join(config.cacheDir, id);
   const a = await assemble(raw, { ...config, cacheDir, ...(project ? { project } : {}) }, logger);
+  metrics?.watch({ content: a.content, fs: a.fs });
+  const metricsServer = metrics
+    ? await serveMetrics(metrics.registry, config.metricsPort, METRICS_HOST, logger)
+    : undefined;
+  void notifier.status(`mounting at ${config.mountpoint}`);
   const fuse = await mountFuse(a.fs, {
     mountpoint: config.mountpoint,
     fsname: `gcsmount:${config.bucket}`,
@@ -112,19 +144,48 @@ async function serve(config: MountConfig, logger: Logger): Promise<number> {
     debug: config.debugFuse,
     opTimeoutMs: config.opTimeoutMs,
     logger,
+    ...(metrics ? { onOp: metrics.observeOp } : {}),
   });
+  try {
+    await waitUntilAnswers(config.mountpoint, ANSWER_TIMEOUT_MS);
+  } catch (err) {
+    await fuse.unmount().catch(() => undefined);
+    throw err;
+  }
   const removePid = await writePid(config.mountpoint);
   logger.info('mounted', { bucket: config.bucket, mountpoint: config.mountpoint });
+  await notifier.ready(`serving gs://${config.bucket} at ${config.mountpoint}`);
+  notifier.startWatchdog(() => stat(config.mountpoint).then(() => true));
   if (process.send) {
     process.send({ ready: true });
     process.disconnect();
   }
+  // umount(8) from outside: a lazy one leaves open files served, so drain them too before exiting.
+  let stopWatching = (): void => undefined;
+  const gone = new Promise<string>((resolve) => {
+    stopWatching = watchUnmount(config.mountpoint, () => {
+      logger.warn('the mount was unmounted from outside (umount)', { mountpoint: config.mountpoint });
+      resolve('unmounted from outside');
+    });
+  });
   const code = await handleSignals(
-    { drain: () => a.fs.drain(), unmount: () => fuse.unmount(), reload: () => a.dropCaches() },
+    {
+      drain: () => drainStaged(a.fs, logger),
+      unmount: async () => {
+        if (await isMounted(config.mountpoint)) await fuse.unmount();
+      },
+      reload: () => a.dropCaches(),
+      stopWhen: gone,
+      onStop: () => stopWatching(),
+      status: (text) => void notifier.status(text),
+      stopping: (text) => void notifier.stopping(text),
+      extendTimeout: (ms) => void notifier.extendTimeout(ms),
+    },
     logger,
     DRAIN_TIMEOUT_MS,
   );
   await removePid();
+  await metricsServer?.close();
   return code;
 }
 

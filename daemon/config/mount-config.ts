@@ -35,7 +35,8 @@ export interface MountConfig {
   opTimeoutMs: number;
   debugFuse: boolean;
   logLevel: LogLevel;
-  logFormat: LogFormat;
+  /** 'auto' is resolved at start (daemon/lifecycle/log-format.ts). */
+  logFormat: LogFormat | 'auto';
   metricsPort: number;
 }
 

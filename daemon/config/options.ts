@@ -227,10 +227,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flag: 'log-format',
     type: 'enum',
-    values: ['text', 'json', 'journald'],
+    values: ['text', 'json', 'journald', 'auto'],
     group: 'Logging and service',
-    help: 'log line format on stderr (journald adds syslog priority prefixes)',
-    default: 'text',
+    help: 'log line format on stderr (journald adds syslog priority prefixes; auto: journald when stderr is the journal ($JOURNAL_STREAM), else text)',
+    default: 'auto',
   },
   {
     flag: 'metrics-port',

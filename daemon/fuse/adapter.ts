@@ -69,6 +69,8 @@ export interface AdapterOptions {
    *  minutes; the storage client has its own deadlines). */
   opTimeoutMs: number;
   logger: Logger;
+  /** Metrics hook: each op's name, errno (0: success) and duration, once it is answered. */
+  onOp?: (op: string, errno: number, seconds: number) => void;
 }
 
 export interface MountedFuse {
@@ -86,13 +88,23 @@ export async function mountFuse(fs: Filesystem, o: AdapterOptions): Promise<Moun
     fail: (errno: number) => void,
   ): void => {
     log.debug(op, { path });
-    work().then(reply, (err: unknown) => {
-      const e = toFsError(err);
-      // Probing absent names and foreign xattr namespaces (security.*, system.*) is routine for tools.
-      const level = QUIET.has(e.code) || op.endsWith('xattr') ? 'debug' : 'warn';
-      log[level](`${op} failed`, { path, code: e.code, error: e.message });
-      fail(-ERRNO[e.code]);
-    });
+    const onOp = o.onOp;
+    const started = onOp ? process.hrtime.bigint() : 0n;
+    const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    work().then(
+      (r) => {
+        onOp?.(op, 0, seconds());
+        reply(r);
+      },
+      (err: unknown) => {
+        const e = toFsError(err);
+        // Probing absent names and foreign xattr namespaces (security.*, system.*) is routine for tools.
+        const level = QUIET.has(e.code) || op.endsWith('xattr') ? 'debug' : 'warn';
+        log[level](`${op} failed`, { path, code: e.code, error: e.message });
+        onOp?.(op, ERRNO[e.code], seconds());
+        fail(-ERRNO[e.code]);
+      },
+    );
   };
   const ops = {
     getattr: (p: string, cb: (e: number, s?: unknown) => void) => {

@@ -1,0 +1,235 @@
+// Prometheus metrics (prom-client) and their endpoint on 127.0.0.1. FUSE ops and GCS requests are pushed
+// by hooks (adapter.ts call(), MetricsBackend); retries are read off the XML client's "retrying" log lines
+// (storage/ has no hook); cache and upload-queue state is pulled at scrape time (collect()), so a mount
+// pays nothing for numbers nobody reads. Loopback only: metrics name buckets and objects.
+
+import { createServer, type Server } from 'node:http';
+import { constants } from 'node:os';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LogFields, Logger } from '../../common/logger.js';
+import type { ContentCache } from '../../cache/content-cache.js';
+import type { Filesystem } from '../fs/filesystem.js';
+
+const ERRNO_NAMES = new Map<number, string>(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+/** 'ok' for 0, else the errno's name (ENOENT); accepts fuse-native's negated numbers too. */
+export function errnoName(errno: number): string {
+  if (errno === 0) return 'ok';
+  return ERRNO_NAMES.get(Math.abs(errno)) ?? `E${Math.abs(errno)}`;
+}
+
+// Latencies from a cached getattr (~50 µs) to a multi-minute upload on close.
+const BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120];
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** adapter.ts: one FUSE op finished (errno 0 on success). */
+  readonly observeOp: (op: string, errno: number, seconds: number) => void;
+  /** MetricsBackend: one Cloud Storage request finished. */
+  readonly observeRequest: (method: string, outcome: string, seconds: number) => void;
+  /** A logger that also counts the storage client's retries; give it to the XML client. */
+  countRetries(logger: Logger): Logger;
+  /** Registers scrape-time gauges over the content cache and the open handles. */
+  watch(sources: { content: ContentCache; fs: Filesystem }): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry });
+  const ops = new Histogram({
+    name: 'gcsmount_fuse_op_duration_seconds',
+    help: 'FUSE operations by op and result (ok or errno name); _count is the op count',
+    labelNames: ['op', 'errno'] as const,
+    buckets: BUCKETS,
+    registers,
+  });
+  const requests = new Counter({
+    name: 'gcsmount_gcs_requests_total',
+    help: 'Cloud Storage requests by backend method and outcome (ok or the error code)',
+    labelNames: ['method', 'outcome'] as const,
+    registers,
+  });
+  const requestSeconds = new Histogram({
+    name: 'gcsmount_gcs_request_duration_seconds',
+    help: 'Cloud Storage request latency (retries included) by backend method',
+    labelNames: ['method'] as const,
+    buckets: BUCKETS,
+    registers,
+  });
+  const retries = new Counter({
+    name: 'gcsmount_gcs_retries_total',
+    help: 'Cloud Storage attempts retried, by the error that caused the retry',
+    labelNames: ['code'] as const,
+    registers,
+  });
+
+  const countRetries = (logger: Logger): Logger => {
+    const wrap = (inner: Logger): Logger => ({
+      level: inner.level,
+      debug: (msg: string, fields?: LogFields) => {
+        if (msg === 'retrying') {
+          const code = fields?.code;
+          retries.inc({ code: typeof code === 'string' ? code : 'unknown' });
+        }
+        inner.debug(msg, fields);
+      },
+      info: (msg, fields) => {
+        inner.info(msg, fields);
+      },
+      warn: (msg, fields) => {
+        inner.warn(msg, fields);
+      },
+      error: (msg, fields) => {
+        inner.error(msg, fields);
+      },
+      child: (fields) => wrap(inner.child(fields)),
+    });
+    return wrap(logger);
+  };
+
+  const watch = ({ content, fs }: { content: ContentCache; fs: Filesystem }): void => {
+    const tiers = (): {
+      tier: string;
+      s: { hits: number; misses: number; bytes?: number; blocks?: number; evictions?: number };
+    }[] => {
+      const s = content.stats();
+      return [
+        { tier: 'all', s: { hits: s.hits, misses: s.misses } },
+        { tier: 'memory', s: s.memory },
+        ...(s.disk ? [{ tier: 'disk', s: s.disk }] : []),
+      ];
+    };
+    // Counters fed from cumulative totals kept by the cache itself: reset, then set to the total.
+    const total = (
+      name: string,
+      help: string,
+      pick: (s: ReturnType<typeof tiers>[number]['s']) => number | undefined,
+    ): void => {
+      new Counter({
+        name,
+        help,
+        labelNames: ['tier'] as const,
+        registers,
+        collect() {
+          this.reset();
+          for (const { tier, s } of tiers()) {
+            const v = pick(s);
+            if (v !== undefined) this.inc({ tier }, v);
+          }
+        },
+      });
+    };
+    total('gcsmount_cache_hits_total', 'Content cache block hits (tier all: either tier)', (s) => s.hits);
+    total(
+      'gcsmount_cache_misses_total',
+      'Content cache block misses (tier all: fetched from storage)',
+      (s) => s.misses,
+    );
+    total('gcsmount_cache_evictions_total', 'Content cache blocks dropped to make room', (s) => s.evictions);
+    for (const [name, help, key] of [
+      ['gcsmount_cache_bytes', 'Bytes held by the content cache', 'bytes'],
+      ['gcsmount_cache_blocks', 'Blocks held by the content cache', 'blocks'],
+    ] as const) {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['tier'] as const,
+        registers,
+        collect() {
+          for (const { tier, s } of tiers()) {
+            const v = s[key];
+            if (v !== undefined) this.set({ tier }, v);
+          }
+        },
+      });
+    }
+    const dirty = (): { files: number; bytes: number } => {
+      let files = 0;
+      let bytes = 0;
+      for (const h of fs.handles.all()) {
+        if (!h.dirty) continue;
+        files++;
+        bytes += h.staging?.size ?? 0;
+      }
+      return { files, bytes };
+    };
+    new Gauge({
+      name: 'gcsmount_dirty_bytes',
+      help: 'Bytes staged locally and not yet uploaded',
+      registers,
+      collect() {
+        this.set(dirty().bytes);
+      },
+    });
+    new Gauge({
+      name: 'gcsmount_upload_queue_files',
+      help: 'Open files with changes not yet uploaded (what a stop would drain)',
+      registers,
+      collect() {
+        this.set(dirty().files);
+      },
+    });
+    new Gauge({
+      name: 'gcsmount_open_files',
+      help: 'Open file handles',
+      registers,
+      collect() {
+        this.set(fs.handles.all().length);
+      },
+    });
+  };
+
+  return {
+    registry,
+    observeOp: (op, errno, seconds) => {
+      ops.observe({ op, errno: errnoName(errno) }, seconds);
+    },
+    observeRequest: (method, outcome, seconds) => {
+      requests.inc({ method, outcome });
+      requestSeconds.observe({ method }, seconds);
+    },
+    countRetries,
+    watch,
+  };
+}
+
+/** Serves GET /metrics on host:port; resolves once listening (port 0 picks one: read `port`). */
+export async function serveMetrics(
+  registry: Registry,
+  port: number,
+  host: string,
+  logger: Logger,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (err: unknown) => {
+        logger.warn('metrics scrape failed', { error: String(err) });
+        res.writeHead(500).end();
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  logger.info('metrics', { url: `http://${host}:${bound}/metrics` });
+  return {
+    port: bound,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

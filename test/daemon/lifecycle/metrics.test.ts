@@ -1,0 +1,54 @@
+import test from 'ava';
+import { ContentCache } from '../../../cache/content-cache.js';
+import { MemoryBlocks } from '../../../cache/memory-blocks.js';
+import { silentLogger } from '../../../common/logger.js';
+import type { Filesystem } from '../../../daemon/fs/filesystem.js';
+import { HandleTable } from '../../../daemon/fs/handles.js';
+import { createMetrics, errnoName, serveMetrics } from '../../../daemon/lifecycle/metrics.js';
+import type { StagingFile } from '../../../daemon/write/staging-file.js';
+
+test('errno names: ok for 0, names for fuse-native negatives and positives', (t) => {
+  t.is(errnoName(0), 'ok');
+  t.is(errnoName(-2), 'ENOENT');
+  t.is(errnoName(30), 'EROFS');
+  t.is(errnoName(-9999), 'E9999');
+});
+
+test('ops, requests, retries and scrape-time state land in the registry', async (t) => {
+  const m = createMetrics();
+  m.observeOp('getattr', 0, 0.001);
+  m.observeOp('getattr', -2, 0.002);
+  m.observeRequest('statObject', 'not-found', 0.01);
+  const logger = m.countRetries(silentLogger).child({ component: 'xml-api' });
+  logger.debug('retrying', { code: 'unavailable' });
+  logger.debug('something else', { code: 'x' });
+  const handles = new HandleTable();
+  const base = { bucket: 'b', generation: '0', size: 0, writable: true, read: { nextOffset: 0, window: 0 } };
+  handles.add({ ...base, key: 'dirty', dirty: true, staging: { size: 1234 } as unknown as StagingFile });
+  handles.add({ ...base, key: 'clean', dirty: false });
+  m.watch({
+    content: new ContentCache({ memory: new MemoryBlocks({ maxBytes: 1 << 20 }) }),
+    fs: { handles } as unknown as Filesystem,
+  });
+  const text = await m.registry.metrics();
+  t.regex(text, /^gcsmount_fuse_op_duration_seconds_count\{op="getattr",errno="ok"\} 1$/m);
+  t.regex(text, /^gcsmount_fuse_op_duration_seconds_count\{op="getattr",errno="ENOENT"\} 1$/m);
+  t.regex(text, /^gcsmount_gcs_requests_total\{method="statObject",outcome="not-found"\} 1$/m);
+  t.regex(text, /^gcsmount_gcs_retries_total\{code="unavailable"\} 1$/m);
+  t.notRegex(text, /gcsmount_gcs_retries_total\{code="x"\}/);
+  t.regex(text, /^gcsmount_dirty_bytes 1234$/m);
+  t.regex(text, /^gcsmount_upload_queue_files 1$/m);
+  t.regex(text, /^gcsmount_open_files 2$/m);
+  t.regex(text, /^gcsmount_cache_misses_total\{tier="all"\} 0$/m);
+  t.regex(text, /^gcsmount_cache_bytes\{tier="memory"\} 0$/m);
+});
+
+test('the endpoint serves /metrics on loopback and 404 elsewhere', async (t) => {
+  const m = createMetrics();
+  const s = await serveMetrics(m.registry, 0, '127.0.0.1', silentLogger);
+  t.teardown(() => s.close());
+  const res = await fetch(`http://127.0.0.1:${s.port}/metrics`);
+  t.is(res.status, 200);
+  t.regex(await res.text(), /gcsmount_fuse_op_duration_seconds/);
+  t.is((await fetch(`http://127.0.0.1:${s.port}/`)).status, 404);
+});

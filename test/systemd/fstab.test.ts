@@ -1,0 +1,75 @@
+import test from 'ava';
+import { copyFile, readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { bucket, emulator } from '../helpers/emulator.js';
+import { GCSMOUNT, mounted, waitUntil } from '../helpers/mount.js';
+import { run, runOk } from '../helpers/tools.js';
+import { workDir } from './daemon.js';
+
+const HELPER = '/sbin/mount.gcsmount';
+const SOURCE = path.resolve(import.meta.dirname, '../../systemd/mount.gcsmount');
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test('mount -t gcsmount (the fstab path) mounts through the helper; umount ends the daemon', async (t) => {
+  // Install the helper for this test only when none is installed.
+  const installed = await stat(HELPER).then(
+    () => true,
+    () => false,
+  );
+  if (!installed) {
+    await copyFile(SOURCE, HELPER);
+    t.teardown(() => rm(HELPER, { force: true }));
+  }
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  const w = await workDir(t);
+  const runtime = path.join(w.base, 'run');
+  const env = {
+    ...process.env,
+    GCSMOUNT_BIN: GCSMOUNT,
+    GCSMOUNT_RUNTIME_DIR: runtime,
+    BOTO_CONFIG: '/dev/null',
+  };
+  const pids: number[] = [];
+  t.teardown(() => {
+    for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  // The options of an fstab line: generic ones (rw, _netdev, nofail) are ignored, ours are keys.
+  // The detached daemon inherits mount's stderr: a file, so that no pipe of ours stays open behind it.
+  const log = path.join(w.base, 'mount.log');
+  const opts = `rw,_netdev,nofail,endpoint=${emu.url},anonymous,cache_dir=${w.cacheDir},uid=1234`;
+  const r = await run(
+    'sh',
+    ['-c', 'exec mount -t gcsmount -o "$1" "$2" "$3" 2>"$4"', '_', opts, b, w.dir, log],
+    {
+      env,
+      timeoutMs: 20_000,
+    },
+  );
+  t.is(r.code, 0, await readFile(log, 'utf8'));
+  const line = (await readFile('/proc/mounts', 'utf8')).split('\n').find((l) => l.split(' ')[1] === w.dir);
+  t.regex(line ?? '', /^gcsmount:test-bucket \S+ fuse\.gcsmount /);
+  const [pidFile] = await readdir(runtime);
+  const pid = Number(await readFile(path.join(runtime, pidFile ?? ''), 'utf8'));
+  pids.push(pid);
+  t.true(alive(pid));
+
+  await runOk('sh', ['-c', 'echo through-fstab > "$1"', '_', path.join(w.dir, 'f.txt')]);
+  t.is(await (await emu.call(`/${b}/f.txt`)).text(), 'through-fstab\n');
+  t.is((await stat(path.join(w.dir, 'f.txt'))).uid, 1234);
+
+  await runOk('umount', [w.dir]);
+  t.false(await mounted(w.dir));
+  // The daemon notices that its mount is gone and exits by itself.
+  await waitUntil(() => Promise.resolve(!alive(pid)), 'the daemon to exit after umount', 10_000);
+  t.pass();
+});
