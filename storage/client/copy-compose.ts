@@ -14,6 +14,7 @@ import { pickWritable, preconditionHeaders, writableMetadataHeaders } from './he
 import { bucketPath } from './buckets.js';
 import { describeWritten, objectPath, statObject } from './objects.js';
 import { encodeObjectName } from './headers.js';
+import { getAcl, setAcl } from './acl.js';
 
 type Location = { bucket: string; name: string };
 
@@ -103,7 +104,10 @@ export async function updateObjectMetadata(
       }
     }
     try {
-      return await copyObject(
+      // A copy takes the bucket's default object ACL (spec 4.7); a metadata update must not change who
+      // may read the object, so the ACL of the source generation is put back on the new one.
+      const acl = await getAcl(ctx, { kind: 'object', bucket, name, generation }, signal);
+      const updated = await copyObject(
         ctx,
         { bucket, name },
         { bucket, name },
@@ -117,6 +121,12 @@ export async function updateObjectMetadata(
           ...signal,
         },
       );
+      await setAcl(ctx, { kind: 'object', bucket, name }, acl, {
+        ifGenerationMatch: updated.generation,
+        ifMetagenerationMatch: updated.metageneration,
+        ...signal,
+      });
+      return await statObject(ctx, bucket, name, signal);
     } catch (e) {
       // The source generation is gone: either the object is (then 'not-found' from the HEAD) or it has a
       // newer generation, which is a false precondition when the caller named one.

@@ -79,7 +79,11 @@ test('bucket ACL and default object ACL on the bucket directory of a project mou
 
 test('writable metadata: set, read, remove; read-only names refuse with EPERM', async (t) => {
   const m = await mount(t);
-  await m.emu.call('/test-bucket/m.txt', { method: 'PUT', body: 'm' });
+  await m.emu.call('/test-bucket/m.txt', {
+    method: 'PUT',
+    body: 'm',
+    headers: { 'x-goog-acl': 'public-read' },
+  });
   await runOk('setfattr', ['-n', 'user.gcs.content-type', '-v', 'text/markdown', m.at('m.txt')]);
   await runOk('setfattr', ['-n', 'user.gcs.cache-control', '-v', 'no-cache', m.at('m.txt')]);
   await runOk('setfattr', ['-n', 'user.gcs.meta.owner', '-v', 'team-a', m.at('m.txt')]);
@@ -87,6 +91,9 @@ test('writable metadata: set, read, remove; read-only names refuse with EPERM', 
   t.is(head.headers.get('content-type'), 'text/markdown');
   t.is(head.headers.get('cache-control'), 'no-cache');
   t.is(head.headers.get('x-goog-meta-owner'), 'team-a');
+  // A metadata update is a copy onto itself on the XML API; the object's ACL must survive it (and chmod).
+  await runOk('chmod', ['640', m.at('m.txt')]);
+  t.regex(await get(m.at('m.txt'), 'user.gcs.acl'), /^READ allUsers$/m);
   t.is(await (await m.emu.call('/test-bucket/m.txt')).text(), 'm');
   await runOk('setfattr', ['-x', 'user.gcs.meta.owner', m.at('m.txt')]);
   t.is((await m.emu.call('/test-bucket/m.txt', { method: 'HEAD' })).headers.get('x-goog-meta-owner'), null);
