@@ -77,6 +77,11 @@ function answerIncomplete(ctx: Ctx, s: ResumableSession): void {
 
 export async function putResumable(ctx: Ctx, id: string): Promise<void> {
   const s = session(ctx, id);
+  if (s.finished) {
+    await discardBody(ctx.req);
+    setObjectHeaders(ctx.res, s.finished, ctx.dialect, false);
+    return sendEmpty(ctx, 200);
+  }
   const length = Number(ctx.headers.get('content-length') ?? '0');
   const range = parseContentRange(ctx.headers.get('content-range'), length, s.persisted);
   if (range.first === undefined) {
@@ -114,8 +119,8 @@ export async function putResumable(ctx: Ctx, id: string): Promise<void> {
 
 async function finish(ctx: Ctx, s: ResumableSession): Promise<void> {
   const blob = await ctx.store.blobs.concat(s.chunks);
-  ctx.uploads.resumable.delete(s.id);
   for (const c of s.chunks) await ctx.store.blobs.remove(c);
+  s.chunks = [];
   const record = await commitObject({
     store: ctx.store,
     bucket: s.bucket,
@@ -126,12 +131,16 @@ async function finish(ctx: Ctx, s: ResumableSession): Promise<void> {
     nowMs: ctx.clock.now(),
     preconditions: new Headers(s.preconditionHeaders, 'goog'),
   });
+  // The session stays known as finished: a client whose final answer was lost asks again and must get
+  // the object (spec 6.1), not a 404.
+  s.finished = record;
   setObjectHeaders(ctx.res, record, ctx.dialect, false);
   sendEmpty(ctx, 200);
 }
 
 export async function cancelResumable(ctx: Ctx, id: string): Promise<void> {
   const s = session(ctx, id);
+  if (s.finished) throw new ApiError('NoSuchUpload', 'The upload has already completed.');
   ctx.uploads.resumable.delete(id);
   for (const c of s.chunks) await ctx.store.blobs.remove(c);
   sendEmpty(ctx, 499);

@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { ObjectTemplate } from '../object-template.js';
+import type { ObjectRecord } from '../store/records.js';
 
 export interface ResumableSession {
   kind: 'resumable';
@@ -18,6 +19,8 @@ export interface ResumableSession {
   chunks: string[];
   persisted: number;
   created: number;
+  /** Set once the last byte arrived: later status queries answer 200 with this object. */
+  finished?: ObjectRecord;
 }
 
 export interface MultipartPart {

@@ -78,3 +78,24 @@ except OSError as e:
   const kept = await runOk('sh', ['-c', `cat ${m.cacheDir}/*/failed-uploads/*`]);
   t.is(kept, 'mine');
 });
+
+test('fsync uploads before close; a later write is uploaded at close', async (t) => {
+  const m = await mount(t);
+  const script = `
+import os, sys, urllib.request
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644)
+os.write(fd, b'first')
+os.fsync(fd)
+print(urllib.request.urlopen(sys.argv[2]).read().decode())
+os.write(fd, b'+second')
+os.close(fd)
+print(urllib.request.urlopen(sys.argv[2]).read().decode())
+`;
+  const out = await runOk('python3', [
+    '-c',
+    script,
+    m.at('synced.txt'),
+    `${m.emu.url}/test-bucket/synced.txt`,
+  ]);
+  t.deepEqual(out.trim().split('\n'), ['first', 'first+second']);
+});
