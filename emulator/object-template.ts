@@ -33,6 +33,27 @@ const STORAGE_CLASSES = [
   'DURABLE_REDUCED_AVAILABILITY',
 ];
 
+/** Object fields a template carries as they are (the rest: metadata, storage class, ACL). */
+const HEADER_FIELDS = [
+  'contentType',
+  'contentEncoding',
+  'cacheControl',
+  'contentDisposition',
+  'contentLanguage',
+  'customTime',
+] as const;
+
+/** Copies the header-borne fields that are set from one object or template to another. */
+export function copyHeaderFields(
+  from: Pick<ObjectTemplate, (typeof HEADER_FIELDS)[number]>,
+  to: Pick<ObjectTemplate, (typeof HEADER_FIELDS)[number]>,
+): void {
+  for (const k of HEADER_FIELDS) {
+    const v = from[k];
+    if (v !== undefined) to[k] = v;
+  }
+}
+
 export function templateFromHeaders(h: Headers): ObjectTemplate {
   const t: ObjectTemplate = { metadata: h.metadata() };
   const size = Object.entries(t.metadata).reduce(
@@ -114,17 +135,7 @@ export async function commitObject(c: CommitRequest): Promise<ObjectRecord> {
   };
   if (!c.composite) record.md5 = c.blob.md5;
   if (c.composite?.componentCount !== undefined) record.componentCount = c.composite.componentCount;
-  for (const k of [
-    'contentType',
-    'contentEncoding',
-    'cacheControl',
-    'contentDisposition',
-    'contentLanguage',
-    'customTime',
-  ] as const) {
-    const v = t[k];
-    if (v !== undefined) record[k] = v;
-  }
+  copyHeaderFields(t, record);
   await c.store.putObject(record);
   return record;
 }

@@ -7,7 +7,13 @@ import type { Ctx } from '../http/context.js';
 import { setObjectHeaders } from '../http/object-headers.js';
 import { readText, sendEmpty, sendXml } from '../http/respond.js';
 import { checkObjectName } from '../names.js';
-import { aclFor, commitObject, templateFromHeaders, type ObjectTemplate } from '../object-template.js';
+import {
+  aclFor,
+  commitObject,
+  copyHeaderFields,
+  templateFromHeaders,
+  type ObjectTemplate,
+} from '../object-template.js';
 import { checkCopySourceConditions, checkGenerationMatch } from '../preconditions.js';
 import type { ObjectRecord } from '../store/records.js';
 import { document, el } from '../xml/writer.js';
@@ -31,17 +37,7 @@ function parseSource(raw: string): { bucket: string; name: string; generation?: 
 
 function templateOf(o: ObjectRecord): ObjectTemplate {
   const t: ObjectTemplate = { metadata: { ...o.metadata } };
-  for (const k of [
-    'contentType',
-    'contentEncoding',
-    'cacheControl',
-    'contentDisposition',
-    'contentLanguage',
-    'customTime',
-  ] as const) {
-    const v = o[k];
-    if (v !== undefined) t[k] = v;
-  }
+  copyHeaderFields(o, t);
   return t;
 }
 
