@@ -84,6 +84,43 @@ function explain(err: unknown, config: MountConfig): string {
 }
 
 async function serve(config: MountConfig, logger: Logger, notifier: Notifier): Promise<number> {
+  // A stop signal may come while mounting (the mount answers before the serving loop is set up): hold it
+  // and act on it once the drain-and-unmount handling is in place, instead of dying mid-start.
+  const early = holdStopSignals();
+  try {
+    return await serveMount(config, logger, notifier, early);
+  } finally {
+    early.dispose();
+  }
+}
+
+interface HeldSignals {
+  signalled: Promise<string>;
+  dispose(): void;
+}
+
+function holdStopSignals(): HeldSignals {
+  let fire: (reason: string) => void = () => undefined;
+  const signalled = new Promise<string>((resolve) => (fire = resolve));
+  const onTerm = (): void => fire('SIGTERM');
+  const onInt = (): void => fire('SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  return {
+    signalled,
+    dispose: () => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+    },
+  };
+}
+
+async function serveMount(
+  config: MountConfig,
+  logger: Logger,
+  notifier: Notifier,
+  early: HeldSignals,
+): Promise<number> {
   void notifier.status(`checking mountpoint ${config.mountpoint}`);
   await prepareMountpoint(config.mountpoint, logger);
   const boto = await loadBotoConfig({
@@ -168,6 +205,8 @@ async function serve(config: MountConfig, logger: Logger, notifier: Notifier): P
       resolve('unmounted from outside');
     });
   });
+  // handleSignals takes over SIGTERM/SIGINT from here; one held before now stops it at once.
+  early.dispose();
   const code = await handleSignals(
     {
       drain: () => drainStaged(a.fs, logger),
@@ -175,7 +214,7 @@ async function serve(config: MountConfig, logger: Logger, notifier: Notifier): P
         if (await isMounted(config.mountpoint)) await fuse.unmount();
       },
       reload: () => a.dropCaches(),
-      stopWhen: gone,
+      stopWhen: Promise.race([gone, early.signalled]),
       onStop: () => stopWatching(),
       status: (text) => void notifier.status(text),
       stopping: (text) => void notifier.stopping(text),
