@@ -200,6 +200,9 @@ export async function resolveCredentials(
           const why = e instanceof Error ? ` (${e.message})` : '';
           throw new StorageError('credentials', `${NO_CREDENTIALS_HELP}${why}`);
         }
+        logger.warn('no credentials found; continuing anonymously (public buckets only)', {
+          reason: e instanceof Error ? e.message : String(e),
+        });
         credentials = new AnonymousCredentials();
         source = 'anonymous (nothing else configured)';
       }
