@@ -17,7 +17,7 @@ import { fileNode, Namespace } from './namespace.js';
 import { dirAttr, fileAttr, nodeAttr, S_IFREG, type Attr, type Defaults, type Node } from './nodes.js';
 import { describe, isShowableName, locate, type Layout, type Location } from './paths.js';
 import { readPosix, SYMLINK_KEY, writePosix, type PosixOverrides } from './posix-attrs.js';
-import { Xattrs } from './xattrs.js';
+import { strip as stripXattrName, Xattrs } from './xattrs.js';
 
 export interface FilesystemOptions {
   backend: StorageBackend;
@@ -576,6 +576,7 @@ export class Filesystem {
   }
 
   async getxattr(path: string, name: string): Promise<Buffer> {
+    stripXattrName(name);
     return this.xattrs.get(await this.#node(path), name);
   }
 
@@ -585,6 +586,7 @@ export class Filesystem {
   }
 
   async removexattr(path: string, name: string): Promise<void> {
+    stripXattrName(name);
     this.#writable();
     await this.xattrs.remove(await this.#node(path), name);
   }
