@@ -83,6 +83,7 @@ export async function assemble(
     keepDir: path.join(c.cacheDir, 'failed-uploads'),
     reader: new Reader(backend, content),
     renameDirLimit: c.renameDirLimit,
+    typeCacheTtlMs: c.typeCacheTtlMs,
     ...(c.project === undefined ? {} : { project: c.project }),
     logger,
   });

@@ -30,6 +30,8 @@ export interface FilesystemOptions {
   keepDir: string;
   reader: Reader;
   renameDirLimit: number;
+  /** How long "this name is a file, not a directory" is trusted (0: always probe). */
+  typeCacheTtlMs?: number;
   project?: string;
   logger: Logger;
 }
@@ -54,7 +56,12 @@ export class Filesystem {
   constructor(options: FilesystemOptions) {
     this.#o = options;
     this.#backend = options.backend;
-    this.ns = new Namespace(options.backend, options.layout, options.implicitDirs);
+    this.ns = new Namespace(
+      options.backend,
+      options.layout,
+      options.implicitDirs,
+      options.typeCacheTtlMs ?? 0,
+    );
     this.xattrs = new Xattrs(options.backend, (b, k) => this.#backend.statObject(b, k));
   }
 
@@ -68,6 +75,11 @@ export class Filesystem {
 
   async #node(path: string): Promise<Node> {
     const loc = this.#loc(path);
+    if (loc.kind === 'entry') {
+      // A file created here and not yet uploaded: the open handle is the whole truth, no lookup needed.
+      const pending = this.handles.forKey(loc.bucket, loc.key).find((h) => h.generation === '0');
+      if (pending) return pendingNode(pending);
+    }
     try {
       return await this.ns.lookup(loc);
     } catch (err) {
@@ -187,8 +199,9 @@ export class Filesystem {
       );
       return;
     }
-    await this.ns.requireDir(this.#parent(path));
+    // The kernel resolved the parent (path walk) before sending mkdir; only the name itself is checked.
     if (await this.#exists(loc)) throw new FsError('exists', `${describe(loc)} exists`);
+    this.ns.forgetPath(loc.bucket, loc.key);
     const metadata = writePosix({}, { mode: mode & 0o7777, mtime: Date.now() / 1000 });
     await this.#backend.writeObject(loc.bucket, `${loc.key}/`, Buffer.alloc(0), {
       ifGenerationMatch: '0',
@@ -219,7 +232,8 @@ export class Filesystem {
   async create(path: string, mode: number): Promise<number> {
     this.#writable();
     const loc = this.#entry(path);
-    await this.ns.requireDir(this.#parent(path));
+    // No parent lookup: the kernel sends CREATE only under a directory it has just resolved.
+    this.ns.forgetPath(loc.bucket, loc.key);
     const staging = await StagingFile.create(this.#o.stagingDir);
     const h = this.handles.add({
       bucket: loc.bucket,
@@ -420,6 +434,8 @@ export class Filesystem {
     this.#writable();
     const src = this.#entry(from);
     const dst = this.#entry(to);
+    this.ns.forgetPath(src.bucket, src.key);
+    this.ns.forgetPath(dst.bucket, dst.key);
     for (const h of this.handles.forKey(src.bucket, src.key)) if (h.dirty) await this.flush(h.fd);
     const node = await this.#node(from);
     await this.ns.requireDir(this.#parent(to));
@@ -485,6 +501,7 @@ export class Filesystem {
   async symlink(target: string, path: string): Promise<void> {
     this.#writable();
     const loc = this.#entry(path);
+    this.ns.forgetPath(loc.bucket, loc.key);
     await this.ns.requireDir(this.#parent(path));
     await this.#backend
       .writeObject(loc.bucket, loc.key, Buffer.alloc(0), {

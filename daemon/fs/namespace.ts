@@ -12,11 +12,30 @@ import { dirPrefix, type Layout, type Location } from './paths.js';
 import { SYMLINK_KEY } from './posix-attrs.js';
 
 export class Namespace {
+  /** Names known to be files and not directories (bucket NUL key -> expiry, ms): a stat of a known file
+   *  then needs no directory probe. Kept coherent with the mount's own changes by forgetPath(); changes
+   *  made elsewhere are seen after the type-cache TTL, as in gcsfuse. */
+  readonly #notDir = new Map<string, number>();
+
   constructor(
     readonly backend: StorageBackend,
     readonly layout: Layout,
     readonly implicitDirs: boolean,
+    readonly typeTtlMs = 0,
+    readonly now: () => number = Date.now,
   ) {}
+
+  /** The mount created, renamed or removed something at `key`: `key` and its ancestors may have become
+   *  directories. */
+  forgetPath(bucket: string, key: string): void {
+    let k = key.replace(/\/+$/, '');
+    for (;;) {
+      this.#notDir.delete(`${bucket}\u0000${k}`);
+      const slash = k.lastIndexOf('/');
+      if (slash < 0) return;
+      k = k.slice(0, slash);
+    }
+  }
 
   async lookup(loc: Location): Promise<Node> {
     switch (loc.kind) {
@@ -31,9 +50,21 @@ export class Namespace {
   }
 
   async lookupEntry(bucket: string, key: string): Promise<Node> {
-    const [stat, dir] = await Promise.all([this.#stat(bucket, key), this.#dirProbe(bucket, `${key}/`)]);
+    const id = `${bucket}\u0000${key}`;
+    const knownFile = (this.#notDir.get(id) ?? 0) > this.now();
+    const [stat, dir] = await Promise.all([
+      this.#stat(bucket, key),
+      knownFile ? undefined : this.#dirProbe(bucket, `${key}/`),
+    ]);
     if (dir) return dir;
-    if (stat) return fileNode(stat);
+    if (stat) {
+      if (this.typeTtlMs > 0 && !knownFile) {
+        if (this.#notDir.size > 100_000) this.#notDir.clear();
+        this.#notDir.set(id, this.now() + this.typeTtlMs);
+      }
+      return fileNode(stat);
+    }
+    this.#notDir.delete(id);
     throw new FsError('not-found', `no such file or directory: gs://${bucket}/${key}`);
   }
 

@@ -13,7 +13,8 @@ import { writePosix } from '../fs/posix-attrs.js';
 export async function uploadHandle(backend: StorageBackend, h: Handle, logger: Logger): Promise<ObjectMeta> {
   const staging = h.staging;
   if (!staging) throw new Error('write-back: handle has no staging file');
-  await staging.sync();
+  // No fsync here: the upload reads the file through the page cache, and staged files are not replayed
+  // after a crash (yet), so forcing them to disk would only cost a disk flush per close.
   const base =
     h.meta && h.meta.generation !== '0' ? writableOf(h.meta) : { metadata: { ...(h.meta?.metadata ?? {}) } };
   const metadata = writePosix(base.metadata, {
