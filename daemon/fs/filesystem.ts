@@ -175,7 +175,12 @@ export class Filesystem {
         files.set(name, { name, attr: fileAttr(d, o) });
       }
     }
-    for (const [name, entry] of files) if (!seen.has(name)) entries.push(entry); // a directory shadows a file
+    for (const [name, entry] of files) {
+      if (seen.has(name)) continue; // a directory shadows a file
+      entries.push(entry);
+      // The listing says this name is no prefix: the lstat that ls -l sends next needs no directory probe.
+      this.ns.rememberFile(bucket, prefix + name);
+    }
     for (const h of this.handles.all()) {
       if (h.bucket !== bucket || !h.key.startsWith(prefix)) continue;
       const name = h.key.slice(prefix.length);

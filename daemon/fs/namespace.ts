@@ -25,6 +25,13 @@ export class Namespace {
     readonly now: () => number = Date.now,
   ) {}
 
+  /** A listing with delimiter showed `key` as an object and not as a prefix: it is a file, not a dir. */
+  rememberFile(bucket: string, key: string): void {
+    if (this.typeTtlMs <= 0) return;
+    if (this.#notDir.size > 100_000) this.#notDir.clear();
+    this.#notDir.set(`${bucket}\u0000${key}`, this.now() + this.typeTtlMs);
+  }
+
   /** The mount created, renamed or removed something at `key`: `key` and its ancestors may have become
    *  directories. */
   forgetPath(bucket: string, key: string): void {
