@@ -1,11 +1,15 @@
 // What a request addresses (service, bucket or object) as authentication needs it: the V2 CanonicalResource
-// is always path-style, and anonymous denials name the permission involved. Routing proper is the server's;
-// this copy of the host rule (spec §1.1) is deliberately small so both stay easy to compare.
+// is always path-style, and anonymous denials name the permission involved. The host rule (spec §1.1),
+// bucketFromHost, is the one the server's routing uses too, so both always agree on the bucket.
 
 import { isIP } from 'node:net';
 
 /** Hosts that are the service itself; `<bucket>.<one of these>` is a virtual-host request. */
-export const DEFAULT_BASE_HOSTS: readonly string[] = ['storage.googleapis.com', 'localhost'];
+export const DEFAULT_BASE_HOSTS: readonly string[] = [
+  'storage.googleapis.com',
+  'localhost',
+  's3.amazonaws.com',
+];
 
 /** Host header without its port (IPv6 brackets kept off). */
 export function hostname(host: string): string {

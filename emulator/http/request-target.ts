@@ -2,6 +2,7 @@
 // `<bucket>.<base host>` selects virtual-hosted style, anything else (IP, localhost, the base host) is
 // path-style. The object name is percent-decoded once; `a//b` stays distinct from `a/b`.
 
+import { bucketFromHost } from '../auth/request-target.js';
 import { ApiError } from '../errors.js';
 
 export interface RequestTarget {
@@ -14,19 +15,14 @@ export interface RequestTarget {
   rawQuery: string;
 }
 
-/** Host suffixes that mean "virtual-hosted bucket in front of me". */
-const BASE_HOSTS = ['storage.googleapis.com', 'localhost', 's3.amazonaws.com'];
-
 export function parseTarget(rawUrl: string, host: string | undefined): RequestTarget {
   const q = rawUrl.indexOf('?');
   const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
   const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
   const query = parseQuery(rawQuery);
   const path = decode(rawPath);
-  const hostname = (host ?? '').replace(/:\d+$/, '').toLowerCase();
-  const virtualBucket = BASE_HOSTS.map((base) =>
-    hostname.endsWith(`.${base}`) ? hostname.slice(0, -base.length - 1) : undefined,
-  ).find((b) => b !== undefined);
+  // The same host rule as authentication, so routing and signature checks agree on the bucket.
+  const virtualBucket = bucketFromHost(host);
   if (virtualBucket !== undefined) {
     const object = path.slice(1);
     return { bucket: virtualBucket, object: object === '' ? undefined : object, query, rawPath, rawQuery };
