@@ -10,7 +10,7 @@ import type { ObjectMeta } from '../../storage/types.js';
 import type { Reader } from '../read/reader.js';
 import { StagingFile } from '../write/staging-file.js';
 import { uploadHandle } from '../write/write-back.js';
-import { FsError } from './errors.js';
+import { FsError, toFsError } from './errors.js';
 import { HandleTable, type Handle } from './handles.js';
 import { writableOf } from './metadata-update.js';
 import { fileNode, Namespace } from './namespace.js';
@@ -84,10 +84,7 @@ export class Filesystem {
       return await this.ns.lookup(loc);
     } catch (err) {
       // A file created here but not yet uploaded exists only as an open handle.
-      if (
-        loc.kind === 'entry' &&
-        (isStorageError(err, 'not-found') || (err instanceof FsError && err.code === 'not-found'))
-      ) {
+      if (loc.kind === 'entry' && toFsError(err).code === 'not-found') {
         const h = this.handles.forKey(loc.bucket, loc.key)[0];
         if (h) return pendingNode(h);
       }
@@ -631,8 +628,7 @@ export class Filesystem {
       await this.ns.lookup(loc);
       return true;
     } catch (err) {
-      if ((err instanceof FsError && err.code === 'not-found') || isStorageError(err, 'not-found'))
-        return false;
+      if (toFsError(err).code === 'not-found') return false;
       throw err;
     }
   }

@@ -3,6 +3,7 @@
 // sequential. A block fetch shared by concurrent readers is made once.
 
 import { DEFAULT_BLOCK_SIZE, blockCount, blockLength, blockStart } from '../../cache/block.js';
+import { blockId } from '../../cache/block-key.js';
 import type { ContentCache } from '../../cache/content-cache.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { Generation } from '../../storage/types.js';
@@ -55,7 +56,7 @@ export class Reader {
 
   async #block(t: ReadTarget, index: number): Promise<Buffer> {
     const key = { bucket: t.bucket, object: t.key, generation: t.generation, index };
-    const id = `${t.bucket}\u0000${t.key}\u0000${t.generation}\u0000${index}`;
+    const id = blockId(key);
     const pending = this.#inflight.get(id);
     if (pending) return pending;
     const fetch = (async () => {

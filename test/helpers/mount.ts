@@ -4,9 +4,10 @@
 
 import type { ExecutionContext } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isMounted } from '../../daemon/lifecycle/mountpoint.js';
 import { emulator, type TestEmulator } from './emulator.js';
 import { run } from './tools.js';
 import type { EmulatorConfig } from '../../emulator/assemble.js';
@@ -26,10 +27,8 @@ export interface TestMount {
   stop(): Promise<number | null>;
 }
 
-export async function mounted(path_: string): Promise<boolean> {
-  const target = path.resolve(path_).replace(/ /g, '\\040');
-  return (await readFile('/proc/mounts', 'utf8')).split('\n').some((l) => l.split(' ')[1] === target);
-}
+/** Whether something is mounted at the path (the daemon's own /proc/mounts check). */
+export const mounted = isMounted;
 
 export async function waitUntil(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
