@@ -145,7 +145,10 @@ export class CachedBackend implements StorageBackend {
       }
       return stream;
     } catch (e) {
-      if (options?.generation === undefined && isStorageError(e, 'not-found')) this.#invalidate(bucket, name);
+      // Not found: the object is gone, or (asked by generation) the cached generation is no longer live.
+      const cached = this.metadata.getObject(bucket, name);
+      const stale = options?.generation === undefined || cached?.generation === options.generation;
+      if (stale && isStorageError(e, 'not-found')) this.#invalidate(bucket, name);
       throw e;
     }
   }

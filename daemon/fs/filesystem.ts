@@ -1,22 +1,24 @@
 // The filesystem core: one async method per POSIX operation, over a StorageBackend, with no kernel in
 // sight (tests drive it directly). It maps paths to nodes (namespace.ts), keeps open files (handles.ts),
-// reads through the block cache (read/reader.ts) and writes back on flush/close (write/write-back.ts).
-// Behaviour that differs from POSIX is in docs/SEMANTICS.md.
+// reads through the block cache (read/reader.ts) and leaves everything about pending writes to the write
+// path (write/writer.ts): a path asks the writer first, so a file being written is seen as written by
+// every descriptor, stat and listing. Behaviour that differs from POSIX is in docs/SEMANTICS.md.
 
 import type { Logger } from '../../common/logger.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
-import type { ObjectMeta } from '../../storage/types.js';
 import type { Reader } from '../read/reader.js';
-import { StagingFile } from '../write/staging-file.js';
-import { uploadHandle } from '../write/write-back.js';
+import type { PendingObject } from '../write/pending-object.js';
+import { Writer, type PendingUpload } from '../write/writer.js';
 import { FsError, toFsError } from './errors.js';
-import { HandleTable, type Handle } from './handles.js';
+import { HandleTable, type Handle, type ReadHandle, type ReadView } from './handles.js';
 import { writableOf } from './metadata-update.js';
-import { fileNode, Namespace } from './namespace.js';
-import { dirAttr, fileAttr, nodeAttr, S_IFREG, type Attr, type Defaults, type Node } from './nodes.js';
+import { Namespace } from './namespace.js';
+import { dirAttr, fileAttr, nodeAttr, type Attr, type Defaults, type Node } from './nodes.js';
 import { describe, isShowableName, locate, type Layout, type Location } from './paths.js';
+import { pendingNode } from './pending-node.js';
 import { readPosix, SYMLINK_KEY, writePosix, type PosixOverrides } from './posix-attrs.js';
+import { Renamer } from './rename.js';
 import { strip as stripXattrName, Xattrs } from './xattrs.js';
 
 export interface FilesystemOptions {
@@ -34,6 +36,8 @@ export interface FilesystemOptions {
   typeCacheTtlMs?: number;
   project?: string;
   logger: Logger;
+  /** The clock of local modification times (tests pass a manual one). */
+  now?: () => Date;
 }
 
 export interface DirEntry {
@@ -47,22 +51,44 @@ const O_RDWR = 2;
 const O_TRUNC = 0o1000;
 
 export class Filesystem {
-  readonly ns: Namespace;
-  readonly handles = new HandleTable();
-  readonly xattrs: Xattrs;
   readonly #o: FilesystemOptions;
   readonly #backend: StorageBackend;
+  readonly #ns: Namespace;
+  readonly #handles = new HandleTable();
+  readonly #xattrs: Xattrs;
+  readonly #writer: Writer;
+  readonly #renamer: Renamer;
+  readonly #now: () => Date;
 
   constructor(options: FilesystemOptions) {
     this.#o = options;
     this.#backend = options.backend;
-    this.ns = new Namespace(
+    this.#now = options.now ?? (() => new Date());
+    this.#ns = new Namespace(
       options.backend,
       options.layout,
       options.implicitDirs,
       options.typeCacheTtlMs ?? 0,
     );
-    this.xattrs = new Xattrs(options.backend, (b, k) => this.#backend.statObject(b, k));
+    this.#xattrs = new Xattrs(options.backend, (b, k) => this.#backend.statObject(b, k));
+    this.#writer = new Writer({
+      backend: options.backend,
+      stagingDir: options.stagingDir,
+      keepDir: options.keepDir,
+      logger: options.logger,
+      now: this.#now,
+      uploaded: (b, k) => {
+        this.#ns.rememberFile(b, k);
+      },
+    });
+    this.#renamer = new Renamer({
+      backend: options.backend,
+      ns: this.#ns,
+      writer: this.#writer,
+      handles: this.#handles,
+      renameDirLimit: options.renameDirLimit,
+      keepParent: (b, k) => this.#keepParent(b, k),
+    });
   }
 
   #loc(path: string): Location {
@@ -73,35 +99,20 @@ export class Filesystem {
     if (this.#o.readOnly) throw new FsError('read-only', 'mounted read-only');
   }
 
+  /** The node at a path: a file being written here answers from its pending entry, with no lookup. */
   async #node(path: string): Promise<Node> {
     const loc = this.#loc(path);
     if (loc.kind === 'entry') {
-      // A file created here and not yet uploaded: the open handle is the whole truth, no lookup needed.
-      const pending = this.handles.forKey(loc.bucket, loc.key).find((h) => h.generation === '0');
-      if (pending) return pendingNode(pending);
+      const entry = this.#writer.find(loc.bucket, loc.key);
+      if (entry) return pendingNode(entry);
     }
-    try {
-      return await this.ns.lookup(loc);
-    } catch (err) {
-      // A file created here but not yet uploaded exists only as an open handle.
-      if (loc.kind === 'entry' && toFsError(err).code === 'not-found') {
-        const h = this.handles.forKey(loc.bucket, loc.key)[0];
-        if (h) return pendingNode(h);
-      }
-      throw err;
-    }
+    return this.#ns.lookup(loc);
   }
 
   // ---- attributes ----
 
   async getattr(path: string): Promise<Attr> {
-    const node = await this.#node(path);
-    const attr = nodeAttr(this.#o.defaults, node);
-    if (node.kind === 'file') {
-      const dirty = this.handles.forKey(node.bucket, node.key).find((h) => h.dirty && h.staging);
-      if (dirty?.staging) return { ...attr, size: dirty.staging.size };
-    }
-    return attr;
+    return nodeAttr(this.#o.defaults, await this.#node(path));
   }
 
   statfs(): Promise<{
@@ -138,7 +149,7 @@ export class Filesystem {
 
   async readdir(path: string): Promise<DirEntry[]> {
     const loc = this.#loc(path);
-    const node = await this.ns.requireDir(loc);
+    const node = await this.#ns.requireDir(loc);
     const d = this.#o.defaults;
     const entries: DirEntry[] = [
       { name: '.', attr: nodeAttr(d, node) },
@@ -156,35 +167,31 @@ export class Filesystem {
       return entries;
     }
     const bucket = loc.bucket;
-    const prefix = this.ns.prefixOf(loc);
-    const seen = new Set<string>();
-    const files = new Map<string, DirEntry>();
+    const prefix = this.#ns.prefixOf(loc);
+    const dirs = new Set<string>();
+    const files = new Map<string, Attr>();
     for await (const page of this.#backend.list(bucket, { prefix, delimiter: '/' })) {
       for (const p of page.prefixes) {
         const name = p.slice(prefix.length, -1);
-        if (!isShowableName(name) || seen.has(name)) continue;
-        seen.add(name);
+        if (!isShowableName(name) || dirs.has(name)) continue;
+        dirs.add(name);
         entries.push({ name, attr: dirAttr(d) });
       }
       for (const o of page.objects) {
         const name = o.name.slice(prefix.length);
-        if (!isShowableName(name)) continue;
-        files.set(name, { name, attr: fileAttr(d, o) });
+        if (isShowableName(name)) files.set(name, fileAttr(d, o));
       }
     }
-    for (const [name, entry] of files) {
-      if (seen.has(name)) continue; // a directory shadows a file
-      entries.push(entry);
+    // Files being written here: their local size and mtime, and new ones the listing cannot show yet.
+    for (const e of this.#writer.under(bucket, prefix)) {
+      const name = e.key.slice(prefix.length);
+      if (!name.includes('/') && isShowableName(name)) files.set(name, nodeAttr(d, pendingNode(e)));
+    }
+    for (const [name, attr] of files) {
+      if (dirs.has(name)) continue; // a directory shadows a file
+      entries.push({ name, attr });
       // The listing says this name is no prefix: the lstat that ls -l sends next needs no directory probe.
-      this.ns.rememberFile(bucket, prefix + name);
-    }
-    for (const h of this.handles.all()) {
-      if (h.bucket !== bucket || !h.key.startsWith(prefix)) continue;
-      const name = h.key.slice(prefix.length);
-      if (!name.includes('/') && !seen.has(name) && !files.has(name)) {
-        files.set(name, { name, attr: nodeAttr(d, pendingNode(h)) });
-        entries.push({ name, attr: nodeAttr(d, pendingNode(h)) });
-      }
+      this.#ns.rememberFile(bucket, prefix + name);
     }
     return entries;
   }
@@ -202,9 +209,10 @@ export class Filesystem {
       return;
     }
     // The kernel resolved the parent (path walk) before sending mkdir; only the name itself is checked.
-    if (await this.#exists(loc)) throw new FsError('exists', `${describe(loc)} exists`);
-    this.ns.forgetPath(loc.bucket, loc.key);
-    const metadata = writePosix({}, { mode: mode & 0o7777, mtime: Date.now() / 1000 });
+    if (this.#writer.find(loc.bucket, loc.key) || (await this.#exists(loc)))
+      throw new FsError('exists', `${describe(loc)} exists`);
+    this.#ns.forgetPath(loc.bucket, loc.key);
+    const metadata = writePosix({}, { mode: mode & 0o7777, mtime: this.#now().getTime() / 1000 });
     await this.#backend.writeObject(loc.bucket, `${loc.key}/`, Buffer.alloc(0), {
       ifGenerationMatch: '0',
       metadata,
@@ -220,13 +228,16 @@ export class Filesystem {
       await this.#backend.deleteBucket(loc.bucket);
       return;
     }
-    const node = await this.ns.lookup(loc);
+    const node = await this.#node(path);
     if (node.kind !== 'dir') throw new FsError('not-dir', `${describe(loc)} is not a directory`);
     const prefix = `${loc.key}/`;
     const page = await this.#backend.listPage(loc.bucket, { prefix, delimiter: '/', pageSize: 2 });
     const children = page.objects.filter((o) => o.name !== prefix).length + page.prefixes.length;
-    if (children > 0) throw new FsError('not-empty', `${describe(loc)} is not empty`);
-    if (node.marker) await this.#backend.deleteObject(loc.bucket, prefix);
+    if (children > 0 || this.#writer.under(loc.bucket, prefix).length > 0)
+      throw new FsError('not-empty', `${describe(loc)} is not empty`);
+    // Conditioned on the marker that was looked up: safe to retry, and never deletes a newer one.
+    if (node.marker)
+      await this.#backend.deleteObject(loc.bucket, prefix, { ifGenerationMatch: node.marker.generation });
   }
 
   // ---- files ----
@@ -235,113 +246,107 @@ export class Filesystem {
     this.#writable();
     const loc = this.#entry(path);
     // No parent lookup: the kernel sends CREATE only under a directory it has just resolved.
-    this.ns.forgetPath(loc.bucket, loc.key);
-    const staging = await StagingFile.create(this.#o.stagingDir);
-    const h = this.handles.add({
-      bucket: loc.bucket,
-      key: loc.key,
-      generation: '0',
-      size: 0,
-      writable: true,
-      staging,
-      dirty: true,
-      read: { nextOffset: 0, window: 0 },
-      createMode: mode & 0o7777,
-    });
-    return h.fd;
+    this.#ns.forgetPath(loc.bucket, loc.key);
+    const entry = await this.#writer.create(loc.bucket, loc.key, mode & 0o7777);
+    return this.#handles.add({ kind: 'write', entry, read: { nextOffset: 0, window: 0 }, served: false }).fd;
   }
 
   async open(path: string, flags: number): Promise<number> {
     const loc = this.#entry(path);
     const node = await this.#node(path);
-    if (node.kind === 'dir' || node.kind === 'bucket' || node.kind === 'root')
+    if (node.kind !== 'file' && node.kind !== 'symlink')
       throw new FsError('is-dir', `${describe(loc)} is a directory`);
     const access = flags & O_ACCMODE;
-    const writable = access === O_WRONLY || access === O_RDWR;
-    if (writable) this.#writable();
-    const meta = node.kind === 'file' ? node.meta : undefined;
-    const h = this.handles.add({
+    const read = { nextOffset: 0, window: 0 };
+    if (access === O_WRONLY || access === O_RDWR) {
+      this.#writable();
+      const pending = this.#writer.find(loc.bucket, loc.key);
+      const entry = await this.#writer.open(
+        loc.bucket,
+        loc.key,
+        pending ? undefined : node.meta,
+        (flags & O_TRUNC) !== 0,
+      );
+      return this.#handles.add({ kind: 'write', entry, read, served: false }).fd;
+    }
+    const pending = this.#writer.find(loc.bucket, loc.key);
+    const view: ReadView = {
       bucket: loc.bucket,
       key: loc.key,
-      generation: meta?.generation ?? '0',
-      ...(meta ? { meta } : {}),
-      size: meta?.size ?? 0,
-      writable,
-      dirty: false,
-      read: { nextOffset: 0, window: 0 },
-    });
-    if (writable && flags & O_TRUNC) {
-      h.staging = await StagingFile.create(this.#o.stagingDir);
-      h.dirty = true;
-    }
-    return h.fd;
+      generation: node.meta.generation,
+      size: node.meta.size,
+    };
+    const h: Omit<ReadHandle, 'fd'> = { kind: 'read', view, read, served: false };
+    if (pending) h.entry = this.#writer.attach(pending);
+    return this.#handles.add(h).fd;
   }
 
   #handle(fd: number): Handle {
-    const h = this.handles.get(fd);
+    const h = this.#handles.get(fd);
     if (!h) throw new FsError('bad-fd', `no open file ${fd}`);
     return h;
   }
 
+  /** The pending entry a handle reads through: its own, or a writer's that appeared since it opened. */
+  #entryOf(h: Handle): PendingObject | undefined {
+    if (h.kind === 'write' || h.entry) return h.entry;
+    const pending = this.#writer.find(h.view.bucket, h.view.key);
+    if (pending) h.entry = this.#writer.attach(pending);
+    return h.entry;
+  }
+
   async read(fd: number, into: Buffer, length: number, offset: number): Promise<number> {
     const h = this.#handle(fd);
-    if (h.staging) return h.staging.read(into, length, offset);
+    const entry = this.#entryOf(h);
+    if (entry) {
+      const n = await this.#writer.read(entry, into, length, offset);
+      if (n !== undefined) return n;
+    }
+    const view: ReadView = entry
+      ? { bucket: entry.bucket, key: entry.key, generation: entry.base, size: entry.size }
+      : (h as ReadHandle).view;
     try {
-      return await this.#o.reader.read(
-        { bucket: h.bucket, key: h.key, generation: h.generation, size: h.size },
-        into,
-        length,
-        offset,
-        h.read,
-      );
+      const n = await this.#remoteRead(view, into, length, offset, h);
+      h.served = true;
+      return n;
     } catch (err) {
-      // The object was replaced or deleted since open: this handle's view is gone.
-      if (isStorageError(err, 'not-found') || isStorageError(err, 'precondition-failed')) {
-        throw new FsError('stale', `${h.bucket}/${h.key} changed since it was opened`, { cause: err });
-      }
-      throw err;
+      if (!isChanged(err) || h.served || h.kind !== 'read' || entry) throw toStale(err, view);
+      // Opened from a stale stat (the object changed elsewhere within the stat TTL) and nothing was read
+      // yet: read the generation that is there now instead of failing; a deleted object is ENOENT.
+      const meta = await this.#backend.statObject(view.bucket, view.key).catch((e: unknown) => {
+        throw isStorageError(e, 'not-found') ? toFsError(e) : e;
+      });
+      h.view = { ...view, generation: meta.generation, size: meta.size };
+      const n = await this.#remoteRead(h.view, into, length, offset, h);
+      h.served = true;
+      return n;
     }
   }
 
-  /** Makes sure the handle has a staging file holding the object's current bytes (copy on first write). */
-  async #stage(h: Handle): Promise<StagingFile> {
-    if (h.staging) return h.staging;
-    const staging = await StagingFile.create(this.#o.stagingDir);
-    try {
-      if (h.generation !== '0' && h.size > 0) {
-        const { body } = await this.#backend.readObject(h.bucket, h.key, { generation: h.generation });
-        await staging.fill(body);
-      }
-    } catch (err) {
-      await staging.discard();
-      throw err;
-    }
-    h.staging = staging;
-    return staging;
+  #remoteRead(view: ReadView, into: Buffer, length: number, offset: number, h: Handle): Promise<number> {
+    return this.#o.reader.read(view, into, length, offset, h.read);
+  }
+
+  #writeHandle(fd: number): PendingObject {
+    const h = this.#handle(fd);
+    if (h.kind !== 'write') throw new FsError('bad-fd', 'file not open for writing');
+    return h.entry;
   }
 
   async write(fd: number, data: Buffer, length: number, offset: number): Promise<number> {
-    const h = this.#handle(fd);
-    if (!h.writable) throw new FsError('bad-fd', 'file not open for writing');
-    const staging = await this.#stage(h);
-    const n = await staging.write(data, length, offset);
-    h.dirty = true;
-    return n;
+    return this.#writer.write(this.#writeHandle(fd), data, length, offset);
   }
 
   async ftruncate(fd: number, size: number): Promise<void> {
-    const h = this.#handle(fd);
-    if (!h.writable) throw new FsError('bad-fd', 'file not open for writing');
-    const staging = await this.#stage(h);
-    await staging.truncate(size);
-    h.dirty = true;
+    await this.#writer.truncate(this.#writeHandle(fd), size);
   }
 
   async truncate(path: string, size: number): Promise<void> {
     this.#writable();
     const loc = this.#entry(path);
-    const open = this.handles.forKey(loc.bucket, loc.key).find((h) => h.writable);
-    if (open) return this.ftruncate(open.fd, size);
+    const pending = this.#writer.find(loc.bucket, loc.key);
+    // A file open for writing here: truncated in place, uploaded at its writer's close.
+    if (pending) return this.#writer.truncate(pending, size);
     const fd = await this.open(path, O_RDWR);
     try {
       await this.ftruncate(fd, size);
@@ -351,18 +356,10 @@ export class Filesystem {
     }
   }
 
-  /** Uploads a dirty handle; on failure the staged bytes stay and the error reaches close()/fsync(). */
+  /** Uploads what the descriptor's object has pending; a failure reaches close()/fsync() and the bytes stay. */
   async flush(fd: number): Promise<void> {
-    await this.#upload(this.#handle(fd));
-  }
-
-  async #upload(h: Handle): Promise<void> {
-    if (!h.dirty || !h.staging) return;
-    const meta = await uploadHandle(this.#backend, h, this.#o.logger);
-    h.generation = meta.generation;
-    h.meta = meta;
-    h.size = meta.size;
-    h.dirty = false;
+    const h = this.#handle(fd);
+    if (h.kind === 'write') await this.#writer.flush(h.entry);
   }
 
   async fsync(fd: number): Promise<void> {
@@ -370,39 +367,31 @@ export class Filesystem {
   }
 
   async release(fd: number): Promise<void> {
-    const h = this.handles.get(fd);
+    const h = this.#handles.get(fd);
     if (!h) return;
-    if (h.dirty) {
-      // close(2) already reported a failed flush; one more try before the bytes are set aside.
-      await this.#upload(h).catch(() => undefined);
-    }
-    this.handles.delete(fd);
-    if (!h.staging) return;
-    if (h.dirty) {
-      const kept = await h.staging.keep(this.#o.keepDir, `${h.bucket}-${h.key}`);
-      this.#o.logger.error('upload failed at close; the written bytes are kept locally', {
-        object: `gs://${h.bucket}/${h.key}`,
-        keptAt: kept,
-      });
-      return;
-    }
-    await h.staging.discard();
+    this.#handles.delete(fd);
+    if (h.entry) await this.#writer.release(h.entry, h.kind === 'write');
   }
 
-  /** Uploads every dirty handle (clean stop); returns what could not be uploaded. */
-  async drain(): Promise<{ uploaded: number; failed: string[] }> {
-    let uploaded = 0;
-    const failed: string[] = [];
-    for (const h of this.handles.all()) {
-      if (!h.dirty) continue;
-      try {
-        await this.flush(h.fd);
-        uploaded++;
-      } catch {
-        failed.push(`gs://${h.bucket}/${h.key}`);
-      }
-    }
-    return { uploaded, failed };
+  // ---- the stop ----
+
+  /** A stop began: new creates, opens for writing and truncates fail with EROFS from now on. */
+  stopWrites(): void {
+    this.#writer.stopAccepting();
+  }
+
+  /** Changes not uploaded yet (what a stop must drain). */
+  pendingUploads(): PendingUpload[] {
+    return this.#writer.pending();
+  }
+
+  openFiles(): number {
+    return this.#handles.size;
+  }
+
+  /** Uploads every pending change (clean stop); returns what could not be uploaded. */
+  drain(): Promise<{ uploaded: number; failed: string[] }> {
+    return this.#writer.drain();
   }
 
   // ---- names ----
@@ -410,11 +399,24 @@ export class Filesystem {
   async unlink(path: string): Promise<void> {
     this.#writable();
     const loc = this.#entry(path);
-    const node = await this.#node(path);
-    if (node.kind === 'dir') throw new FsError('is-dir', `${describe(loc)} is a directory`);
-    if (node.kind === 'file' && node.meta.generation === '0') return; // only a pending local file
-    await this.#backend.deleteObject(loc.bucket, loc.key);
+    this.#ns.forgetPath(loc.bucket, loc.key);
+    const pending = this.#writer.find(loc.bucket, loc.key);
+    if (pending) {
+      // Open here: its descriptors keep it, nothing is uploaded at close; the remote base (if any) goes now.
+      if (pending.base !== '0') await this.#deleteAt(loc.bucket, loc.key, pending.base);
+      this.#writer.unlinked(pending);
+    } else {
+      const node = await this.#ns.lookup(loc);
+      if (node.kind === 'dir') throw new FsError('is-dir', `${describe(loc)} is a directory`);
+      if (node.kind !== 'file' && node.kind !== 'symlink') throw new FsError('perm', 'cannot unlink this');
+      await this.#deleteAt(loc.bucket, loc.key, node.meta.generation);
+    }
     await this.#keepParent(loc.bucket, loc.key);
+  }
+
+  /** Deletes the generation that was looked up: safe to retry, never deletes a newer object. */
+  async #deleteAt(bucket: string, key: string, generation: string): Promise<void> {
+    await this.#backend.deleteObject(bucket, key, { ifGenerationMatch: generation });
   }
 
   /** A directory that exists only because of its children (implicit) would vanish with its last child;
@@ -425,6 +427,7 @@ export class Filesystem {
     const parent = key.slice(0, slash + 1);
     const page = await this.#backend.listPage(bucket, { prefix: parent, pageSize: 1 });
     if (page.objects.length > 0 || page.prefixes.length > 0) return;
+    if (this.#writer.under(bucket, parent).length > 0) return;
     await this.#backend
       .writeObject(bucket, parent, Buffer.alloc(0), { ifGenerationMatch: '0' })
       .catch((err: unknown) => {
@@ -436,62 +439,9 @@ export class Filesystem {
     this.#writable();
     const src = this.#entry(from);
     const dst = this.#entry(to);
-    this.ns.forgetPath(src.bucket, src.key);
-    this.ns.forgetPath(dst.bucket, dst.key);
-    for (const h of this.handles.forKey(src.bucket, src.key)) if (h.dirty) await this.flush(h.fd);
+    await this.#ns.requireDir(this.#parent(to));
     const node = await this.#node(from);
-    await this.ns.requireDir(this.#parent(to));
-    if (node.kind === 'dir') return this.#renameDir(src, dst);
-    if (node.kind !== 'file' && node.kind !== 'symlink') throw new FsError('invalid', 'cannot rename this');
-    const existing = await this.ns.lookupEntry(dst.bucket, dst.key).catch(() => undefined);
-    if (existing?.kind === 'dir') throw new FsError('is-dir', `${describe(dst)} is a directory`);
-    const ifGenerationMatch =
-      existing && existing.kind !== 'root' && existing.kind !== 'bucket' && 'meta' in existing
-        ? existing.meta.generation
-        : '0';
-    await this.#backend.copyObject(
-      { bucket: src.bucket, name: src.key },
-      { bucket: dst.bucket, name: dst.key },
-      { ifGenerationMatch, sourceGeneration: node.meta.generation },
-    );
-    await this.#backend.deleteObject(src.bucket, src.key, { ifGenerationMatch: node.meta.generation });
-    await this.#keepParent(src.bucket, src.key);
-  }
-
-  /** Directory rename, object by object (not atomic: docs/SEMANTICS.md). Past the limit, EXDEV makes
-   *  mv(1) fall back to copying and deleting itself. */
-  async #renameDir(
-    src: { bucket: string; key: string },
-    dst: { bucket: string; key: string },
-  ): Promise<void> {
-    const from = `${src.key}/`;
-    const to = `${dst.key}/`;
-    if (to.startsWith(from) && src.bucket === dst.bucket)
-      throw new FsError('invalid', 'cannot move a directory into itself');
-    const target = await this.ns.lookupEntry(dst.bucket, dst.key).catch(() => undefined);
-    if (target?.kind === 'dir') {
-      const page = await this.#backend.listPage(dst.bucket, { prefix: to, pageSize: 2 });
-      if (page.objects.some((o) => o.name !== to)) throw new FsError('not-empty', `${dst.key} is not empty`);
-    } else if (target) throw new FsError('not-dir', `${dst.key} is not a directory`);
-    const names: string[] = [];
-    for await (const page of this.#backend.list(src.bucket, { prefix: from })) {
-      for (const o of page.objects) names.push(o.name);
-      if (names.length > this.#o.renameDirLimit) {
-        throw new FsError(
-          'cross-device',
-          `directory holds more than --rename-dir-limit=${this.#o.renameDirLimit} objects`,
-        );
-      }
-    }
-    for (const name of names) {
-      await this.#backend.copyObject(
-        { bucket: src.bucket, name },
-        { bucket: dst.bucket, name: to + name.slice(from.length) },
-        {},
-      );
-    }
-    for (const name of names) await this.#backend.deleteObject(src.bucket, name);
-    await this.#keepParent(src.bucket, src.key);
+    await this.#renamer.rename(src, dst, node);
   }
 
   link(): Promise<never> {
@@ -503,8 +453,9 @@ export class Filesystem {
   async symlink(target: string, path: string): Promise<void> {
     this.#writable();
     const loc = this.#entry(path);
-    this.ns.forgetPath(loc.bucket, loc.key);
-    await this.ns.requireDir(this.#parent(path));
+    this.#ns.forgetPath(loc.bucket, loc.key);
+    await this.#ns.requireDir(this.#parent(path));
+    if (this.#writer.find(loc.bucket, loc.key)) throw new FsError('exists', `${describe(loc)} exists`);
     await this.#backend
       .writeObject(loc.bucket, loc.key, Buffer.alloc(0), {
         ifGenerationMatch: '0',
@@ -545,20 +496,15 @@ export class Filesystem {
   async #setPosix(path: string, p: PosixOverrides): Promise<void> {
     this.#writable();
     const loc = this.#loc(path);
+    const pending = loc.kind === 'entry' ? this.#writer.find(loc.bucket, loc.key) : undefined;
+    if (pending?.dirty) {
+      // Applied with the upload that is about to happen anyway.
+      this.#writer.setPosix(pending, p);
+      return;
+    }
     const node = await this.#node(path);
     if (node.kind === 'root' || node.kind === 'bucket')
       throw new FsError('perm', 'a bucket has no POSIX attributes to change');
-    const pending =
-      loc.kind === 'entry' ? this.handles.forKey(loc.bucket, loc.key).find((h) => h.dirty) : undefined;
-    if (pending) {
-      // Applied with the upload that is about to happen anyway.
-      pending.meta = {
-        ...(pending.meta ?? pendingMeta(pending)),
-        metadata: writePosix(pending.meta?.metadata ?? {}, p),
-      };
-      if (p.mode !== undefined) pending.createMode = p.mode;
-      return;
-    }
     if (node.kind === 'dir') {
       const key = `${node.key}/`;
       if (!node.marker) {
@@ -580,34 +526,47 @@ export class Filesystem {
     const meta = node.meta;
     if (Object.entries(p).every(([k, v]) => readPosix(meta.metadata)[k as keyof PosixOverrides] === v))
       return;
-    await this.#backend.updateObjectMetadata(
+    const updated = await this.#backend.updateObjectMetadata(
       meta.bucket,
       meta.name,
       { ...writableOf(meta), metadata: writePosix(meta.metadata, p) },
       { ifGenerationMatch: meta.generation },
     );
+    // A descriptor open for writing now writes over the new generation (same bytes, new metadata).
+    if (pending) this.#writer.rebased(pending, updated);
   }
 
   // ---- extended attributes ----
 
   async listxattr(path: string): Promise<string[]> {
-    return this.xattrs.list(await this.#node(path));
+    return this.#xattrs.list(await this.#node(path));
   }
 
   async getxattr(path: string, name: string): Promise<Buffer> {
     stripXattrName(name);
-    return this.xattrs.get(await this.#node(path), name);
+    return this.#xattrs.get(await this.#node(path), name);
   }
 
   async setxattr(path: string, name: string, value: Buffer): Promise<void> {
     this.#writable();
-    await this.xattrs.set(await this.#node(path), name, value);
+    await this.#changeMetadata(path, (node) => this.#xattrs.set(node, name, value));
   }
 
   async removexattr(path: string, name: string): Promise<void> {
     stripXattrName(name);
     this.#writable();
-    await this.xattrs.remove(await this.#node(path), name);
+    await this.#changeMetadata(path, (node) => this.#xattrs.remove(node, name));
+  }
+
+  /** A metadata change of an object open for writing here: its pending bytes go first (the change applies
+   *  to them), and its descriptors then write over the generation the change made. */
+  async #changeMetadata(path: string, change: (node: Node) => Promise<void>): Promise<void> {
+    const loc = this.#loc(path);
+    const pending = loc.kind === 'entry' ? this.#writer.find(loc.bucket, loc.key) : undefined;
+    if (pending) await this.#writer.flush(pending);
+    await change(await this.#node(path));
+    if (pending && loc.kind === 'entry' && pending.base !== '0')
+      this.#writer.rebased(pending, await this.#backend.statObject(loc.bucket, loc.key));
   }
 
   // ---- helpers ----
@@ -625,7 +584,7 @@ export class Filesystem {
 
   async #exists(loc: Location): Promise<boolean> {
     try {
-      await this.ns.lookup(loc);
+      await this.#ns.lookup(loc);
       return true;
     } catch (err) {
       if (toFsError(err).code === 'not-found') return false;
@@ -634,27 +593,12 @@ export class Filesystem {
   }
 }
 
-function pendingMeta(h: Handle): ObjectMeta {
-  const now = new Date();
-  return {
-    bucket: h.bucket,
-    name: h.key,
-    size: h.staging?.size ?? h.size,
-    generation: '0',
-    metageneration: '0',
-    updated: now,
-    etag: '',
-    contentType: 'application/octet-stream',
-    metadata: writePosix(
-      {},
-      { ...(h.createMode === undefined ? {} : { mode: h.createMode }), mtime: now.getTime() / 1000 },
-    ),
-  };
+/** The object is no longer the generation a read asked for (replaced, or deleted). */
+function isChanged(err: unknown): boolean {
+  return isStorageError(err, 'not-found') || isStorageError(err, 'precondition-failed');
 }
 
-/** A file that exists only as an open handle (created, not yet uploaded). */
-function pendingNode(h: Handle): Node {
-  return fileNode(h.meta ?? pendingMeta(h));
+function toStale(err: unknown, view: ReadView): unknown {
+  if (!isChanged(err)) return err;
+  return new FsError('stale', `gs://${view.bucket}/${view.key} changed since it was opened`, { cause: err });
 }
-
-export { S_IFREG };

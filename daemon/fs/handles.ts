@@ -1,32 +1,47 @@
-// Open files. A handle remembers the generation it opened (the precondition its upload will carry: '0'
-// for a new file), its staging file once it writes, and its read-ahead state. Numbers are small integers
-// reused after release, as the kernel expects.
+// Open files. A handle is a sum type: a read handle sees the object at the generation it opened (and
+// the pending bytes of a writer of the same object, when there is one); a write handle points at its
+// object's pending entry (daemon/write), shared with every other descriptor of that object. Numbers are
+// small integers reused after release, as the kernel expects.
 
-import type { Generation, ObjectMeta } from '../../storage/types.js';
-import type { StagingFile } from '../write/staging-file.js';
+import type { Generation } from '../../storage/types.js';
+import type { PendingObject } from '../write/pending-object.js';
 
-export interface Handle {
-  fd: number;
+/** The remote object a read handle reads. Re-keyed when the file is renamed while open. */
+export interface ReadView {
   bucket: string;
   key: string;
-  /** Generation the handle's view is based on; '0' when the object did not exist at open. */
   generation: Generation;
-  /** Metadata at open (content type, custom metadata and POSIX attributes survive a rewrite). */
-  meta?: ObjectMeta;
   size: number;
-  writable: boolean;
-  staging?: StagingFile;
-  dirty: boolean;
-  read: { nextOffset: number; window: number };
-  /** Mode for a file created by this handle. */
-  createMode?: number;
 }
+
+interface Common {
+  fd: number;
+  read: { nextOffset: number; window: number };
+  /** Whether any read was answered yet (before that, a changed object is looked up again). */
+  served: boolean;
+}
+
+export interface ReadHandle extends Common {
+  kind: 'read';
+  view: ReadView;
+  /** The pending entry of a writer of the same object, once one is seen. */
+  entry?: PendingObject;
+}
+
+export interface WriteHandle extends Common {
+  kind: 'write';
+  entry: PendingObject;
+}
+
+export type Handle = ReadHandle | WriteHandle;
+
+type NewHandle = Omit<ReadHandle, 'fd'> | Omit<WriteHandle, 'fd'>;
 
 export class HandleTable {
   readonly #open = new Map<number, Handle>();
   #next = 1;
 
-  add(h: Omit<Handle, 'fd'>): Handle {
+  add<H extends NewHandle>(h: H): H & { fd: number } {
     let fd = this.#next;
     while (this.#open.has(fd)) fd++;
     this.#next = fd + 1 > 1_000_000 ? 1 : fd + 1;
@@ -43,12 +58,15 @@ export class HandleTable {
     this.#open.delete(fd);
   }
 
-  /** Open handles on one object (getattr of a file being written reports its local size). */
-  forKey(bucket: string, key: string): Handle[] {
-    return [...this.#open.values()].filter((h) => h.bucket === bucket && h.key === key);
+  /** Read handles on one object that see it only remotely (a rename re-keys them). */
+  readersOf(bucket: string, key: string): ReadHandle[] {
+    const out: ReadHandle[] = [];
+    for (const h of this.#open.values())
+      if (h.kind === 'read' && h.view.bucket === bucket && h.view.key === key) out.push(h);
+    return out;
   }
 
-  all(): Handle[] {
-    return [...this.#open.values()];
+  get size(): number {
+    return this.#open.size;
   }
 }

@@ -145,14 +145,8 @@ export function createMetrics(): Metrics {
       });
     }
     const dirty = (): { files: number; bytes: number } => {
-      let files = 0;
-      let bytes = 0;
-      for (const h of fs.handles.all()) {
-        if (!h.dirty) continue;
-        files++;
-        bytes += h.staging?.size ?? 0;
-      }
-      return { files, bytes };
+      const pending = fs.pendingUploads();
+      return { files: pending.length, bytes: pending.reduce((n, p) => n + p.bytes, 0) };
     };
     new Gauge({
       name: 'gcsmount_dirty_bytes',
@@ -175,7 +169,7 @@ export function createMetrics(): Metrics {
       help: 'Open file handles',
       registers,
       collect() {
-        this.set(fs.handles.all().length);
+        this.set(fs.openFiles());
       },
     });
   };

@@ -1,6 +1,6 @@
-// The local file behind a handle that writes: random writes, appends and truncates land here, and
-// write-back uploads it whole on flush/close. Files live in the cache dir's staging/ folder, named by a
-// random id (never by the object name), and stay there when an upload fails so no byte is lost.
+// The local file behind a pending object: random writes, appends and truncates land here, and write-back
+// uploads it whole on flush/close. Files live in the cache dir's staging/ folder, named by a random id
+// (never by the object name); when an upload fails they move to the keep dir so no byte is lost.
 
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -53,20 +53,15 @@ export class StagingFile {
     this.#size = size;
   }
 
-  async sync(): Promise<void> {
-    await this.handle.sync();
-  }
-
   /** An upload source that can be reopened at any offset (retries and resumed uploads). */
   source(): { size: number; open(offset: number): Readable } {
     const size = this.#size;
     const file = this.path;
     return {
       size,
+      // createReadStream has no empty range (end is inclusive, and end: -1 reads the whole file).
       open: (offset: number) =>
-        size === 0
-          ? createReadStream(file, { start: 0, end: -1 })
-          : createReadStream(file, { start: offset, end: size - 1 }),
+        offset >= size ? Readable.from([]) : createReadStream(file, { start: offset, end: size - 1 }),
     };
   }
 
@@ -75,14 +70,10 @@ export class StagingFile {
     await rm(this.path, { force: true });
   }
 
-  /** Keeps the bytes of a failed upload under `dir` with a readable name; returns where. */
-  async keep(dir: string, label: string): Promise<string> {
+  /** Moves the bytes to `dest` (the keep dir), durably: they are all that is left of the user's write. */
+  async keep(dest: string): Promise<void> {
     await this.handle.sync().catch(() => undefined);
     await this.handle.close().catch(() => undefined);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const safe = label.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120);
-    const dest = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safe}`);
     await rename(this.path, dest);
-    return dest;
   }
 }

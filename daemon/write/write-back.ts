@@ -1,34 +1,39 @@
-// Write-back of one handle: uploads its staging file whole, conditioned on the generation the handle is
-// based on ('0' for a new file), so a concurrent writer elsewhere is never silently overwritten (412 ->
-// ESTALE, and the local bytes are kept). Metadata and POSIX attributes of the previous version carry over;
-// the file's mtime becomes now.
+// Write-back of one pending object: uploads its staged bytes whole, conditioned on the generation they
+// replace ('0' for a new file), so a concurrent writer elsewhere is never silently overwritten (412 ->
+// ESTALE, and the local bytes are kept). Metadata and POSIX attributes of the base object carry over;
+// attributes set while pending are written with it; the mtime is the last local change (or what utimens set).
 
 import type { Logger } from '../../common/logger.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
-import type { Handle } from '../fs/handles.js';
 import { writableOf } from '../fs/metadata-update.js';
 import { writePosix } from '../fs/posix-attrs.js';
+import type { PendingObject } from './pending-object.js';
+import type { StagingFile } from './staging-file.js';
 
-export async function uploadHandle(backend: StorageBackend, h: Handle, logger: Logger): Promise<ObjectMeta> {
-  const staging = h.staging;
-  if (!staging) throw new Error('write-back: handle has no staging file');
-  // No fsync here: the upload reads the file through the page cache, and staged files are not replayed
-  // after a crash (yet), so forcing them to disk would only cost a disk flush per close.
+export async function uploadPending(
+  backend: StorageBackend,
+  entry: PendingObject,
+  staging: StagingFile,
+  logger: Logger,
+): Promise<ObjectMeta> {
+  // No fsync here: the upload reads the file through the page cache.
   const base =
-    h.meta && h.meta.generation !== '0' ? writableOf(h.meta) : { metadata: { ...(h.meta?.metadata ?? {}) } };
+    entry.meta && entry.base !== '0'
+      ? writableOf(entry.meta)
+      : { metadata: { ...(entry.meta?.metadata ?? {}) } };
   const metadata = writePosix(base.metadata, {
-    ...(h.createMode === undefined ? {} : { mode: h.createMode }),
-    mtime: Date.now() / 1000,
+    ...entry.posix,
+    mtime: entry.posix.mtime ?? entry.mtime.getTime() / 1000,
   });
   const started = Date.now();
-  const meta = await backend.writeObject(h.bucket, h.key, staging.source(), {
+  const meta = await backend.writeObject(entry.bucket, entry.key, staging.source(), {
     ...base,
     metadata,
-    ifGenerationMatch: h.generation,
+    ifGenerationMatch: entry.base,
   });
   logger.debug('uploaded', {
-    object: `gs://${h.bucket}/${h.key}`,
+    object: `gs://${entry.bucket}/${entry.key}`,
     bytes: meta.size,
     ms: Date.now() - started,
   });

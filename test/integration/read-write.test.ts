@@ -75,8 +75,10 @@ except OSError as e:
   const out = await runOk('python3', ['-c', script, m.at('race.txt'), `${m.emu.url}/test-bucket/race.txt`]);
   t.is(out.trim(), 'error 116');
   t.is((await object(m, 'race.txt')).toString(), 'theirs');
-  const kept = await runOk('sh', ['-c', `cat ${m.cacheDir}/*/failed-uploads/*`]);
-  t.is(kept, 'mine');
+  const dir = `${m.cacheDir}/*/failed-uploads`;
+  t.is(await runOk('sh', ['-c', `cat $(ls -d ${dir}/* | grep -v '\\.json$')`]), 'mine');
+  const record = JSON.parse(await runOk('sh', ['-c', `cat ${dir}/*.json`])) as Record<string, unknown>;
+  t.like(record, { bucket: 'test-bucket', object: 'race.txt', size: 4, reason: 'conflict' });
 });
 
 test('fsync uploads before close; a later write is uploaded at close', async (t) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createLogger } from '../../../common/logger.js';
 import { assemble } from '../../../daemon/assemble.js';
 import { parseMountArgs } from '../../../daemon/config/parse-args.js';
-import { closeForWrites, drainStaged, staged } from '../../../daemon/lifecycle/drain.js';
+import { drainStaged } from '../../../daemon/lifecycle/drain.js';
 import { MemoryBackend } from '../../../storage/fake/memory-backend.js';
 
 const O_RDONLY = 0;
@@ -36,13 +36,13 @@ test('drain uploads files still open for write, logs each, and leaves nothing st
   await fs.write(a, Buffer.from('alpha'), 5, 0);
   const b = await fs.create('/b.txt', 0o644);
   await fs.write(b, Buffer.from('beta!!'), 6, 0);
-  t.deepEqual(staged(fs), [
+  t.deepEqual(fs.pendingUploads(), [
     { object: 'gs://bkt/a.txt', bytes: 5 },
     { object: 'gs://bkt/b.txt', bytes: 6 },
   ]);
   const r = await drainStaged(fs, logger);
   t.deepEqual(r, { uploaded: 2, failed: [] });
-  t.deepEqual(staged(fs), []);
+  t.deepEqual(fs.pendingUploads(), []);
   t.is(await content(backend, 'a.txt'), 'alpha');
   t.is(await content(backend, 'b.txt'), 'beta!!');
   t.true(lines.some((l) => /uploading staged file object="gs:\/\/bkt\/a.txt" bytes=5/.test(l)));
@@ -52,7 +52,7 @@ test('once closed for writes: create, open for write and truncate fail EROFS; re
   const { fs, backend } = await setup(t);
   await backend.writeObject('bkt', 'r.txt', Buffer.from('read me'));
   const open = await fs.create('/open.txt', 0o644);
-  closeForWrites(fs);
+  fs.stopWrites();
   const code = async (p: Promise<unknown>): Promise<string | undefined> =>
     ((await t.throwsAsync(p)) as { code?: string } | undefined)?.code;
   t.is(await code(fs.create('/new.txt', 0o644)), 'read-only');

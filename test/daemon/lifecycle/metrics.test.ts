@@ -3,9 +3,7 @@ import { ContentCache } from '../../../cache/content-cache.js';
 import { MemoryBlocks } from '../../../cache/memory-blocks.js';
 import { silentLogger } from '../../../common/logger.js';
 import type { Filesystem } from '../../../daemon/fs/filesystem.js';
-import { HandleTable } from '../../../daemon/fs/handles.js';
 import { createMetrics, errnoName, serveMetrics } from '../../../daemon/lifecycle/metrics.js';
-import type { StagingFile } from '../../../daemon/write/staging-file.js';
 
 test('errno names: ok for 0, names for fuse-native negatives and positives', (t) => {
   t.is(errnoName(0), 'ok');
@@ -22,13 +20,13 @@ test('ops, requests, retries and scrape-time state land in the registry', async 
   const logger = m.countRetries(silentLogger).child({ component: 'xml-api' });
   logger.debug('retrying', { code: 'unavailable' });
   logger.debug('something else', { code: 'x' });
-  const handles = new HandleTable();
-  const base = { bucket: 'b', generation: '0', size: 0, writable: true, read: { nextOffset: 0, window: 0 } };
-  handles.add({ ...base, key: 'dirty', dirty: true, staging: { size: 1234 } as unknown as StagingFile });
-  handles.add({ ...base, key: 'clean', dirty: false });
+  const fs: Pick<Filesystem, 'pendingUploads' | 'openFiles'> = {
+    pendingUploads: () => [{ object: 'gs://b/dirty', bytes: 1234 }],
+    openFiles: () => 2,
+  };
   m.watch({
     content: new ContentCache({ memory: new MemoryBlocks({ maxBytes: 1 << 20 }) }),
-    fs: { handles } as unknown as Filesystem,
+    fs: fs as Filesystem,
   });
   const text = await m.registry.metrics();
   t.regex(text, /^gcsmount_fuse_op_duration_seconds_count\{op="getattr",errno="ok"\} 1$/m);

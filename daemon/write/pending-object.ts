@@ -1,0 +1,62 @@
+// The write state of one object, shared by every descriptor open on it (write state belongs to the
+// object, not to the descriptor): the staged bytes, the generation they replace, the POSIX attributes to
+// apply with the upload, and what happened to the name (renamed: re-keyed by the registry; unlinked: kept
+// for the descriptors still open, never uploaded). A write that failed poisons the object: its staged
+// bytes are incomplete, so no close or fsync may upload them.
+
+import type { Generation, ObjectMeta } from '../../storage/types.js';
+import type { FsError } from '../fs/errors.js';
+import type { PosixOverrides } from '../fs/posix-attrs.js';
+import type { StagingFile } from './staging-file.js';
+
+export type PendingState = 'open' | 'uploading' | 'uploaded' | 'failed' | 'conflict';
+
+export class PendingObject {
+  /** Bumped by every change to the staged bytes, so an upload knows whether it caught the last one. */
+  version = 0;
+  /** Version of the bytes last uploaded (or of the base, when nothing was written yet). */
+  uploadedVersion = 0;
+  state: PendingState = 'open';
+  /** Unlinked while open: the descriptors keep working on it, nothing is uploaded. */
+  unlinked = false;
+  /** The first write error: the staged bytes are incomplete, and close/fsync report this error. */
+  poisoned?: FsError;
+  /** Descriptors pointing here (read and write). */
+  refs = 0;
+  /** POSIX attributes set while pending (chmod, chown, utimens), written with the upload. */
+  posix: PosixOverrides = {};
+  /** Local modification time (what stat shows while the bytes are not uploaded). */
+  mtime: Date;
+  staging?: StagingFile;
+  /** The staging file being prepared (first write or truncate), so concurrent writes wait for one. */
+  staging$?: Promise<StagingFile> | undefined;
+  /** The upload in flight, so a second flush waits for it instead of racing it. */
+  upload$?: Promise<ObjectMeta> | undefined;
+
+  constructor(
+    public bucket: string,
+    public key: string,
+    /** The generation the staged bytes replace ('0': the object did not exist); after an upload, the
+     *  uploaded generation. Every upload is conditioned on it. */
+    public base: Generation,
+    /** Metadata of the base object (content type, custom metadata and POSIX attributes carry over). */
+    public meta: ObjectMeta | undefined,
+    now: Date,
+  ) {
+    this.mtime = now;
+  }
+
+  get dirty(): boolean {
+    return this.version !== this.uploadedVersion;
+  }
+
+  /** Size as a reader sees it: the staged bytes, else the base object. */
+  get size(): number {
+    return this.staging?.size ?? this.meta?.size ?? 0;
+  }
+
+  touch(now: Date): void {
+    this.version++;
+    this.mtime = now;
+  }
+}

@@ -1,0 +1,329 @@
+// The write path: what happens to an object between the first write and the upload. It owns the pending
+// objects (one per object, shared by its descriptors), stages their bytes, and decides when to upload
+// (flush and fsync wait for the upload; release retries once, then keeps the bytes with a record), what a
+// failed write means (the object is poisoned: nothing incomplete is ever uploaded), and the stop (no new
+// writes, then a drain). The filesystem core asks it; it never looks at paths.
+
+import type { Logger } from '../../common/logger.js';
+import { isStorageError } from '../../storage/errors.js';
+import type { StorageBackend } from '../../storage/backend.js';
+import type { ObjectMeta } from '../../storage/types.js';
+import { FsError, toFsError } from '../fs/errors.js';
+import type { PosixOverrides } from '../fs/posix-attrs.js';
+import { keepStaged, writeRecord, type KeptRecord } from './kept-files.js';
+import type { PendingObject } from './pending-object.js';
+import { PendingRegistry } from './pending-registry.js';
+import { StagingFile } from './staging-file.js';
+import { uploadPending } from './write-back.js';
+
+export interface WriterOptions {
+  backend: StorageBackend;
+  /** Where staged bytes live while pending. */
+  stagingDir: string;
+  /** Where the bytes of failed uploads are kept, with a record each (kept-files.ts). */
+  keepDir: string;
+  logger: Logger;
+  now: () => Date;
+  /** An upload finished: the name is now known to be a file (the type cache learns it). */
+  uploaded?: (bucket: string, key: string) => void;
+}
+
+export interface PendingUpload {
+  object: string;
+  bytes: number;
+}
+
+export class Writer {
+  readonly #o: WriterOptions;
+  readonly #registry = new PendingRegistry();
+  #stopping = false;
+
+  constructor(o: WriterOptions) {
+    this.#o = o;
+  }
+
+  /** The pending object of a name, if any (stat, readdir and reads ask here first). */
+  find(bucket: string, key: string): PendingObject | undefined {
+    return this.#registry.get(bucket, key);
+  }
+
+  /** Pending objects named under `prefix` (files a listing cannot show yet). */
+  under(bucket: string, prefix: string): PendingObject[] {
+    return this.#registry.under(bucket, prefix);
+  }
+
+  /** From now on new writes are refused (a stop is draining). */
+  stopAccepting(): void {
+    this.#stopping = true;
+  }
+
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  #admit(): void {
+    if (this.#stopping) throw new FsError('read-only', 'the mount is stopping: no new writes');
+  }
+
+  /** O_CREAT of a name that does not exist: a new, empty object that will be uploaded at close. */
+  async create(bucket: string, key: string, mode: number): Promise<PendingObject> {
+    this.#admit();
+    const { entry, created } = this.#registry.obtain(bucket, key, '0', undefined, this.#o.now());
+    entry.refs++;
+    try {
+      if (created) {
+        entry.posix.mode = mode;
+        entry.staging = await StagingFile.create(this.#o.stagingDir);
+        entry.touch(this.#o.now());
+      } else {
+        await this.truncate(entry, 0);
+      }
+    } catch (err) {
+      await this.release(entry, false);
+      throw toFsError(err);
+    }
+    return entry;
+  }
+
+  /** Opens an object for writing (`meta`: the object as looked up; undefined only for a pending one). */
+  async open(
+    bucket: string,
+    key: string,
+    meta: ObjectMeta | undefined,
+    truncate: boolean,
+  ): Promise<PendingObject> {
+    this.#admit();
+    const { entry } = this.#registry.obtain(bucket, key, meta?.generation ?? '0', meta, this.#o.now());
+    entry.refs++;
+    if (truncate) {
+      try {
+        await this.truncate(entry, 0);
+      } catch (err) {
+        await this.release(entry, false);
+        throw toFsError(err);
+      }
+    }
+    return entry;
+  }
+
+  /** A read descriptor on an object being written shares its pending bytes. */
+  attach(entry: PendingObject): PendingObject {
+    entry.refs++;
+    return entry;
+  }
+
+  async write(entry: PendingObject, data: Buffer, length: number, offset: number): Promise<number> {
+    this.#usable(entry);
+    try {
+      const staging = await this.#stage(entry);
+      const n = await staging.write(data, length, offset);
+      entry.touch(this.#o.now());
+      delete entry.posix.mtime; // a write after utimens makes the mtime "now" again
+      return n;
+    } catch (err) {
+      throw this.#poison(entry, err);
+    }
+  }
+
+  async truncate(entry: PendingObject, size: number): Promise<void> {
+    this.#usable(entry);
+    try {
+      const staging = await this.#stage(entry, size);
+      await staging.truncate(size);
+      entry.touch(this.#o.now());
+      delete entry.posix.mtime;
+    } catch (err) {
+      throw this.#poison(entry, err);
+    }
+  }
+
+  /** Bytes of the pending object, when it has staged any (else undefined: read the base object). */
+  async read(
+    entry: PendingObject,
+    into: Buffer,
+    length: number,
+    offset: number,
+  ): Promise<number | undefined> {
+    const staging = entry.staging ?? (entry.staging$ ? await entry.staging$ : undefined);
+    return staging?.read(into, length, offset);
+  }
+
+  /** chmod/chown/utimens while pending: applied with the upload that is coming anyway. */
+  setPosix(entry: PendingObject, p: PosixOverrides): void {
+    Object.assign(entry.posix, p);
+  }
+
+  /** The object was renamed (its base copied to the new name as `base`, or nothing remote to copy). */
+  renamed(
+    entry: PendingObject,
+    bucket: string,
+    key: string,
+    base: ObjectMeta | undefined,
+    baseGeneration: string,
+  ): void {
+    this.#registry.rekey(entry, bucket, key);
+    entry.base = baseGeneration;
+    entry.meta = base;
+  }
+
+  /** The object's metadata changed remotely by this mount (a new generation with the same bytes). */
+  rebased(entry: PendingObject, meta: ObjectMeta): void {
+    entry.base = meta.generation;
+    entry.meta = meta;
+  }
+
+  unlinked(entry: PendingObject): void {
+    this.#registry.unlink(entry);
+  }
+
+  /** Uploads the object if it has changes; waits for an upload in flight. Errors reach close/fsync. */
+  async flush(entry: PendingObject): Promise<void> {
+    this.#usable(entry);
+    while (entry.upload$) await entry.upload$.catch(() => undefined);
+    if (!entry.dirty || entry.unlinked) return;
+    const staging = entry.staging ?? (await this.#stage(entry));
+    const version = entry.version;
+    entry.state = 'uploading';
+    const upload = uploadPending(this.#o.backend, entry, staging, this.#o.logger);
+    entry.upload$ = upload;
+    try {
+      const meta = await upload;
+      entry.base = meta.generation;
+      entry.meta = meta;
+      entry.uploadedVersion = version;
+      this.#o.uploaded?.(entry.bucket, entry.key);
+      entry.state = entry.version === version ? 'uploaded' : 'open';
+    } catch (err) {
+      entry.state = isStorageError(err, 'precondition-failed') ? 'conflict' : 'failed';
+      throw toFsError(err);
+    } finally {
+      entry.upload$ = undefined;
+    }
+  }
+
+  /** A descriptor let go. The last one ends the entry: its bytes are discarded once uploaded (or
+   *  unlinked), else kept with a record. */
+  async release(entry: PendingObject, wasWriter: boolean): Promise<void> {
+    entry.refs--;
+    if (wasWriter && entry.dirty && !entry.unlinked && !entry.poisoned) {
+      // close(2) already reported a failed flush; one more try before the bytes are set aside.
+      await this.flush(entry).catch(() => undefined);
+    }
+    if (entry.refs > 0) return;
+    this.#registry.end(entry);
+    const staging = entry.staging ?? (await entry.staging$?.catch(() => undefined));
+    if (!staging) return;
+    if (entry.unlinked || !entry.dirty) {
+      await staging.discard();
+      return;
+    }
+    const record: KeptRecord = {
+      bucket: entry.bucket,
+      object: entry.key,
+      size: staging.size,
+      baseGeneration: entry.base,
+      reason: entry.poisoned ? 'write-failed' : entry.state === 'conflict' ? 'conflict' : 'upload-failed',
+      error: entry.poisoned?.message ?? `upload ${entry.state}`,
+      keptAt: this.#o.now().toISOString(),
+    };
+    const log = this.#o.logger;
+    const fields = { object: `gs://${entry.bucket}/${entry.key}`, reason: record.reason };
+    try {
+      const file = await keepStaged(staging, this.#o.keepDir, record);
+      // The record says what the bytes are; on a full disk it may not fit, and the log line says it.
+      const recorded = await writeRecord(file, record);
+      log.error('the written bytes were not uploaded; they are kept locally', {
+        ...fields,
+        keptAt: file,
+        ...(recorded ? {} : { record: 'not written (no space)', baseGeneration: record.baseGeneration }),
+      });
+    } catch (err) {
+      log.error('the written bytes were not uploaded and could not be moved to the keep dir', {
+        ...fields,
+        stagedAt: staging.path,
+        error: toFsError(err).message,
+      });
+    }
+  }
+
+  /** Changes not yet uploaded (what a stop has to drain). */
+  pending(): PendingUpload[] {
+    return this.#registry
+      .all()
+      .filter((e) => e.dirty && !e.unlinked && !e.poisoned)
+      .map((e) => ({ object: `gs://${e.bucket}/${e.key}`, bytes: e.size }));
+  }
+
+  /** Open descriptors on pending objects. */
+  openCount(): number {
+    return this.#registry.all().reduce((n, e) => n + e.refs, 0);
+  }
+
+  /** Uploads every pending change (a clean stop); returns what could not be uploaded. */
+  async drain(): Promise<{ uploaded: number; failed: string[] }> {
+    let uploaded = 0;
+    const failed: string[] = [];
+    for (const e of this.#registry.all()) {
+      if (!e.dirty || e.unlinked || e.poisoned) continue;
+      try {
+        await this.flush(e);
+        uploaded++;
+      } catch {
+        failed.push(`gs://${e.bucket}/${e.key}`);
+      }
+    }
+    return { uploaded, failed };
+  }
+
+  #usable(entry: PendingObject): void {
+    if (entry.poisoned) throw entry.poisoned;
+  }
+
+  #poison(entry: PendingObject, err: unknown): FsError {
+    const e = toFsError(err);
+    // A base that vanished or changed is a conflict, not a broken write: nothing was staged from it.
+    if (e.code === 'stale') return e;
+    entry.poisoned = e;
+    this.#o.logger.error('a write failed; this file will not be uploaded', {
+      object: `gs://${entry.bucket}/${entry.key}`,
+      error: e.message,
+    });
+    return e;
+  }
+
+  /** Makes sure the entry has a staging file holding its base's bytes, up to `upTo` (a truncate needs
+   *  no more: O_TRUNC and truncate -s 0 download nothing). */
+  async #stage(entry: PendingObject, upTo?: number): Promise<StagingFile> {
+    if (entry.staging) return entry.staging;
+    entry.staging$ ??= this.#fill(entry, upTo);
+    try {
+      entry.staging = await entry.staging$;
+      return entry.staging;
+    } finally {
+      entry.staging$ = undefined;
+    }
+  }
+
+  async #fill(entry: PendingObject, upTo?: number): Promise<StagingFile> {
+    const staging = await StagingFile.create(this.#o.stagingDir);
+    const size = Math.min(entry.meta?.size ?? 0, upTo ?? Infinity);
+    try {
+      if (entry.base !== '0' && size > 0) {
+        const { body } = await this.#o.backend.readObject(entry.bucket, entry.key, {
+          generation: entry.base,
+          range: { start: 0, end: size - 1 },
+        });
+        await staging.fill(body);
+      }
+    } catch (err) {
+      await staging.discard();
+      if (isStorageError(err, 'not-found') || isStorageError(err, 'precondition-failed')) {
+        throw new FsError('stale', `gs://${entry.bucket}/${entry.key} changed since it was opened`, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
+    return staging;
+  }
+}

@@ -1,0 +1,72 @@
+// The write path's promises about failure: a write that failed (a full disk here, for real: a tiny
+// tmpfs) poisons the object, so close and fsync fail and nothing incomplete is ever uploaded over a good
+// object; the bytes it had are kept with a record saying why.
+
+import test from 'ava';
+import { codeOf, harness, O_WRONLY } from '../../helpers/fs-harness.js';
+import { smallDisk } from '../../helpers/small-disk.js';
+
+test('ENOSPC poisons the file: close and fsync fail, the existing object is not replaced by a prefix', async (t) => {
+  const disk = await smallDisk(t);
+  if (!disk) {
+    t.pass('needs root to mount a small tmpfs');
+    return;
+  }
+  const h = await harness(t, { cacheDir: disk });
+  await h.put('big', 'the good object');
+  const fd = await h.fs.open('/big', O_WRONLY);
+  const chunk = Buffer.alloc(16 << 10, 1);
+  let failed: string | undefined;
+  for (let at = 0; at < 1 << 20 && failed === undefined; at += chunk.length) {
+    failed = await h.fs.write(fd, chunk, chunk.length, at).then(
+      () => undefined,
+      (e: unknown) => (e as { code?: string }).code,
+    );
+  }
+  t.is(failed, 'no-space');
+  t.is(await codeOf(t, h.write(fd, 'more', 0)), 'no-space');
+  t.is(await codeOf(t, h.fs.fsync(fd)), 'no-space');
+  t.is(await codeOf(t, h.fs.flush(fd)), 'no-space');
+  await h.fs.release(fd);
+  t.is(await h.object('big'), 'the good object');
+  t.is(h.requests.counts().writeObject, undefined);
+  // The bytes are kept (a rename needs no space); the disk is too full for their record, so the log says it.
+  t.is((await h.kept()).length, 1);
+  t.true(
+    h.logs.some((l) => /object="gs:\/\/bkt\/big" reason="write-failed".*record=/.test(l)),
+    h.logs.join('\n'),
+  );
+});
+
+test('ENOSPC on a new file: nothing is uploaded at all', async (t) => {
+  const disk = await smallDisk(t);
+  if (!disk) {
+    t.pass('needs root to mount a small tmpfs');
+    return;
+  }
+  const h = await harness(t, { cacheDir: disk });
+  const fd = await h.fs.create('/new', 0o644);
+  const chunk = Buffer.alloc(16 << 10, 2);
+  let at = 0;
+  await t.throwsAsync(async () => {
+    for (;;) at += await h.fs.write(fd, chunk, chunk.length, at);
+  });
+  t.is(await codeOf(t, h.fs.flush(fd)), 'no-space');
+  await h.fs.release(fd);
+  t.is(await h.object('new'), undefined);
+});
+
+test('a failed upload is retried once at release, then the bytes are kept with a record', async (t) => {
+  const h = await harness(t);
+  await h.put('f', 'v1');
+  const fd = await h.fs.open('/f', O_WRONLY);
+  await h.write(fd, 'v2', 0);
+  await h.put('f', 'someone else');
+  t.is(await codeOf(t, h.fs.flush(fd)), 'stale');
+  h.requests.reset();
+  await h.fs.release(fd);
+  t.is(h.requests.counts().writeObject, 1);
+  const kept = await h.kept();
+  t.like(kept[0], { bucket: 'bkt', object: 'f', size: 2, reason: 'conflict' });
+  t.is(await h.object('f'), 'someone else');
+});
