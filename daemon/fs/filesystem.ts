@@ -350,7 +350,7 @@ export class Filesystem {
     const fd = await this.open(path, O_RDWR);
     try {
       await this.ftruncate(fd, size);
-      await this.flush(fd);
+      await this.fsync(fd);
     } finally {
       await this.release(fd);
     }
@@ -359,11 +359,12 @@ export class Filesystem {
   /** Uploads what the descriptor's object has pending; a failure reaches close()/fsync() and the bytes stay. */
   async flush(fd: number): Promise<void> {
     const h = this.#handle(fd);
-    if (h.kind === 'write') await this.#writer.flush(h.entry);
+    if (h.kind === 'write') await this.#writer.flush(h.entry, 'close');
   }
 
   async fsync(fd: number): Promise<void> {
-    await this.flush(fd);
+    const h = this.#handle(fd);
+    if (h.kind === 'write') await this.#writer.flush(h.entry, 'sync');
   }
 
   async release(fd: number): Promise<void> {

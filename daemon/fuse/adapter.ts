@@ -1,7 +1,8 @@
 // The only module that imports fuse-native: a thin shell that turns each kernel request into one awaited
 // Filesystem call and exactly one reply, mapping errors through errno.ts. Two fixes to fuse-native live
 // here: its mount options gain big_writes and max_write (libfuse 2 otherwise writes in 4 KiB requests:
-// 56 MB/s against ~1 GB/s measured), and getxattr/listxattr check the caller's buffer size so a short
+// 56 MB/s against ~1 GB/s measured) and atomic_o_trunc (O_TRUNC arrives with the open instead of as
+// a truncate before it, so `: > f` whose writes then fail never uploads an empty object), and getxattr/listxattr check the caller's buffer size so a short
 // buffer gets ERANGE instead of a silently truncated value.
 
 import { createRequire } from 'node:module';
@@ -23,7 +24,7 @@ type Signal = (res: number, ...rest: unknown[]) => void;
 class TunedFuse extends Fuse {
   protected override _fuseOptions(): string {
     const base = super._fuseOptions();
-    const extra = `big_writes,max_write=${MAX_WRITE}`;
+    const extra = `big_writes,max_write=${MAX_WRITE},atomic_o_trunc`;
     return base === '' ? `-o${extra}` : `${base},${extra}`;
   }
 

@@ -21,6 +21,10 @@ export class PendingObject {
   unlinked = false;
   /** The first write error: the staged bytes are incomplete, and close/fsync report this error. */
   poisoned?: FsError;
+  /** Emptied by O_TRUNC and not written since: an upload now would replace a good object with nothing
+   *  before the writer's bytes arrive (a shell's `>` closes a dup of the descriptor first), so only an
+   *  fsync or the last close uploads it. */
+  emptiedOnly = false;
   /** Descriptors pointing here (read and write). */
   refs = 0;
   /** POSIX attributes set while pending (chmod, chown, utimens), written with the upload. */

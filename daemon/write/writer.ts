@@ -98,6 +98,7 @@ export class Writer {
     if (truncate) {
       try {
         await this.truncate(entry, 0);
+        entry.emptiedOnly = entry.base !== '0';
       } catch (err) {
         await this.release(entry, false);
         throw toFsError(err);
@@ -118,6 +119,7 @@ export class Writer {
       const staging = await this.#stage(entry);
       const n = await staging.write(data, length, offset);
       entry.touch(this.#o.now());
+      entry.emptiedOnly = false;
       delete entry.posix.mtime; // a write after utimens makes the mtime "now" again
       return n;
     } catch (err) {
@@ -131,6 +133,7 @@ export class Writer {
       const staging = await this.#stage(entry, size);
       await staging.truncate(size);
       entry.touch(this.#o.now());
+      entry.emptiedOnly = false;
       delete entry.posix.mtime;
     } catch (err) {
       throw this.#poison(entry, err);
@@ -176,11 +179,14 @@ export class Writer {
     this.#registry.unlink(entry);
   }
 
-  /** Uploads the object if it has changes; waits for an upload in flight. Errors reach close/fsync. */
-  async flush(entry: PendingObject): Promise<void> {
+  /** Uploads the object if it has changes; waits for an upload in flight. Errors reach close/fsync.
+   *  `close`: a close(2) that may not be the last (dup'd descriptors), which leaves an object that was
+   *  only emptied by O_TRUNC to the last close or an fsync. */
+  async flush(entry: PendingObject, why: 'close' | 'sync' = 'sync'): Promise<void> {
     this.#usable(entry);
     while (entry.upload$) await entry.upload$.catch(() => undefined);
     if (!entry.dirty || entry.unlinked) return;
+    if (why === 'close' && entry.emptiedOnly) return;
     const staging = entry.staging ?? (await this.#stage(entry));
     const version = entry.version;
     entry.state = 'uploading';

@@ -30,6 +30,25 @@ test(': > f (O_TRUNC of an existing file, no write) stores 0 bytes and downloads
   t.is(h.requests.counts().readObject, undefined);
 });
 
+test("a shell's > (O_TRUNC, then the close of a dup before any write) never uploads the emptied object early", async (t) => {
+  const h = await harness(t);
+  await h.put('f', 'good bytes');
+  const fd = await h.fs.open('/f', O_WRONLY | O_TRUNC);
+  await h.fs.flush(fd); // close(fd) after dup2(fd, 1)
+  t.is(await h.object('f'), 'good bytes');
+  t.is((await h.fs.getattr('/f')).size, 0);
+  await h.write(fd, 'new', 0);
+  await h.fs.flush(fd);
+  t.is(await h.object('f'), 'new');
+  await h.fs.release(fd);
+  // With no write at all, the last close stores the empty file (`: > f`).
+  const again = await h.fs.open('/f', O_WRONLY | O_TRUNC);
+  await h.fs.flush(again);
+  t.is(await h.object('f'), 'new');
+  await h.fs.release(again);
+  t.is(await h.object('f'), '');
+});
+
 test('truncate -s 0 of a file that is not open stores 0 bytes without reading it first', async (t) => {
   const h = await harness(t);
   await h.put('f', 'old bytes');
