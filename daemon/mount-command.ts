@@ -169,6 +169,10 @@ async function serveMount(
     .slice(0, 16);
   const cacheDir = path.join(config.cacheDir, id);
   const a = await assemble(raw, { ...config, cacheDir, ...(project ? { project } : {}) }, logger);
+  void notifier.status('recovering files staged before the last stop');
+  const recovered = await a.fs.recover();
+  if (recovered.uploaded.length + recovered.kept.length > 0)
+    logger.info('recovery', { uploaded: recovered.uploaded.length, kept: recovered.kept.length });
   metrics?.watch({ content: a.content, fs: a.fs });
   const metricsServer = metrics
     ? await serveMetrics(metrics.registry, config.metricsPort, METRICS_HOST, logger)

@@ -9,6 +9,7 @@ import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { Reader } from '../read/reader.js';
 import type { PendingObject } from '../write/pending-object.js';
+import { replayJournal, type ReplayResult } from '../write/replay.js';
 import { Writer, type PendingUpload } from '../write/writer.js';
 import { FsError, toFsError } from './errors.js';
 import { HandleTable, type Handle, type ReadHandle, type ReadView } from './handles.js';
@@ -388,6 +389,17 @@ export class Filesystem {
 
   openFiles(): number {
     return this.#handles.size;
+  }
+
+  /** At start, before the mount answers: settles what a previous run left staged (write/replay.ts). */
+  recover(): Promise<ReplayResult> {
+    return replayJournal({
+      backend: this.#backend,
+      stagingDir: this.#o.stagingDir,
+      keepDir: this.#o.keepDir,
+      logger: this.#o.logger,
+      now: this.#now,
+    });
   }
 
   /** Uploads every pending change (clean stop); returns what could not be uploaded. */

@@ -53,7 +53,7 @@ export class Renamer {
     }
     if (pending) {
       // Its upload now replaces what is at the new name: the copy, or the object renamed over.
-      this.d.writer.renamed(pending, dst.bucket, dst.key, copied, copied?.generation ?? over);
+      await this.d.writer.renamed(pending, dst.bucket, dst.key, copied, copied?.generation ?? over);
     } else {
       const displaced = this.d.writer.find(dst.bucket, dst.key);
       if (displaced) this.d.writer.unlinked(displaced);
@@ -114,7 +114,7 @@ export class Renamer {
     for (const e of this.d.writer.under(src.bucket, from)) {
       const copy = copies.get(e.key);
       const key = to + e.key.slice(from.length);
-      this.d.writer.renamed(e, dst.bucket, key, copy, copy?.generation ?? '0');
+      await this.d.writer.renamed(e, dst.bucket, key, copy, copy?.generation ?? '0');
     }
     for (const [name, copy] of copies)
       this.#follow({ kind: 'entry', bucket: src.bucket, key: name }, dst.bucket, copy.name, copy);

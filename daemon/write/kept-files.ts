@@ -13,8 +13,9 @@ export interface KeptRecord {
   size: number;
   /** The generation the bytes were written over ('0': a new object). */
   baseGeneration: string;
-  /** Why the bytes were not uploaded: 'upload-failed', 'conflict', 'write-failed'. */
-  reason: 'upload-failed' | 'conflict' | 'write-failed';
+  /** Why the bytes were not uploaded. open-at-crash: the file was open for writing when the daemon
+   *  died (maybe incomplete); no-record: a staged file whose journal record was lost. */
+  reason: 'upload-failed' | 'conflict' | 'write-failed' | 'open-at-crash' | 'no-record';
   error: string;
   keptAt: string;
 }
@@ -26,12 +27,25 @@ export interface KeptFile extends KeptRecord {
 
 const RECORD = '.json';
 
+/** Where a kept file for `record` goes in `dir`. */
+function keepPath(dir: string, record: KeptRecord): string {
+  const safe = `${record.bucket}-${record.object}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120);
+  return path.join(dir, `${record.keptAt.replace(/[:.]/g, '-')}-${safe}`);
+}
+
 /** Moves the staged bytes into `dir` (a rename: it needs no space); returns their new path. */
 export async function keepStaged(staging: StagingFile, dir: string, record: KeptRecord): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const safe = `${record.bucket}-${record.object}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120);
-  const file = path.join(dir, `${record.keptAt.replace(/[:.]/g, '-')}-${safe}`);
+  const file = keepPath(dir, record);
   await staging.keep(file);
+  return file;
+}
+
+/** The same for a staged file left by an earlier run (no open handle). */
+export async function moveToKeep(staged: string, dir: string, record: KeptRecord): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = keepPath(dir, record);
+  await rename(staged, file);
   return file;
 }
 

@@ -7,6 +7,7 @@
 import type { Generation, ObjectMeta } from '../../storage/types.js';
 import type { FsError } from '../fs/errors.js';
 import type { PosixOverrides } from '../fs/posix-attrs.js';
+import type { JournalState } from './journal.js';
 import type { StagingFile } from './staging-file.js';
 
 export type PendingState = 'open' | 'uploading' | 'uploaded' | 'failed' | 'conflict';
@@ -25,6 +26,8 @@ export class PendingObject {
    *  before the writer's bytes arrive (a shell's `>` closes a dup of the descriptor first), so only an
    *  fsync or the last close uploads it. */
   emptiedOnly = false;
+  /** The state its journal record says (undefined: no record yet). */
+  journaled?: JournalState | undefined;
   /** Descriptors pointing here (read and write). */
   refs = 0;
   /** POSIX attributes set while pending (chmod, chown, utimens), written with the upload. */

@@ -1,23 +1,24 @@
 // Write-back of one pending object: uploads its staged bytes whole, conditioned on the generation they
 // replace ('0' for a new file), so a concurrent writer elsewhere is never silently overwritten (412 ->
 // ESTALE, and the local bytes are kept). Metadata and POSIX attributes of the base object carry over;
-// attributes set while pending are written with it; the mtime is the last local change (or what utimens set).
+// attributes set while pending are written with it; the mtime is the last local change (or what utimens
+// set). The plan is what the journal records, so a replay after a crash uploads exactly the same.
 
 import type { Logger } from '../../common/logger.js';
-import type { StorageBackend } from '../../storage/backend.js';
-import type { ObjectMeta } from '../../storage/types.js';
+import type { StorageBackend, UploadSource } from '../../storage/backend.js';
+import type { ObjectMeta, WritableMetadata } from '../../storage/types.js';
 import { writableOf } from '../fs/metadata-update.js';
 import { writePosix } from '../fs/posix-attrs.js';
 import type { PendingObject } from './pending-object.js';
-import type { StagingFile } from './staging-file.js';
 
-export async function uploadPending(
-  backend: StorageBackend,
-  entry: PendingObject,
-  staging: StagingFile,
-  logger: Logger,
-): Promise<ObjectMeta> {
-  // No fsync here: the upload reads the file through the page cache.
+export interface UploadPlan {
+  bucket: string;
+  key: string;
+  ifGenerationMatch: string;
+  writable: WritableMetadata & { metadata: Record<string, string> };
+}
+
+export function uploadPlan(entry: PendingObject): UploadPlan {
   const base =
     entry.meta && entry.base !== '0'
       ? writableOf(entry.meta)
@@ -26,14 +27,28 @@ export async function uploadPending(
     ...entry.posix,
     mtime: entry.posix.mtime ?? entry.mtime.getTime() / 1000,
   });
-  const started = Date.now();
-  const meta = await backend.writeObject(entry.bucket, entry.key, staging.source(), {
-    ...base,
-    metadata,
+  return {
+    bucket: entry.bucket,
+    key: entry.key,
     ifGenerationMatch: entry.base,
+    writable: { ...base, metadata },
+  };
+}
+
+export async function upload(
+  backend: StorageBackend,
+  plan: UploadPlan,
+  source: UploadSource,
+  logger: Logger,
+): Promise<ObjectMeta> {
+  // No fsync here: the upload reads the file through the page cache.
+  const started = Date.now();
+  const meta = await backend.writeObject(plan.bucket, plan.key, source, {
+    ...plan.writable,
+    ifGenerationMatch: plan.ifGenerationMatch,
   });
   logger.debug('uploaded', {
-    object: `gs://${entry.bucket}/${entry.key}`,
+    object: `gs://${plan.bucket}/${plan.key}`,
     bytes: meta.size,
     ms: Date.now() - started,
   });

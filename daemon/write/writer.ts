@@ -14,7 +14,8 @@ import { keepStaged, writeRecord, type KeptRecord } from './kept-files.js';
 import type { PendingObject } from './pending-object.js';
 import { PendingRegistry } from './pending-registry.js';
 import { StagingFile } from './staging-file.js';
-import { uploadPending } from './write-back.js';
+import { removeJournal, writeJournal, type JournalState } from './journal.js';
+import { upload, uploadPlan } from './write-back.js';
 
 export interface WriterOptions {
   backend: StorageBackend;
@@ -75,6 +76,7 @@ export class Writer {
         entry.posix.mode = mode;
         entry.staging = await StagingFile.create(this.#o.stagingDir);
         entry.touch(this.#o.now());
+        await this.#journal(entry, 'open');
       } else {
         await this.truncate(entry, 0);
       }
@@ -117,6 +119,7 @@ export class Writer {
     this.#usable(entry);
     try {
       const staging = await this.#stage(entry);
+      if (entry.journaled !== 'open') await this.#journal(entry, 'open');
       const n = await staging.write(data, length, offset);
       entry.touch(this.#o.now());
       entry.emptiedOnly = false;
@@ -131,6 +134,7 @@ export class Writer {
     this.#usable(entry);
     try {
       const staging = await this.#stage(entry, size);
+      if (entry.journaled !== 'open') await this.#journal(entry, 'open');
       await staging.truncate(size);
       entry.touch(this.#o.now());
       entry.emptiedOnly = false;
@@ -157,16 +161,17 @@ export class Writer {
   }
 
   /** The object was renamed (its base copied to the new name as `base`, or nothing remote to copy). */
-  renamed(
+  async renamed(
     entry: PendingObject,
     bucket: string,
     key: string,
     base: ObjectMeta | undefined,
     baseGeneration: string,
-  ): void {
+  ): Promise<void> {
     this.#registry.rekey(entry, bucket, key);
     entry.base = baseGeneration;
     entry.meta = base;
+    await this.#journal(entry, entry.journaled ?? 'open');
   }
 
   /** The object's metadata changed remotely by this mount (a new generation with the same bytes). */
@@ -190,17 +195,21 @@ export class Writer {
     const staging = entry.staging ?? (await this.#stage(entry));
     const version = entry.version;
     entry.state = 'uploading';
-    const upload = uploadPending(this.#o.backend, entry, staging, this.#o.logger);
-    entry.upload$ = upload;
+    // A crash from here on finds a closed file to upload, not a half-written one to keep.
+    await this.#journal(entry, 'closing');
+    const sending = upload(this.#o.backend, uploadPlan(entry), staging.source(), this.#o.logger);
+    entry.upload$ = sending;
     try {
-      const meta = await upload;
+      const meta = await sending;
       entry.base = meta.generation;
       entry.meta = meta;
       entry.uploadedVersion = version;
       this.#o.uploaded?.(entry.bucket, entry.key);
       entry.state = entry.version === version ? 'uploaded' : 'open';
+      if (entry.version === version) await this.#journal(entry, 'uploaded');
     } catch (err) {
       entry.state = isStorageError(err, 'precondition-failed') ? 'conflict' : 'failed';
+      await this.#journal(entry, 'open').catch(() => undefined);
       throw toFsError(err);
     } finally {
       entry.upload$ = undefined;
@@ -219,6 +228,7 @@ export class Writer {
     this.#registry.end(entry);
     const staging = entry.staging ?? (await entry.staging$?.catch(() => undefined));
     if (!staging) return;
+    await removeJournal(staging.path).catch(() => undefined);
     if (entry.unlinked || !entry.dirty) {
       await staging.discard();
       return;
@@ -281,6 +291,28 @@ export class Writer {
     return { uploaded, failed };
   }
 
+  /** Writes the journal record of the entry's staging file (nothing to record before it has one). */
+  async #journal(entry: PendingObject, state: JournalState, staging = entry.staging): Promise<void> {
+    if (!staging) return;
+    const plan = uploadPlan(entry);
+    await writeJournal(
+      staging.path,
+      {
+        v: 1,
+        bucket: plan.bucket,
+        object: plan.key,
+        baseGeneration: plan.ifGenerationMatch,
+        writable: plan.writable,
+        state,
+        ...(state === 'uploaded' ? { uploadedGeneration: entry.base } : {}),
+        size: staging.size,
+        updatedAt: this.#o.now().toISOString(),
+      },
+      false,
+    );
+    entry.journaled = state;
+  }
+
   #usable(entry: PendingObject): void {
     if (entry.poisoned) throw entry.poisoned;
   }
@@ -314,6 +346,7 @@ export class Writer {
     const staging = await StagingFile.create(this.#o.stagingDir);
     const size = Math.min(entry.meta?.size ?? 0, upTo ?? Infinity);
     try {
+      await this.#journal(entry, 'open', staging);
       if (entry.base !== '0' && size > 0) {
         const { body } = await this.#o.backend.readObject(entry.bucket, entry.key, {
           generation: entry.base,
@@ -322,6 +355,7 @@ export class Writer {
         await staging.fill(body);
       }
     } catch (err) {
+      await removeJournal(staging.path).catch(() => undefined);
       await staging.discard();
       if (isStorageError(err, 'not-found') || isStorageError(err, 'precondition-failed')) {
         throw new FsError('stale', `gs://${entry.bucket}/${entry.key} changed since it was opened`, {

@@ -14,6 +14,7 @@ import { toFsError } from '../../daemon/fs/errors.js';
 import type { Filesystem } from '../../daemon/fs/filesystem.js';
 import { listKept, type KeptFile } from '../../daemon/write/kept-files.js';
 import { MemoryBackend } from '../../storage/fake/memory-backend.js';
+import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
 import { counting, type Counted } from './counting-backend.js';
 
@@ -39,18 +40,25 @@ export interface Harness {
 
 export async function harness(
   t: ExecutionContext,
-  o: { flags?: string[]; cacheDir?: string } = {},
+  o: {
+    flags?: string[];
+    cacheDir?: string;
+    /** Share a store with another harness (a remount). */
+    memory?: MemoryBackend;
+    /** Wraps the counted backend (e.g. to make uploads hang, standing in for a crash mid-upload). */
+    wrap?: (b: StorageBackend) => StorageBackend;
+  } = {},
 ): Promise<Harness> {
   const cacheDir = o.cacheDir ?? (await mkdtemp(path.join(tmpdir(), 'gcsmount-core-')));
   if (!o.cacheDir) t.teardown(() => rm(cacheDir, { recursive: true, force: true }));
-  const memory = new MemoryBackend();
-  await memory.createBucket('bkt');
+  const memory = o.memory ?? new MemoryBackend();
+  if (!o.memory) await memory.createBucket('bkt');
   const requests = counting(memory);
   const parsed = parseMountArgs(['bkt', '/unused', ...(o.flags ?? [])]);
   if (parsed.help) throw new Error('unexpected --help');
   const logs: string[] = [];
   const logger = createLogger({ write: (l) => logs.push(l), level: 'warn' });
-  const a = await assemble(requests.backend, { ...parsed.config, cacheDir }, logger);
+  const a = await assemble(o.wrap ? o.wrap(requests.backend) : requests.backend, { ...parsed.config, cacheDir }, logger);
   const fs = a.fs;
   return {
     fs,

@@ -1,0 +1,72 @@
+// The journal of staged files: each staging file `staging/ID` has a record `staging/ID.json` saying which
+// object it is for, the generation it replaces, the metadata its upload carries, and its state. A record
+// is replaced atomically (temp file, then rename; fsync'd where a crash must find it: once the file is
+// closed). A staged file is never anonymous, so after a crash the next start (replay.ts) knows what
+// every staged byte is, and `gcsmount recover` can show it.
+
+import { readFile, rename, rm, writeFile, open } from 'node:fs/promises';
+import type { WritableMetadata } from '../../storage/types.js';
+
+export const RECORD_SUFFIX = '.json';
+
+/** open: descriptors may still write (after a crash: possibly half-written, never uploaded as is);
+ *  closing: a close is uploading it (after a crash: upload it); uploaded: the staged bytes are the object
+ *  at `uploadedGeneration` (after a crash: nothing to do). */
+export type JournalState = 'open' | 'closing' | 'uploaded';
+
+export interface JournalRecord {
+  v: 1;
+  bucket: string;
+  object: string;
+  /** Generation the upload is conditioned on ('0': the object must not exist). */
+  baseGeneration: string;
+  /** What the upload sets (content type, custom metadata with the POSIX keys, ...). */
+  writable: WritableMetadata & { metadata: Record<string, string> };
+  state: JournalState;
+  uploadedGeneration?: string;
+  size: number;
+  updatedAt: string;
+}
+
+export function recordPath(stagingPath: string): string {
+  return `${stagingPath}${RECORD_SUFFIX}`;
+}
+
+/** Writes the record of a staging file; `durable` fsyncs the record (and the caller has fsynced the data). */
+export async function writeJournal(
+  stagingPath: string,
+  record: JournalRecord,
+  durable: boolean,
+): Promise<void> {
+  const target = recordPath(stagingPath);
+  const tmp = `${target}.tmp`;
+  const text = `${JSON.stringify(record)}\n`;
+  if (durable) {
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } else {
+    await writeFile(tmp, text, { mode: 0o600 });
+  }
+  await rename(tmp, target);
+}
+
+export async function removeJournal(stagingPath: string): Promise<void> {
+  await rm(recordPath(stagingPath), { force: true });
+}
+
+/** The record of a staging file; undefined when it is missing or unreadable (a crash mid-write). */
+export async function readJournal(stagingPath: string): Promise<JournalRecord | undefined> {
+  try {
+    const r = JSON.parse(await readFile(recordPath(stagingPath), 'utf8')) as Partial<JournalRecord>;
+    if (r.v !== 1 || typeof r.bucket !== 'string' || typeof r.object !== 'string') return undefined;
+    if (typeof r.baseGeneration !== 'string' || typeof r.state !== 'string' || !r.writable) return undefined;
+    return r as JournalRecord;
+  } catch {
+    return undefined;
+  }
+}

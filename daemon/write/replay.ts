@@ -1,0 +1,120 @@
+// Recovery at start, before the mount answers: every staged file a previous run left (a crash, a kill -9)
+// is settled by its journal record. A file whose close was uploading it is uploaded now, under the same
+// generation precondition; a file still open for writing may be half-written, so it is kept, never
+// uploaded; a file already uploaded is dropped. Whatever cannot be uploaded (a conflict: 412, an error)
+// moves to the keep dir with a record. Nothing is dropped silently and nothing is left that no record names.
+
+import { readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { Logger } from '../../common/logger.js';
+import { isStorageError } from '../../storage/errors.js';
+import type { StorageBackend, UploadSource } from '../../storage/backend.js';
+import { readJournal, RECORD_SUFFIX, removeJournal, type JournalRecord } from './journal.js';
+import { moveToKeep, writeRecord, type KeptRecord } from './kept-files.js';
+import { upload } from './write-back.js';
+
+export interface ReplayResult {
+  uploaded: string[];
+  kept: string[];
+  dropped: number;
+}
+
+export interface ReplayOptions {
+  backend: StorageBackend;
+  stagingDir: string;
+  keepDir: string;
+  logger: Logger;
+  now: () => Date;
+}
+
+export function fileSource(file: string, size: number): UploadSource {
+  return {
+    size,
+    open: (offset: number) =>
+      offset >= size ? Readable.from([]) : createReadStream(file, { start: offset, end: size - 1 }),
+  };
+}
+
+export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
+  const result: ReplayResult = { uploaded: [], kept: [], dropped: 0 };
+  let names: string[];
+  try {
+    names = await readdir(o.stagingDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return result;
+    throw err;
+  }
+  const files = names.filter((n) => !n.endsWith(RECORD_SUFFIX) && !n.endsWith(`${RECORD_SUFFIX}.tmp`));
+  // Records whose staged file is gone (the crash came after the discard): nothing to settle.
+  for (const n of names) {
+    const base = n.replace(/\.json(\.tmp)?$/, '');
+    if (base !== n && !files.includes(base)) await rm(path.join(o.stagingDir, n), { force: true });
+  }
+  for (const name of files) {
+    const file = path.join(o.stagingDir, name);
+    const size = (await stat(file)).size;
+    const record = await readJournal(file);
+    await rm(`${file}${RECORD_SUFFIX}.tmp`, { force: true });
+    const object = record ? `gs://${record.bucket}/${record.object}` : `(unknown: ${name})`;
+    if (record?.state === 'uploaded') {
+      await rm(file, { force: true });
+      await removeJournal(file);
+      result.dropped++;
+      continue;
+    }
+    if (record?.state === 'closing') {
+      try {
+        await upload(o.backend, planOf(record), fileSource(file, size), o.logger);
+        await rm(file, { force: true });
+        await removeJournal(file);
+        o.logger.info('recovered: uploaded a file closed before the last stop', { object, bytes: size });
+        result.uploaded.push(object);
+        continue;
+      } catch (err) {
+        const conflict = isStorageError(err, 'precondition-failed');
+        await keep(o, file, record, size, conflict ? 'conflict' : 'upload-failed', String(err));
+        result.kept.push(object);
+        continue;
+      }
+    }
+    const why = record
+      ? 'it was still open for writing when the mount stopped (it may be incomplete)'
+      : 'its journal record is missing or unreadable';
+    await keep(o, file, record, size, record ? 'open-at-crash' : 'no-record', why);
+    result.kept.push(object);
+  }
+  return result;
+}
+
+function planOf(r: JournalRecord) {
+  return { bucket: r.bucket, key: r.object, ifGenerationMatch: r.baseGeneration, writable: r.writable };
+}
+
+async function keep(
+  o: ReplayOptions,
+  file: string,
+  record: JournalRecord | undefined,
+  size: number,
+  reason: KeptRecord['reason'],
+  error: string,
+): Promise<void> {
+  const kept: KeptRecord = {
+    bucket: record?.bucket ?? '?',
+    object: record?.object ?? path.basename(file),
+    size,
+    baseGeneration: record?.baseGeneration ?? '?',
+    reason,
+    error,
+    keptAt: o.now().toISOString(),
+  };
+  const dest = await moveToKeep(file, o.keepDir, kept);
+  await writeRecord(dest, kept);
+  await removeJournal(file);
+  o.logger.warn('recovered: a staged file from before the last stop is kept, not uploaded', {
+    object: `gs://${kept.bucket}/${kept.object}`,
+    reason,
+    keptAt: dest,
+  });
+}
