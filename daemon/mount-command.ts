@@ -155,7 +155,8 @@ async function serveMount(
     endpoint,
     credentials: resolved.credentials,
     ...(project ? { project } : {}),
-    logger: metrics ? metrics.countRetries(logger) : logger,
+    logger,
+    ...(metrics ? { onRetry: metrics.onRetry } : {}),
   });
   const raw = metrics ? new MetricsBackend(client, metrics.observeRequest) : client;
   void notifier.status(`checking bucket ${config.bucket} at ${endpoint}`);

@@ -23,6 +23,7 @@ export type FsErrorCode =
   | 'no-data'
   | 'range'
   | 'busy'
+  | 'again'
   | 'cross-device'
   | 'no-space'
   | 'timeout'
@@ -56,7 +57,8 @@ const FROM_STORAGE: Record<StorageErrorCode, FsErrorCode> = {
   unauthenticated: 'access',
   forbidden: 'access',
   credentials: 'access',
-  'rate-limited': 'busy',
+  // Left after retries with backoff: the store asks us to slow down, so try again later (not EBUSY).
+  'rate-limited': 'again',
   unavailable: 'io',
   timeout: 'timeout',
   network: 'io',

@@ -9,6 +9,7 @@ export const ERRNO: Record<FsErrorCode, number> = {
   interrupted: 4, // EINTR
   io: 5, // EIO
   'bad-fd': 9, // EBADF
+  again: 11, // EAGAIN
   access: 13, // EACCES
   busy: 16, // EBUSY
   exists: 17, // EEXIST

@@ -1,12 +1,13 @@
 // Prometheus metrics (prom-client) and their endpoint on 127.0.0.1. FUSE ops and GCS requests are pushed
-// by hooks (adapter.ts call(), MetricsBackend); retries are read off the XML client's "retrying" log lines
-// (storage/ has no hook); cache and upload-queue state is pulled at scrape time (collect()), so a mount
+// by hooks (adapter.ts call(), MetricsBackend, and the XML client's onRetry for retries, so that no log
+// message is a contract); cache and upload-queue state is pulled at scrape time (collect()), so a mount
 // pays nothing for numbers nobody reads. Loopback only: metrics name buckets and objects.
 
 import { createServer, type Server } from 'node:http';
 import { constants } from 'node:os';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { LogFields, Logger } from '../../common/logger.js';
+import type { Logger } from '../../common/logger.js';
+import type { RetryEvent } from '../../storage/client/retry.js';
 import type { ContentCache } from '../../cache/content-cache.js';
 import type { Filesystem } from '../fs/filesystem.js';
 
@@ -27,8 +28,8 @@ export interface Metrics {
   readonly observeOp: (op: string, errno: number, seconds: number) => void;
   /** MetricsBackend: one Cloud Storage request finished. */
   readonly observeRequest: (method: string, outcome: string, seconds: number) => void;
-  /** A logger that also counts the storage client's retries; give it to the XML client. */
-  countRetries(logger: Logger): Logger;
+  /** The XML client's onRetry hook: one retry of a Cloud Storage request, by the error that caused it. */
+  readonly onRetry: (event: Pick<RetryEvent, 'code'>) => void;
   /** Registers scrape-time gauges over the content cache and the open handles. */
   watch(sources: { content: ContentCache; fs: Filesystem }): void;
 }
@@ -63,30 +64,6 @@ export function createMetrics(): Metrics {
     labelNames: ['code'] as const,
     registers,
   });
-
-  const countRetries = (logger: Logger): Logger => {
-    const wrap = (inner: Logger): Logger => ({
-      level: inner.level,
-      debug: (msg: string, fields?: LogFields) => {
-        if (msg === 'retrying') {
-          const code = fields?.code;
-          retries.inc({ code: typeof code === 'string' ? code : 'unknown' });
-        }
-        inner.debug(msg, fields);
-      },
-      info: (msg, fields) => {
-        inner.info(msg, fields);
-      },
-      warn: (msg, fields) => {
-        inner.warn(msg, fields);
-      },
-      error: (msg, fields) => {
-        inner.error(msg, fields);
-      },
-      child: (fields) => wrap(inner.child(fields)),
-    });
-    return wrap(logger);
-  };
 
   const watch = ({ content, fs }: { content: ContentCache; fs: Filesystem }): void => {
     const tiers = (): {
@@ -183,7 +160,9 @@ export function createMetrics(): Metrics {
       requests.inc({ method, outcome });
       requestSeconds.observe({ method }, seconds);
     },
-    countRetries,
+    onRetry: ({ code }) => {
+      retries.inc({ code });
+    },
     watch,
   };
 }

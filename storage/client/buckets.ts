@@ -1,14 +1,18 @@
 // Bucket operations over the XML API (spec 3.1-3.4): list (GET / with x-goog-project-id), create (PUT with
-// an optional CreateBucketConfiguration), head and delete. Create and delete are not retried on transient
-// failures (a repeat could report our own success as 'already-exists' / 'bucket-not-found').
+// an optional CreateBucketConfiguration), head and delete. Create is not retried on transient failures (a
+// repeat could report our own success as 'already-exists'); delete is, and a 'bucket-not-found' after an
+// attempt whose answer was lost is read as our own success.
 
 import type { CallOptions, CreateBucketOptions } from '../backend.js';
-import { StorageError } from '../errors.js';
+import { StorageError, isStorageError } from '../errors.js';
 import type { BucketMeta } from '../types.js';
 import { parseListAllMyBucketsResult } from '../xml/list-all-my-buckets.js';
 import { element, XML_DECLARATION } from '../xml/parser.js';
-import { callEmpty, callText } from './exchange.js';
-import type { ClientContext } from './exchange.js';
+import { callEmpty, callText, exchangeOnce } from './exchange.js';
+import type { CallSpec, ClientContext } from './exchange.js';
+import { readText } from './http.js';
+import { LostOutcomes, outcomeUnknown, withRetry } from './retry.js';
+import { isIdempotent } from './retry-policy.js';
 
 export function bucketPath(bucket: string): string {
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(bucket)) {
@@ -72,16 +76,43 @@ export async function headBucket(ctx: ClientContext, name: string, options: Call
   });
 }
 
+/** Deletes an empty bucket, retried (retry-policy.ts isIdempotent says why that is safe). After an attempt
+ *  whose outcome was lost, 'bucket-not-found' means that attempt deleted it; when the last attempt's outcome
+ *  is unknown, one HEAD settles it (gone: success). Without a lost outcome a 404 is the truth. */
 export async function deleteBucket(
   ctx: ClientContext,
   name: string,
   options: CallOptions = {},
 ): Promise<void> {
-  await callEmpty(ctx, {
+  const spec: CallSpec = {
     method: 'DELETE',
     path: bucketPath(name),
     safety: { kind: 'delete-bucket' },
     errorContext: { resource: 'bucket', bucket: name },
     signal: options.signal,
-  });
+  };
+  const attempts = new LostOutcomes();
+  try {
+    await withRetry(
+      ctx,
+      {
+        idempotent: isIdempotent(spec.safety),
+        signal: options.signal,
+        what: `DELETE ${spec.path}`,
+        onAttemptFailed: attempts.onAttemptFailed,
+      },
+      async () => {
+        await readText((await exchangeOnce(ctx, spec)).body, options.signal);
+      },
+    );
+  } catch (e) {
+    if (!attempts.lost || !isStorageError(e)) throw e;
+    if (e.code === 'bucket-not-found') return;
+    if (!outcomeUnknown(e)) throw e;
+    const gone = await headBucket(ctx, name, options).then(
+      () => false,
+      (h: unknown) => isStorageError(h, 'bucket-not-found'),
+    );
+    if (!gone) throw e;
+  }
 }

@@ -11,7 +11,7 @@ import { call, callEmpty, exchangeOnce } from './exchange.js';
 import type { CallSpec, ClientContext } from './exchange.js';
 import { encodeObjectName, header, objectMetaFromHeaders, preconditionHeaders } from './headers.js';
 import { discard, readText } from './http.js';
-import { withRetry } from './retry.js';
+import { LostOutcomes, outcomeUnknown, withRetry } from './retry.js';
 import { isIdempotent } from './retry-policy.js';
 import { resumingBody } from './read-stream.js';
 
@@ -142,6 +142,39 @@ export async function readObject(
   return { body, generation, size: meta.size };
 }
 
+/** Whether the object (or the named generation) is gone, by one HEAD; undefined when the HEAD fails. */
+async function isGone(
+  ctx: ClientContext,
+  bucket: string,
+  name: string,
+  options: DeleteOptions,
+): Promise<boolean | undefined> {
+  try {
+    await statObject(ctx, bucket, name, {
+      ...(options.generation === undefined ? {} : { generation: options.generation }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    return false;
+  } catch (e) {
+    return isStorageError(e, 'not-found') || isStorageError(e, 'bucket-not-found') ? true : undefined;
+  }
+}
+
+/** DELETE (spec 4.6). Retried when `generation` or `ifGenerationMatch` pins what is deleted, or when the
+ *  server refused an attempt (retry-policy.ts). When an attempt's outcome was lost (a cut response, a
+ *  timeout, a 5xx: retry.ts outcomeUnknown), that attempt may have deleted the object, and the end of the
+ *  story is settled so that a delete that happened is a success:
+ *  - 404 on a later attempt: gone. Ours, or someone else's delete: either way the name no longer holds
+ *    what we meant to delete, which is all unlink asks.
+ *  - 412 on a later attempt (if-generation-match): the live object is not the generation we named. Either
+ *    our delete happened and someone wrote the name again, or someone replaced that generation before our
+ *    delete arrived, which then never happened. Nothing tells the two apart, so ours counts as done only
+ *    if no live object remains (one HEAD); a newer object is left alone and 412 (ESTALE) reported, which is
+ *    the truth in the second case and harmless in the first.
+ *  - The last attempt's outcome unknown (retries spent, or an unconditioned delete, which is never
+ *    repeated after an unknown outcome: a repeat could delete a newer object someone wrote meanwhile):
+ *    one HEAD (of `generation` when given); gone is success, anything else reports the original error.
+ *  Without a lost outcome, 404 and 412 are the truth and are reported as they are. */
 export async function deleteObject(
   ctx: ClientContext,
   bucket: string,
@@ -161,28 +194,27 @@ export async function deleteObject(
     errorContext: { resource: 'object', bucket, object: name },
     signal: options.signal,
   };
-  let attempts = 0;
+  const attempts = new LostOutcomes();
   try {
     await withRetry(
       ctx,
-      { idempotent: isIdempotent(spec.safety), signal: options.signal, what: `DELETE ${spec.path}` },
+      {
+        idempotent: isIdempotent(spec.safety),
+        signal: options.signal,
+        what: `DELETE ${spec.path}`,
+        onAttemptFailed: attempts.onAttemptFailed,
+      },
       async () => {
-        attempts++;
         await readText((await exchangeOnce(ctx, spec)).body, options.signal);
       },
     );
   } catch (e) {
-    // Only a delete pinned to a generation is retried. When a retry is refused (404, or 412), the lost
-    // first attempt may have done the work: it did if the generation named by `generation` is gone, or, for
-    // if-generation-match, if no live object remains.
-    const gone = isStorageError(e, 'not-found') || isStorageError(e, 'precondition-failed');
-    if (attempts < 2 || !gone) throw e;
-    const signal = options.signal === undefined ? {} : { signal: options.signal };
-    const generation = options.generation === undefined ? {} : { generation: options.generation };
-    try {
-      await statObject(ctx, bucket, name, { ...generation, ...signal });
-    } catch (s) {
-      if (isStorageError(s, 'not-found')) return;
+    if (!attempts.lost || !isStorageError(e)) throw e;
+    if (e.code === 'not-found') return;
+    if (e.code !== 'precondition-failed' && !outcomeUnknown(e)) throw e;
+    if ((await isGone(ctx, bucket, name, options)) === true) {
+      ctx.logger.debug('delete settled: the object is gone', { object: name, after: e.code });
+      return;
     }
     throw e;
   }

@@ -1,7 +1,9 @@
 // Pure retry policy: which requests may be repeated (idempotency by operation and precondition), which
-// failures are transient, and how long to wait (exponential backoff with full jitter, a cap, an overall
-// deadline, Retry-After honoured). No I/O, no clock: elapsed time and randomness come in, so it is a table
-// to test. Defaults: gsutil/boto's base 1 s and cap 32 s, a 2 min deadline so a FUSE call fails visibly.
+// failures are transient, which of those prove the server did nothing (a refusal, safe to repeat anything)
+// and which leave the outcome unknown (the caller may have to ask the store what happened), and how long to
+// wait (exponential backoff with full jitter, a cap, an overall deadline, Retry-After honoured). No I/O, no
+// clock: elapsed time and randomness come in, so it is a table to test. Defaults: gsutil/boto's base 1 s and
+// cap 32 s, a 2 min deadline so a FUSE call fails visibly.
 
 import type { StorageError, StorageErrorCode } from '../errors.js';
 
@@ -44,9 +46,13 @@ export interface RequestSafety {
 }
 
 /** Google's rule: GET/HEAD/list always; a mutation only when a precondition makes a second success
- *  impossible (a write with if-generation-match, a delete of one generation, an ACL/metadata change with
- *  if-metageneration-match). Bucket create/delete are never repeated: a retry could turn our own success
- *  into 'already-exists' or 'bucket-not-found'. */
+ *  impossible (a write with if-generation-match, a delete of one generation or with if-generation-match,
+ *  an ACL/metadata change with if-metageneration-match). An unconditioned object delete is not: if the
+ *  first attempt did delete and someone then wrote the name again, a repeat would delete their newer
+ *  object. A bucket delete is repeated: a bucket must be empty to go and its name stays ours for a while,
+ *  so a repeat can only find it gone ('bucket-not-found', which the caller reads as success after a lost
+ *  answer: storage/client/buckets.ts). A bucket create is not: a repeat would turn our own success into
+ *  'already-exists'. Whatever the operation, a refusal (isRefusal) is always safe to repeat. */
 export function isIdempotent(s: RequestSafety): boolean {
   switch (s.kind) {
     case 'read':
@@ -61,8 +67,9 @@ export function isIdempotent(s: RequestSafety): boolean {
       return s.generation !== undefined || s.ifGenerationMatch !== undefined;
     case 'set-acl':
       return s.ifMetagenerationMatch !== undefined;
-    case 'create-bucket':
     case 'delete-bucket':
+      return true;
+    case 'create-bucket':
       return false;
   }
 }
@@ -77,6 +84,20 @@ const TRANSIENT: ReadonlySet<StorageErrorCode> = new Set([
 /** 408, 429, 5xx, resets, timeouts; everything else is the request's fault and would fail again. */
 export function isTransient(error: StorageError): boolean {
   return TRANSIENT.has(error.code);
+}
+
+/** 429 and 408 refuse the request before it is processed (RFC 6585, RFC 9110 15.5.9): nothing happened,
+ *  so even a mutation that is not idempotent may be sent again. (A refused connection is the transport's
+ *  own proof: http.ts neverSent.) */
+export function isRefusal(error: StorageError): boolean {
+  return error.status === 429 || error.status === 408;
+}
+
+/** A transient failure after which the request may or may not have taken effect: a lost or cut response,
+ *  a timeout while waiting for the answer, a 5xx (a gateway can answer 502/504 after the backend acted).
+ *  A mutation that ends this way is settled by asking the store (objects.ts deleteObject, uploads.ts). */
+export function isOutcomeUnknown(error: StorageError, neverSent: boolean): boolean {
+  return isTransient(error) && !isRefusal(error) && !neverSent;
 }
 
 export interface RetryInput {
@@ -100,7 +121,7 @@ export type RetryDecision =
 export function decideRetry(input: RetryInput): RetryDecision {
   const { error, options } = input;
   if (!isTransient(error)) return { retry: false, reason: 'not-transient' };
-  if (!input.idempotent) return { retry: false, reason: 'not-idempotent' };
+  if (!input.idempotent && !isRefusal(error)) return { retry: false, reason: 'not-idempotent' };
   if (input.attempt >= options.maxAttempts) return { retry: false, reason: 'attempts' };
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (input.attempt - 1));
   const jittered = Math.floor(input.random() * ceiling);

@@ -8,6 +8,7 @@ import { formatGoogHash, hashBuffer, verifyHashes } from '../checksums.js';
 import type { ObjectHashes } from '../checksums.js';
 import { StorageError, isStorageError } from '../errors.js';
 import { callEmpty, exchangeOnce } from './exchange.js';
+import type { ObjectMeta } from '../types.js';
 import type { CallSpec, ClientContext } from './exchange.js';
 import {
   header,
@@ -18,8 +19,8 @@ import {
 } from './headers.js';
 import type { ResponseHeaders } from './headers.js';
 import { discard, readText } from './http.js';
-import { objectPath } from './objects.js';
-import { withRetry } from './retry.js';
+import { objectPath, statObject } from './objects.js';
+import { LostOutcomes, outcomeUnknown, withRetry } from './retry.js';
 import { isIdempotent } from './retry-policy.js';
 import { SourceReader } from './upload-source.js';
 
@@ -56,6 +57,8 @@ export const DEFAULT_UPLOAD_THRESHOLDS: UploadThresholds = {
 export interface UploadResult {
   headers: ResponseHeaders;
   hashes: ObjectHashes;
+  /** Set when the store had to be asked (the final answer was lost): the object's full metadata. */
+  meta?: ObjectMeta;
 }
 
 function writeHeaders(options: WriteOptions): Record<string, string> {
@@ -68,32 +71,52 @@ function checkStored(headers: ResponseHeaders, sent: ObjectHashes, name: string)
   verifyHashes(parseGoogHashHeaders(headers), sent, `upload of ${name}`);
 }
 
-/** After a retried write fails (412 because our own lost attempt already won, or a finished resumable
- *  session that no longer answers), the live object is ours if it has our exact hashes and a generation
- *  other than the one the precondition named: adopt it instead of reporting a false conflict. */
+/** Whether the live object is the one this upload wrote: the crc32c and md5 of the bytes we sent, a
+ *  generation other than the one the precondition named (any, for '0'), and the custom metadata we sent
+ *  (the mount's include its mtime). Someone else storing the very same bytes and metadata at that moment
+ *  cannot be told apart, and is harmless: the name holds what we meant to store. Without a precondition,
+ *  an object that held those bytes before our request arrived cannot be told apart either, and is
+ *  accepted for the same reason. */
+function isOurs(meta: ObjectMeta, hashes: ObjectHashes, options: WriteOptions): boolean {
+  if (meta.crc32c !== hashes.crc32c || meta.md5 !== hashes.md5 || hashes.crc32c === undefined) return false;
+  if (options.ifGenerationMatch !== undefined && meta.generation === options.ifGenerationMatch) return false;
+  const sent = Object.entries(options.metadata ?? {});
+  const live = meta.metadata;
+  return sent.every(([k, v]) => live[k.toLowerCase()] === v);
+}
+
+/** Asks the store whether a write whose answer never came (or a 412 after such an attempt: our own lost
+ *  attempt may have won) in fact finished: one HEAD of the live object, adopted if it is ours. Otherwise
+ *  (another object, none, or the HEAD failing too) the caller reports its original error. */
 async function adoptIfOurs(
   ctx: ClientContext,
   bucket: string,
   name: string,
   hashes: ObjectHashes,
   options: WriteOptions,
-): Promise<ResponseHeaders | undefined> {
+): Promise<ObjectMeta | undefined> {
   try {
-    const res = await callEmpty(ctx, {
-      method: 'HEAD',
-      path: objectPath(bucket, name),
-      safety: { kind: 'read' },
-      errorContext: { resource: 'object', bucket, object: name },
-      signal: options.signal,
+    const meta = await statObject(
+      ctx,
+      bucket,
+      name,
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
+    if (!isOurs(meta, hashes, options)) return undefined;
+    ctx.logger.debug('upload settled: the store holds what we sent', {
+      object: name,
+      generation: meta.generation,
     });
-    const live = parseGoogHashHeaders(res.headers);
-    const same = live.crc32c === hashes.crc32c && live.md5 === hashes.md5;
-    return same && header(res.headers, 'x-goog-generation') !== options.ifGenerationMatch
-      ? res.headers
-      : undefined;
+    return meta;
   } catch {
     return undefined;
   }
+}
+
+/** Whether a failed write is worth asking the store about: the last attempt's outcome is unknown, or a
+ *  412 followed an attempt whose outcome was unknown. */
+function mayHaveFinished(e: unknown, lost: boolean): boolean {
+  return isStorageError(e) && (outcomeUnknown(e) || (lost && e.code === 'precondition-failed'));
 }
 
 async function singlePut(
@@ -116,33 +139,36 @@ async function singlePut(
     errorContext: { resource: 'object', bucket, object: name },
     signal: options.signal,
   };
-  let attempts = 0;
+  const attempts = new LostOutcomes();
   let headers: ResponseHeaders;
   try {
     headers = await withRetry(
       ctx,
-      { idempotent: isIdempotent(spec.safety), signal: options.signal, what: `PUT ${spec.path}` },
+      {
+        idempotent: isIdempotent(spec.safety),
+        signal: options.signal,
+        what: `PUT ${spec.path}`,
+        onAttemptFailed: attempts.onAttemptFailed,
+      },
       async () => {
-        attempts++;
         const res = await exchangeOnce(ctx, spec);
         await readText(res.body, options.signal);
         return res.headers;
       },
     );
   } catch (e) {
-    const adopted =
-      attempts > 1 && isStorageError(e, 'precondition-failed')
-        ? await adoptIfOurs(ctx, bucket, name, hashes, options)
-        : undefined;
+    const adopted = mayHaveFinished(e, attempts.lost)
+      ? await adoptIfOurs(ctx, bucket, name, hashes, options)
+      : undefined;
     if (adopted === undefined) throw e;
-    ctx.logger.debug('adopted the object a lost attempt wrote', { object: name });
-    headers = adopted;
+    return { headers: {}, hashes, meta: adopted };
   }
   checkStored(headers, hashes, name);
   return { headers, hashes };
 }
 
-type ChunkOutcome = { done: true; headers: ResponseHeaders } | { done: false; persisted: number };
+type ChunkOutcome =
+  { done: true; headers: ResponseHeaders; meta?: ObjectMeta } | { done: false; persisted: number };
 
 function outcome(status: number, headers: ResponseHeaders): ChunkOutcome {
   if (status !== 308) return { done: true, headers };
@@ -188,6 +214,27 @@ async function resumable(
     discard(res.body);
     return outcome(res.status, res.headers);
   };
+  const finished = (result: ChunkOutcome & { done: true }): UploadResult => {
+    const hashes = reader.digest();
+    if (hashes === undefined)
+      throw new StorageError('unavailable', 'upload finished before all bytes were sent');
+    if (result.meta !== undefined) return { headers: {}, hashes, meta: result.meta };
+    checkStored(result.headers, hashes, name);
+    return { headers: result.headers, hashes };
+  };
+  /** The last chunk's answer never came: the session's status says whether it finished (spec 6.1: 200
+   *  with the object), and a session already gone leaves the object's HEAD to say. */
+  const settle = async (e: unknown): Promise<UploadResult | undefined> => {
+    const hashes = reader.digest();
+    if (!mayHaveFinished(e, false) || hashes === undefined) return undefined;
+    try {
+      const status = await put(`bytes */${total}`);
+      return status.done ? finished(status) : undefined;
+    } catch {
+      const meta = await adoptIfOurs(ctx, bucket, name, hashes, options);
+      return meta === undefined ? undefined : { headers: {}, hashes, meta };
+    }
+  };
   try {
     let persisted = 0;
     let stuck = 0;
@@ -202,10 +249,10 @@ async function resumable(
             const status = await put(`bytes */${total}`).catch(async (e: unknown) => {
               // A session that finished while its answer was lost may be gone (the emulator forgets it).
               const hashes = isStorageError(e, 'not-found') ? reader.digest() : undefined;
-              const adopted =
+              const meta =
                 hashes === undefined ? undefined : await adoptIfOurs(ctx, bucket, name, hashes, options);
-              if (adopted === undefined) throw e;
-              return { done: true as const, headers: adopted };
+              if (meta === undefined) throw e;
+              return { done: true as const, headers: {}, meta };
             });
             if (status.done) return status;
             at = status.persisted;
@@ -218,19 +265,15 @@ async function resumable(
           return sent;
         },
       );
-      if (result.done) {
-        const hashes = reader.digest();
-        if (hashes === undefined)
-          throw new StorageError('unavailable', 'upload finished before all bytes were sent');
-        checkStored(result.headers, hashes, name);
-        return { headers: result.headers, hashes };
-      }
+      if (result.done) return finished(result);
       // A server that keeps persisting nothing would loop forever; a few empty rounds are allowed.
       stuck = result.persisted > persisted ? 0 : stuck + 1;
       if (stuck > 3) throw new StorageError('unavailable', `resumable upload stuck at byte ${persisted}`);
       persisted = result.persisted;
     }
   } catch (e) {
+    const settled = await settle(e);
+    if (settled !== undefined) return settled;
     // Best effort, outside the caller's (maybe aborted) signal: a dangling session holds storage for a week.
     exchangeOnce(ctx, {
       method: 'DELETE',

@@ -42,6 +42,7 @@ import * as listing from './list-objects.js';
 import * as objects from './objects.js';
 import { DEFAULT_RETRY } from './retry-policy.js';
 import type { RetryOptions } from './retry-policy.js';
+import type { RetryContext } from './retry.js';
 import { DEFAULT_UPLOAD_THRESHOLDS, upload } from './uploads.js';
 import type { UploadThresholds } from './uploads.js';
 
@@ -59,6 +60,8 @@ export interface XmlApiBackendOptions {
   uploadThresholds?: Partial<UploadThresholds>;
   /** Uniform in [0, 1), for backoff jitter (tests pass a fixed one). */
   random?: () => number;
+  /** Told of every retry (metrics count them here). */
+  onRetry?: RetryContext['onRetry'];
 }
 
 export class XmlApiBackend implements StorageBackend {
@@ -77,6 +80,7 @@ export class XmlApiBackend implements StorageBackend {
       logger: (options.logger ?? silentLogger).child({ component: 'xml-api', endpoint: endpoint.origin }),
       userAgent: options.userAgent ?? 'gcsmount',
       project: options.project,
+      onRetry: options.onRetry,
     };
     this.#thresholds = { ...DEFAULT_UPLOAD_THRESHOLDS, ...options.uploadThresholds };
   }
@@ -129,7 +133,7 @@ export class XmlApiBackend implements StorageBackend {
     options: WriteOptions = {},
   ): Promise<ObjectMeta> {
     const result = await upload(this.#ctx, bucket, name, source, options, this.#thresholds);
-    return objects.describeWritten(this.#ctx, bucket, name, result.headers, options.signal);
+    return result.meta ?? objects.describeWritten(this.#ctx, bucket, name, result.headers, options.signal);
   }
 
   copyObject(

@@ -50,7 +50,8 @@ const BY_SERVICE_CODE: Record<string, StorageErrorCode> = {
   InvalidSecurity: 'credentials',
   RequestTimeTooSkewed: 'credentials',
   RequestTimeout: 'timeout',
-  SlowDown: 'rate-limited',
+  // SlowDown is left to the status: 429 is 'rate-limited' (EAGAIN once retries are spent), a 503 SlowDown
+  // is the service failing like any 5xx ('unavailable', EIO).
   NotImplemented: 'not-implemented',
   InternalError: 'unavailable',
   ServiceUnavailable: 'unavailable',

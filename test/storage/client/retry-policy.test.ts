@@ -2,12 +2,20 @@
 // attempts against the emulator, counting requests with a no-op fault rule on the same filter.
 
 import test from 'ava';
+import type { Clock } from '../../../common/clock.js';
 import { parseFaultSpec } from '../../../emulator/faults/fault-spec.js';
 import { StorageError, isStorageError } from '../../../storage/errors.js';
 import type { StorageErrorCode } from '../../../storage/errors.js';
-import { DEFAULT_RETRY, decideRetry, isIdempotent } from '../../../storage/client/retry-policy.js';
+import {
+  DEFAULT_RETRY,
+  decideRetry,
+  isIdempotent,
+  isOutcomeUnknown,
+  isRefusal,
+} from '../../../storage/client/retry-policy.js';
 import type { RequestSafety } from '../../../storage/client/retry-policy.js';
 import type { XmlApiBackend } from '../../../storage/client/xml-api-backend.js';
+import type { RetryEvent } from '../../../storage/client/retry.js';
 import { readAll, setup } from './helpers/setup.js';
 
 // ---- the pure policy ----
@@ -25,7 +33,7 @@ test('idempotency by operation and precondition', (t) => {
     [{ kind: 'set-acl', ifGenerationMatch: '5' }, false],
     [{ kind: 'set-acl', ifMetagenerationMatch: '2' }, true],
     [{ kind: 'create-bucket' }, false],
-    [{ kind: 'delete-bucket' }, false],
+    [{ kind: 'delete-bucket' }, true],
     [{ kind: 'resumable-start' }, true],
     [{ kind: 'resumable-chunk' }, true],
     [{ kind: 'multipart-part' }, true],
@@ -56,6 +64,28 @@ test('transient codes retry when idempotent; others never', (t) => {
       retry: false,
       reason: 'not-transient',
     });
+  }
+});
+
+const status = (code: StorageErrorCode, s: number): StorageError =>
+  new StorageError(code, code, { status: s });
+
+test('a 429 or 408 refuses the request: retried even when not idempotent, and its outcome is known', (t) => {
+  const base = { attempt: 1, elapsedMs: 0, random: () => 0.5, options: DEFAULT_RETRY, idempotent: false };
+  for (const e of [status('rate-limited', 429), status('timeout', 408)]) {
+    t.true(isRefusal(e), e.code);
+    t.true(decideRetry({ ...base, error: e }).retry, e.code);
+    t.false(isOutcomeUnknown(e, false), e.code);
+  }
+  // 503 SlowDown, other 5xx, a timeout or reset of our own: the server may have acted.
+  for (const e of [status('unavailable', 503), status('unavailable', 502), err('timeout'), err('network')]) {
+    t.false(isRefusal(e), `${e.code} ${String(e.status)}`);
+    t.false(decideRetry({ ...base, error: e }).retry, `${e.code} ${String(e.status)}`);
+    t.true(isOutcomeUnknown(e, false), `${e.code} ${String(e.status)}`);
+  }
+  t.false(isOutcomeUnknown(err('network'), true), 'a refused connection never carried the request');
+  for (const code of ['not-found', 'precondition-failed', 'aborted'] as const) {
+    t.false(isOutcomeUnknown(err(code), false), code);
   }
 });
 
@@ -97,6 +127,8 @@ test('Retry-After is a floor; attempts and deadline stop retries', (t) => {
 });
 
 // ---- against the emulator: (operation x injected fault x precondition) -> attempts ----
+// 'lost response' is the emulator's reset at 0 bytes: the handler runs (the object is written or deleted),
+// then the connection is cut before any answer.
 
 interface Row {
   name: string;
@@ -115,6 +147,8 @@ interface Row {
 const P = '/test-bucket/o';
 const write = (b: XmlApiBackend, bucket: string, options = {}): Promise<unknown> =>
   b.writeObject(bucket, 'o', Buffer.from('payload'), options);
+const bucketGone = async (b: XmlApiBackend, bucket: string): Promise<boolean> =>
+  !(await b.listBuckets()).some((x) => x.name === bucket);
 const existing = async (b: XmlApiBackend, bucket: string): Promise<Record<string, string>> => ({
   generation: (await b.writeObject(bucket, 'o', Buffer.from('v1'))).generation,
 });
@@ -206,31 +240,6 @@ const rows: Row[] = [
     attempts: 3,
   },
   {
-    name: 'DELETE of a generation + 503 -> retried',
-    fault: `methods=DELETE,path=${P},times=1,status=503`,
-    count: { methods: 'DELETE', path: P },
-    prepare: existing,
-    run: (b, bucket, s) => b.deleteObject(bucket, 'o', { generation: s['generation'] ?? '' }),
-    attempts: 2,
-  },
-  {
-    name: 'DELETE of a generation whose response is lost -> retry gets 404, reported as done',
-    fault: `methods=DELETE,path=${P},times=1,reset=1`,
-    count: { methods: 'DELETE', path: P },
-    prepare: existing,
-    run: (b, bucket, s) => b.deleteObject(bucket, 'o', { generation: s['generation'] ?? '' }),
-    attempts: 2,
-    check: async (b, bucket) => (await b.listPage(bucket)).objects.length === 0,
-  },
-  {
-    name: 'DELETE if-generation-match whose response is lost -> retry refused, reported as done',
-    fault: `methods=DELETE,path=${P},times=1,reset=1`,
-    count: { methods: 'DELETE', path: P },
-    prepare: existing,
-    run: (b, bucket, s) => b.deleteObject(bucket, 'o', { ifGenerationMatch: s['generation'] ?? '' }),
-    attempts: 2,
-  },
-  {
     name: 'DELETE if-generation-match of a stale generation + 503 -> retried, then precondition-failed',
     fault: `methods=DELETE,path=${P},times=1,status=503`,
     count: { methods: 'DELETE', path: P },
@@ -238,15 +247,6 @@ const rows: Row[] = [
     run: (b, bucket) => b.deleteObject(bucket, 'o', { ifGenerationMatch: '1' }),
     attempts: 2,
     fails: 'precondition-failed',
-  },
-  {
-    name: 'DELETE without precondition + 503 -> not retried',
-    fault: `methods=DELETE,path=${P},times=1,status=503,code=ServiceUnavailable`,
-    count: { methods: 'DELETE', path: P },
-    prepare: existing,
-    run: (b, bucket) => b.deleteObject(bucket, 'o'),
-    attempts: 1,
-    fails: 'unavailable',
   },
   {
     name: 'set ACL without metageneration precondition + 503 -> not retried',
@@ -302,6 +302,148 @@ const rows: Row[] = [
   },
 ];
 
+// Deletes: {429, 503, lost response} x {if-generation-match, ?generation=, no precondition}. A 429 is a
+// refusal, retried whatever the precondition. A 503 or a lost answer is retried only with a precondition;
+// without one, the delete asks the store (one HEAD) whether it happened.
+type Guard = 'if-generation-match' | 'generation' | 'none';
+const guarded = (guard: Guard, generation: string): { generation?: string; ifGenerationMatch?: string } =>
+  guard === 'generation'
+    ? { generation }
+    : guard === 'if-generation-match'
+      ? { ifGenerationMatch: generation }
+      : {};
+const gone = async (b: XmlApiBackend, bucket: string): Promise<boolean> =>
+  (await b.listPage(bucket)).objects.length === 0;
+const kept = async (b: XmlApiBackend, bucket: string): Promise<boolean> => !(await gone(b, bucket));
+const deleteFaults: { fault: string; label: string }[] = [
+  { label: '429', fault: 'status=429' },
+  { label: '503', fault: 'status=503' },
+  { label: 'lost response (deleted, answer cut)', fault: 'reset=1' },
+];
+for (const { label, fault } of deleteFaults) {
+  for (const guard of ['if-generation-match', 'generation', 'none'] as const) {
+    const retried = guard !== 'none' || label === '429';
+    const settledByHead = !retried && label.startsWith('lost');
+    rows.push({
+      name: `DELETE ${guard} + ${label} -> ${retried ? '2 attempts, deleted' : settledByHead ? '1 attempt, HEAD finds it gone: done' : '1 attempt, unavailable'}`,
+      fault: `methods=DELETE,path=${P},times=1,${fault}`,
+      count: { methods: 'DELETE', path: P },
+      prepare: existing,
+      run: (b, bucket, s) => b.deleteObject(bucket, 'o', guarded(guard, s['generation'] ?? '')),
+      attempts: retried ? 2 : 1,
+      ...(retried || settledByHead ? { check: gone } : { fails: 'unavailable' as const, check: kept }),
+    });
+  }
+}
+rows.push(
+  {
+    name: 'DELETE without precondition whose request never arrived (connection cut) -> HEAD finds it: fails',
+    fault: `methods=DELETE,path=${P},times=1,reset-request=0`,
+    count: { methods: 'DELETE', path: P },
+    prepare: existing,
+    run: (b, bucket) => b.deleteObject(bucket, 'o'),
+    attempts: 1,
+    fails: 'network',
+    check: kept,
+  },
+  {
+    name: 'DELETE + 429 forever -> rate-limited after maxAttempts',
+    fault: `methods=DELETE,path=${P},status=429`,
+    count: { methods: 'DELETE', path: P },
+    prepare: existing,
+    run: (b, bucket, s) => b.deleteObject(bucket, 'o', { ifGenerationMatch: s['generation'] ?? '' }),
+    attempts: 8,
+    fails: 'rate-limited',
+    check: kept,
+  },
+  {
+    name: 'DELETE bucket + 503 -> retried',
+    fault: `methods=DELETE,path=/test-bucket,times=1,status=503`,
+    count: { methods: 'DELETE', path: '/test-bucket' },
+    run: (b, bucket) => b.deleteBucket(bucket),
+    attempts: 2,
+    check: bucketGone,
+  },
+  {
+    name: 'DELETE bucket + 429 -> retried',
+    fault: `methods=DELETE,path=/test-bucket,times=1,status=429`,
+    count: { methods: 'DELETE', path: '/test-bucket' },
+    run: (b, bucket) => b.deleteBucket(bucket),
+    attempts: 2,
+    check: bucketGone,
+  },
+  {
+    name: 'DELETE bucket whose response is lost -> retry gets 404, reported as done',
+    fault: `methods=DELETE,path=/test-bucket,times=1,reset=1`,
+    count: { methods: 'DELETE', path: '/test-bucket' },
+    run: (b, bucket) => b.deleteBucket(bucket),
+    attempts: 2,
+    check: bucketGone,
+  },
+  {
+    name: 'DELETE of a missing bucket, no fault -> bucket-not-found (a 404 is the truth without a lost answer)',
+    fault: `methods=DELETE,path=/no-such-bucket,times=1,stall=0`,
+    count: { methods: 'DELETE', path: '/no-such-bucket' },
+    run: (b) => b.deleteBucket('no-such-bucket'),
+    attempts: 1,
+    fails: 'bucket-not-found',
+  },
+  {
+    name: 'DELETE of a missing object after a 429 -> not-found (a refusal is no lost outcome)',
+    fault: `methods=DELETE,path=${P},times=1,status=429`,
+    count: { methods: 'DELETE', path: P },
+    run: (b, bucket) => b.deleteObject(bucket, 'o', { ifGenerationMatch: '5' }),
+    attempts: 2,
+    fails: 'not-found',
+  },
+  {
+    name: 'create bucket + 429 -> retried (a refusal: nothing was created)',
+    fault: `methods=PUT,path=/new-bucket,times=1,status=429`,
+    count: { methods: 'PUT', path: '/new-bucket' },
+    run: (b) => b.createBucket('new-bucket'),
+    attempts: 2,
+  },
+  {
+    name: 'PUT without precondition + 429 -> retried',
+    fault: `methods=PUT,path=${P},times=1,status=429`,
+    count: { methods: 'PUT', path: P },
+    run: (b, bucket) => write(b, bucket),
+    attempts: 2,
+  },
+  {
+    name: 'PUT without precondition whose response is lost -> not retried; HEAD finds our bytes: done',
+    fault: `methods=PUT,path=${P},times=1,reset=1`,
+    count: { methods: 'PUT', path: P },
+    run: (b, bucket) => write(b, bucket),
+    attempts: 1,
+  },
+  {
+    name: 'PUT without precondition whose request never arrived -> HEAD finds nothing: the error stands',
+    fault: `methods=PUT,path=${P},times=1,reset-request=0`,
+    count: { methods: 'PUT', path: P },
+    run: (b, bucket) => write(b, bucket),
+    attempts: 1,
+    fails: 'network',
+    check: gone,
+  },
+  {
+    name: 'PUT if-generation-match=0 with every answer lost -> retries spent, HEAD finds our bytes: done',
+    fault: `methods=PUT,path=${P},reset=1`,
+    count: { methods: 'PUT', path: P },
+    run: (b, bucket) => write(b, bucket, { ifGenerationMatch: '0' }),
+    attempts: 8,
+  },
+  {
+    name: 'PUT if-generation-match=0 over an existing object, answer lost -> precondition-failed stands',
+    fault: `methods=PUT,path=${P},times=1,reset=1`,
+    count: { methods: 'PUT', path: P },
+    prepare: existing,
+    run: (b, bucket) => write(b, bucket, { ifGenerationMatch: '0' }),
+    attempts: 2,
+    fails: 'precondition-failed',
+  },
+);
+
 for (const row of rows) {
   test(`retry table: ${row.name}`, async (t) => {
     const { emu, backend, bucket } = await setup(t);
@@ -320,3 +462,45 @@ for (const row of rows) {
     if (row.check) t.true(await row.check(backend, bucket));
   });
 }
+
+// The backoff wait is where someone else can act between two attempts: a clock whose sleep runs a step.
+const clockRunning = (step: () => Promise<void>): Clock => ({
+  now: () => Date.now(),
+  sleep: async () => {
+    await step();
+  },
+});
+
+test('DELETE if-generation-match, answer lost, someone wrote the name meanwhile -> 412, newer object kept', async (t) => {
+  const meanwhile: { write?: () => Promise<void> } = {};
+  const { emu, backend, bucket } = await setup(t, {
+    backend: { clock: clockRunning(async () => meanwhile.write?.()) },
+  });
+  meanwhile.write = async () => {
+    await emu.call(P, { method: 'PUT', body: 'theirs', headers: { 'x-goog-if-generation-match': '0' } });
+  };
+  const { generation } = await backend.writeObject(bucket, 'o', Buffer.from('v1'));
+  emu.faults.set(parseFaultSpec(`methods=DELETE,path=${P},times=1,reset=1`));
+  // Our first attempt deleted v1 and its answer was lost; then 'theirs' was written. Whether our delete
+  // came first cannot be known from the store, so the newer object is never touched.
+  const e = await t.throwsAsync(backend.deleteObject(bucket, 'o', { ifGenerationMatch: generation }));
+  t.true(isStorageError(e, 'precondition-failed'), String(e));
+  t.is((await backend.statObject(bucket, 'o')).size, 'theirs'.length);
+});
+
+test('onRetry sees every retry with the code that caused it', async (t) => {
+  const events: RetryEvent[] = [];
+  const { emu, backend, bucket } = await setup(t, { backend: { onRetry: (e) => events.push(e) } });
+  await backend.writeObject(bucket, 'o', Buffer.from('x'));
+  emu.faults.set(
+    parseFaultSpec(`methods=HEAD,path=${P},times=1,status=503;methods=HEAD,path=${P},times=1,status=429`),
+  );
+  await backend.statObject(bucket, 'o');
+  t.deepEqual(
+    events.map((e) => [e.attempt, e.code, e.status]),
+    [
+      [1, 'unavailable', 503],
+      [2, 'rate-limited', 429],
+    ],
+  );
+});

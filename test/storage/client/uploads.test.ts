@@ -133,3 +133,70 @@ test('single PUT cut mid-body is resent whole under its precondition', async (t)
   const meta = await backend.writeObject(bucket, 'h', data, { ifGenerationMatch: '0' });
   t.is(meta.md5, hashBuffer(data).md5);
 });
+
+// The final attempt's answer lost (maxAttempts: 1 makes the first attempt the last): the store is asked.
+
+test('single PUT whose final answer is lost resolves to the metadata of the object it wrote', async (t) => {
+  const { emu, backend, bucket } = await setup(t, { backend: { retry: { maxAttempts: 1 } } });
+  const before = await backend.writeObject(bucket, 'l', Buffer.from('old'));
+  emu.faults.set(
+    parseFaultSpec(
+      'methods=PUT,path=/test-bucket/l,times=1,reset=1;methods=HEAD,path=/test-bucket/l,latency=0',
+    ),
+  );
+  const data = bytes(5000, 2);
+  const meta = await backend.writeObject(bucket, 'l', data, {
+    ifGenerationMatch: before.generation,
+    contentType: 'text/x-lost',
+    metadata: { k: 'v' },
+  });
+  t.not(meta.generation, before.generation);
+  t.is(meta.size, data.length);
+  t.is(meta.crc32c, hashBuffer(data).crc32c);
+  t.is(meta.contentType, 'text/x-lost');
+  t.deepEqual(meta.metadata, { k: 'v' });
+  t.is(emu.faults.state().rules[1]?.fired, 1, 'one HEAD settles it');
+  t.is((await backend.statObject(bucket, 'l')).generation, meta.generation);
+});
+
+test('single PUT whose final answer is lost and whose precondition had failed still fails', async (t) => {
+  const { emu, backend, bucket } = await setup(t, { backend: { retry: { maxAttempts: 1 } } });
+  const before = await backend.writeObject(bucket, 'l', Buffer.from('old'));
+  await backend.writeObject(bucket, 'l', Buffer.from('theirs'));
+  // The server answers 412 (someone else wrote since `before`), and that answer is cut.
+  emu.faults.set(parseFaultSpec('methods=PUT,path=/test-bucket/l,times=1,reset=1'));
+  const e = await t.throwsAsync(
+    backend.writeObject(bucket, 'l', Buffer.from('ours'), { ifGenerationMatch: before.generation }),
+  );
+  t.true(isStorageError(e, 'network'), String(e));
+  t.is((await backend.statObject(bucket, 'l')).size, 'theirs'.length);
+});
+
+test('single PUT whose final answer is lost after the same bytes were already there, under its precondition, is not adopted', async (t) => {
+  const { emu, backend, bucket } = await setup(t, { backend: { retry: { maxAttempts: 1 } } });
+  const before = await backend.writeObject(bucket, 'l', Buffer.from('same'));
+  // Our PUT never reaches the handler; the live object has our bytes but is the precondition's generation.
+  emu.faults.set(parseFaultSpec('methods=PUT,path=/test-bucket/l,times=1,reset-request=0'));
+  const e = await t.throwsAsync(
+    backend.writeObject(bucket, 'l', Buffer.from('same'), { ifGenerationMatch: before.generation }),
+  );
+  t.true(isStorageError(e, 'network'), String(e));
+});
+
+test('resumable: a final chunk whose answer is lost is settled by one session status query', async (t) => {
+  const { emu, backend, bucket } = await setup(t, {
+    backend: { retry: { maxAttempts: 1 }, uploadThresholds: { singleRequestMax: 1024, chunkSize: MiB } },
+  });
+  const data = bytes(300_000, 6);
+  emu.faults.set(
+    parseFaultSpec(
+      'methods=PUT,path=/test-bucket/s,query=upload_id,times=1,reset=1;' +
+        'methods=PUT,path=/test-bucket/s,query=upload_id,latency=0',
+    ),
+  );
+  const meta = await backend.writeObject(bucket, 's', data, { ifGenerationMatch: '0' });
+  t.is(meta.size, data.length);
+  t.is(meta.md5, hashBuffer(data).md5);
+  t.is(emu.faults.state().rules[1]?.fired, 2, 'the chunk, then one status query');
+  t.true((await readAll((await backend.readObject(bucket, 's')).body)).equals(data));
+});
