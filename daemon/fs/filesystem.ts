@@ -3,6 +3,7 @@
 // reads through the block cache (read/reader.ts) and writes back on flush/close (write/write-back.ts).
 // Behaviour that differs from POSIX is in docs/SEMANTICS.md.
 
+import type { TypeCache } from '../../cache/type-cache.js';
 import type { Logger } from '../../common/logger.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
@@ -32,6 +33,8 @@ export interface FilesystemOptions {
   renameDirLimit: number;
   /** How long "this name is a file, not a directory" is trusted (0: always probe). */
   typeCacheTtlMs?: number;
+  /** "This name is a file, not a directory" answers (none: every lookup probes). */
+  typeCache?: TypeCache;
   project?: string;
   logger: Logger;
 }
@@ -56,12 +59,7 @@ export class Filesystem {
   constructor(options: FilesystemOptions) {
     this.#o = options;
     this.#backend = options.backend;
-    this.ns = new Namespace(
-      options.backend,
-      options.layout,
-      options.implicitDirs,
-      options.typeCacheTtlMs ?? 0,
-    );
+    this.ns = new Namespace(options.backend, options.layout, options.implicitDirs, options.typeCache);
     this.xattrs = new Xattrs(options.backend, (b, k) => this.#backend.statObject(b, k));
   }
 
