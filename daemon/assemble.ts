@@ -12,6 +12,7 @@ import { ListingCache } from '../cache/listing-cache.js';
 import { MemoryBlocks } from '../cache/memory-blocks.js';
 import { MetadataCache } from '../cache/metadata-cache.js';
 import { NegativeCache } from '../cache/negative-cache.js';
+import { TypeCache } from '../cache/type-cache.js';
 import type { StorageBackend } from '../storage/backend.js';
 import { PROJECT_MOUNT, type MountConfig } from './config/mount-config.js';
 import { Filesystem } from './fs/filesystem.js';
@@ -83,7 +84,7 @@ export async function assemble(
     keepDir: path.join(c.cacheDir, 'failed-uploads'),
     reader: new Reader(backend, content),
     renameDirLimit: c.renameDirLimit,
-    typeCacheTtlMs: c.typeCacheTtlMs,
+    typeCache: new TypeCache({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     ...(c.project === undefined ? {} : { project: c.project }),
     logger,
   });

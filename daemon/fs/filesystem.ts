@@ -4,6 +4,7 @@
 // path (write/writer.ts): a path asks the writer first, so a file being written is seen as written by
 // every descriptor, stat and listing. Behaviour that differs from POSIX is in docs/SEMANTICS.md.
 
+import type { TypeCache } from '../../cache/type-cache.js';
 import type { Logger } from '../../common/logger.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
@@ -16,7 +17,7 @@ import { HandleTable, type Handle, type ReadHandle, type ReadView } from './hand
 import { writableOf } from './metadata-update.js';
 import { Namespace } from './namespace.js';
 import { dirAttr, fileAttr, nodeAttr, type Attr, type Defaults, type Node } from './nodes.js';
-import { describe, isShowableName, locate, type Layout, type Location } from './paths.js';
+import { describe, isShowableName, locate, markerKey, type Layout, type Location } from './paths.js';
 import { pendingNode } from './pending-node.js';
 import { readPosix, SYMLINK_KEY, writePosix, type PosixOverrides } from './posix-attrs.js';
 import { Renamer } from './rename.js';
@@ -33,8 +34,8 @@ export interface FilesystemOptions {
   keepDir: string;
   reader: Reader;
   renameDirLimit: number;
-  /** How long "this name is a file, not a directory" is trusted (0: always probe). */
-  typeCacheTtlMs?: number;
+  /** "This name is a file, not a directory" answers (none: every lookup probes). */
+  typeCache?: TypeCache;
   project?: string;
   logger: Logger;
   /** The clock of local modification times (tests pass a manual one). */
@@ -65,12 +66,7 @@ export class Filesystem {
     this.#o = options;
     this.#backend = options.backend;
     this.#now = options.now ?? (() => new Date());
-    this.#ns = new Namespace(
-      options.backend,
-      options.layout,
-      options.implicitDirs,
-      options.typeCacheTtlMs ?? 0,
-    );
+    this.#ns = new Namespace(options.backend, options.layout, options.implicitDirs, options.typeCache);
     this.#xattrs = new Xattrs(options.backend, (b, k) => this.#backend.statObject(b, k));
     this.#writer = new Writer({
       backend: options.backend,
@@ -210,11 +206,12 @@ export class Filesystem {
       return;
     }
     // The kernel resolved the parent (path walk) before sending mkdir; only the name itself is checked.
+    const marker = markerKey(loc.key); // ENAMETOOLONG when `key/` would pass the 1024-byte limit
     if (this.#writer.find(loc.bucket, loc.key) || (await this.#exists(loc)))
       throw new FsError('exists', `${describe(loc)} exists`);
     this.#ns.forgetPath(loc.bucket, loc.key);
     const metadata = writePosix({}, { mode: mode & 0o7777, mtime: this.#now().getTime() / 1000 });
-    await this.#backend.writeObject(loc.bucket, `${loc.key}/`, Buffer.alloc(0), {
+    await this.#backend.writeObject(loc.bucket, marker, Buffer.alloc(0), {
       ifGenerationMatch: '0',
       metadata,
     });

@@ -2,34 +2,37 @@
 // object lives under `key/`; otherwise a file (or symlink) when the object `key` exists. When both a
 // file `foo` and a directory `foo/` exist, the directory wins and the file is hidden, as in mountpoint-s3:
 // one name cannot be two things (docs/SEMANTICS.md "Names").
+// Request cost of a lookup: HEAD `key` and a one-entry LIST of `key/` in parallel; a name the type cache
+// knows as a file skips the LIST; a directory with a marker adds a HEAD of the marker (its mode, owner and
+// mtime live in metadata a listing does not carry), which the stat cache then answers.
 
+import { TypeCache } from '../../cache/type-cache.js';
+import { systemClock } from '../../common/clock.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
 import { FsError } from './errors.js';
 import type { Node } from './nodes.js';
-import { dirPrefix, type Layout, type Location } from './paths.js';
+import { canBeDir, dirPrefix, markerKey, type Layout, type Location } from './paths.js';
 import { SYMLINK_KEY } from './posix-attrs.js';
 
 export class Namespace {
-  /** Names known to be files and not directories (bucket NUL key -> expiry, ms): a stat of a known file
-   *  then needs no directory probe. Kept coherent with the mount's own changes by forgetPath(); changes
-   *  made elsewhere are seen after the type-cache TTL, as in gcsfuse. */
-  readonly #notDir = new Map<string, number>();
+  /** Names known to be files and not directories: kept coherent with the mount's own changes by
+   *  forgetPath(); changes made elsewhere are seen after the type-cache TTL, as in gcsfuse. */
+  readonly #types: TypeCache;
 
   constructor(
     readonly backend: StorageBackend,
     readonly layout: Layout,
     readonly implicitDirs: boolean,
-    readonly typeTtlMs = 0,
-    readonly now: () => number = Date.now,
-  ) {}
+    types: TypeCache = TypeCache.disabled(systemClock),
+  ) {
+    this.#types = types;
+  }
 
   /** A listing with delimiter showed `key` as an object and not as a prefix: it is a file, not a dir. */
   rememberFile(bucket: string, key: string): void {
-    if (this.typeTtlMs <= 0) return;
-    if (this.#notDir.size > 100_000) this.#notDir.clear();
-    this.#notDir.set(`${bucket}\u0000${key}`, this.now() + this.typeTtlMs);
+    this.#types.addFile(bucket, key);
   }
 
   /** The mount created, renamed or removed something at `key`: `key` and its ancestors may have become
@@ -37,7 +40,7 @@ export class Namespace {
   forgetPath(bucket: string, key: string): void {
     let k = key.replace(/\/+$/, '');
     for (;;) {
-      this.#notDir.delete(`${bucket}\u0000${k}`);
+      this.#types.delete(bucket, k);
       const slash = k.lastIndexOf('/');
       if (slash < 0) return;
       k = k.slice(0, slash);
@@ -57,30 +60,34 @@ export class Namespace {
   }
 
   async lookupEntry(bucket: string, key: string): Promise<Node> {
-    const id = `${bucket}\u0000${key}`;
-    const knownFile = (this.#notDir.get(id) ?? 0) > this.now();
+    const knownFile = this.#types.isFile(bucket, key);
     const [stat, dir] = await Promise.all([
       this.#stat(bucket, key),
-      knownFile ? undefined : this.#dirProbe(bucket, `${key}/`),
+      knownFile ? undefined : this.#dirProbe(bucket, key),
     ]);
     if (dir) return dir;
     if (stat) {
-      if (this.typeTtlMs > 0 && !knownFile) {
-        if (this.#notDir.size > 100_000) this.#notDir.clear();
-        this.#notDir.set(id, this.now() + this.typeTtlMs);
-      }
+      // A known file keeps its first expiry: only a listing or a probe that saw it renews the answer.
+      if (!knownFile) this.#types.addFile(bucket, key);
       return fileNode(stat);
     }
-    this.#notDir.delete(id);
+    this.#types.delete(bucket, key);
     throw new FsError('not-found', `no such file or directory: gs://${bucket}/${key}`);
   }
 
-  /** A directory node when `prefix` is a directory, else undefined. */
-  async #dirProbe(bucket: string, prefix: string): Promise<Node | undefined> {
+  /** A directory node when `key` is a directory, else undefined. */
+  async #dirProbe(bucket: string, key: string): Promise<Node | undefined> {
+    // Nothing can live under a prefix that is already past the longest object name: no request needed.
+    if (!canBeDir(key)) return undefined;
+    const prefix = markerKey(key);
     const page = await this.backend.listPage(bucket, { prefix, delimiter: '/', pageSize: 1 });
     const first = page.objects[0];
-    const key = prefix.slice(0, -1);
-    if (first?.name === prefix) return { kind: 'dir', bucket, key, marker: first };
+    if (first?.name === prefix) {
+      const marker = await this.#stat(bucket, prefix);
+      // The marker went away between the listing and the HEAD: a directory a moment ago, shown as one
+      // with the defaults (a lookup racing an rmdir may see either state).
+      return marker ? { kind: 'dir', bucket, key, marker } : { kind: 'dir', bucket, key };
+    }
     if (!this.implicitDirs) return undefined;
     return first !== undefined || page.prefixes.length > 0 ? { kind: 'dir', bucket, key } : undefined;
   }

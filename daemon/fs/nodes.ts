@@ -1,5 +1,7 @@
 // What a path is, once looked up, and the attributes the kernel sees for it. Mode, owner and mtime come
 // from the gsutil POSIX metadata when present, else from the mount's defaults (--file-mode, --uid, ...).
+// A directory's come from its marker object's metadata (full metadata: a listing does not carry it); an
+// implicit directory (no marker) shows the defaults until chmod/chown/touch writes a marker.
 
 import type { ListedObject, ObjectMeta } from '../../storage/types.js';
 import { readPosix } from './posix-attrs.js';
@@ -11,7 +13,7 @@ export const S_IFLNK = 0o120000;
 export type Node =
   | { kind: 'root' }
   | { kind: 'bucket'; bucket: string; created?: Date }
-  | { kind: 'dir'; bucket: string; key: string; marker?: ListedObject | ObjectMeta }
+  | { kind: 'dir'; bucket: string; key: string; marker?: ObjectMeta }
   | { kind: 'file'; bucket: string; key: string; meta: ObjectMeta }
   | { kind: 'symlink'; bucket: string; key: string; meta: ObjectMeta; target: string };
 
@@ -35,8 +37,8 @@ export interface Defaults {
   mountedAt: Date;
 }
 
-export function dirAttr(d: Defaults, marker?: ListedObject | ObjectMeta): Attr {
-  const posix = marker && 'metadata' in marker ? readPosix(marker.metadata) : {};
+export function dirAttr(d: Defaults, marker?: ObjectMeta): Attr {
+  const posix = marker ? readPosix(marker.metadata) : {};
   const t = posix.mtime !== undefined ? new Date(posix.mtime * 1000) : (marker?.updated ?? d.mountedAt);
   return {
     mode: S_IFDIR | (posix.mode ?? d.dirMode),

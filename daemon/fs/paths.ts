@@ -36,10 +36,25 @@ export function locate(layout: Layout, path: string): Location {
   }
   if (parts.length === 0) return { kind: 'bucket', bucket };
   const key = layout.onlyDir + parts.join('/');
-  if (Buffer.byteLength(key) + 1 > MAX_KEY_BYTES) {
+  // The entry's own name is what must fit; a directory's marker (`key/`) needs one byte more, which only
+  // the operations that write a marker check (markerKey).
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
     throw new FsError('name-too-long', `object name would exceed ${MAX_KEY_BYTES} bytes`);
   }
   return { kind: 'entry', bucket, key };
+}
+
+/** Whether `key` can be a directory at all: its marker `key/` and every child name pass the limit. */
+export function canBeDir(key: string): boolean {
+  return Buffer.byteLength(key) + 1 <= MAX_KEY_BYTES;
+}
+
+/** The marker object of directory `key`, or ENAMETOOLONG when `key/` would pass the object name limit. */
+export function markerKey(key: string): string {
+  if (!canBeDir(key)) {
+    throw new FsError('name-too-long', `directory marker would exceed ${MAX_KEY_BYTES} bytes`);
+  }
+  return `${key}/`;
 }
 
 /** The listing prefix of a directory location ('' for a bucket root without only-dir). */
@@ -48,9 +63,19 @@ export function dirPrefix(layout: Layout, loc: Location): string {
   return loc.kind === 'bucket' ? layout.onlyDir : `${loc.key}/`;
 }
 
-/** Whether a listed child name (the part after the directory prefix, without a trailing '/') can be shown. */
+/** Whether a listed child name (the part after the directory prefix, without a trailing '/') can be shown.
+ *  A path component is 1 to 255 bytes of anything but NUL and '/', and never '.' or '..'; an object name
+ *  may be any of those (an empty segment is 'a//b'). NUL would reach the kernel as the end of the name and
+ *  show a different, possibly existing, entry. */
 export function isShowableName(name: string): boolean {
-  return name !== '' && name !== '.' && name !== '..' && Buffer.byteLength(name) <= MAX_NAME_BYTES;
+  return (
+    name !== '' &&
+    name !== '.' &&
+    name !== '..' &&
+    !name.includes('\u0000') &&
+    !name.includes('/') &&
+    Buffer.byteLength(name) <= MAX_NAME_BYTES
+  );
 }
 
 export function describe(loc: Location): string {
