@@ -17,6 +17,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'stop a mount cleanly (uploads finish first)',
     run: async (argv) => (await import('./unmount-command.js')).unmountMain(argv),
   },
+  recover: {
+    summary: 'list, upload or discard bytes the mount kept instead of uploading',
+    run: async (argv) => (await import('./recover-command.js')).recoverMain(argv),
+  },
   emulator: {
     summary: 'run the embedded Cloud Storage XML API emulator',
     run: async (argv) => (await import('../emulator/main.js')).main(argv),

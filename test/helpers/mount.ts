@@ -25,6 +25,8 @@ export interface TestMount {
   cacheDir: string;
   /** Stops the daemon cleanly and waits for it; resolves to its exit code. */
   stop(): Promise<number | null>;
+  /** The temp dir holding mountpoint and cache dir. */
+  base: string;
 }
 
 /** Whether something is mounted at the path (the daemon's own /proc/mounts check). */
@@ -48,6 +50,8 @@ export interface MountOptions {
   emu?: TestEmulator;
   /** Buckets to create before mounting. */
   buckets?: string[];
+  /** Mount again at the same mountpoint with the same cache dir (after a stop or a crash). */
+  remountOf?: TestMount;
 }
 
 export async function mount(t: ExecutionContext, o: MountOptions = {}): Promise<TestMount> {
@@ -57,10 +61,10 @@ export async function mount(t: ExecutionContext, o: MountOptions = {}): Promise<
     if ((await emu.call(`/${b}`, { method: 'HEAD' })).status !== 200)
       await emu.call(`/${b}`, { method: 'PUT' });
   }
-  const base = await mkdtemp(path.join(tmpdir(), 'gcsmount-it-'));
+  const base = o.remountOf?.base ?? (await mkdtemp(path.join(tmpdir(), 'gcsmount-it-')));
   const dir = path.join(base, 'mnt');
   const cacheDir = path.join(base, 'cache');
-  await mkdir(dir);
+  if (!o.remountOf) await mkdir(dir);
   const args = [
     'mount',
     '--foreground',
@@ -100,7 +104,7 @@ export async function mount(t: ExecutionContext, o: MountOptions = {}): Promise<
   t.teardown(async () => {
     await stop();
     if (await mounted(dir)) await run('fusermount', ['-u', '-z', dir]);
-    await rm(base, { recursive: true, force: true });
+    if (!o.remountOf) await rm(base, { recursive: true, force: true });
   });
   try {
     await Promise.race([
@@ -113,5 +117,5 @@ export async function mount(t: ExecutionContext, o: MountOptions = {}): Promise<
     t.log(logs);
     throw err;
   }
-  return { emu, dir, at: (...p) => path.join(dir, ...p), daemon, logs: () => logs, cacheDir, stop };
+  return { emu, dir, at: (...p) => path.join(dir, ...p), daemon, logs: () => logs, cacheDir, stop, base };
 }
