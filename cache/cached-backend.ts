@@ -21,10 +21,10 @@ import type {
   WriteOptions,
 } from '../storage/backend.js';
 import { StorageError, isStorageError } from '../storage/errors.js';
+import { ForwardingBackend } from '../storage/forwarding-backend.js';
 import type {
   Acl,
   AclTarget,
-  BucketMeta,
   CannedAcl,
   Generation,
   ListOptions,
@@ -53,18 +53,17 @@ export interface CachedBackendCaches {
 
 type ListRequest = ListOptions & CallOptions & { pageToken?: string };
 
-export class CachedBackend implements StorageBackend {
+export class CachedBackend extends ForwardingBackend {
   readonly metadata: MetadataCache;
   readonly negative: NegativeCache;
   readonly listings: ListingCache;
-  readonly #backend: StorageBackend;
   readonly #content: ContentCache | undefined;
   readonly #logger: Logger | undefined;
   readonly #stats = new FetchGuard();
   readonly #lists = new FetchGuard();
 
   constructor(backend: StorageBackend, caches: CachedBackendCaches) {
-    this.#backend = backend;
+    super(backend);
     this.metadata = caches.metadata;
     this.negative = caches.negative;
     this.listings = caches.listings;
@@ -81,40 +80,32 @@ export class CachedBackend implements StorageBackend {
     this.listings.clear();
   }
 
-  // --- buckets ---
+  // --- buckets (listBuckets and headBucket pass through: nothing about buckets is cached) ---
 
-  listBuckets(options?: CallOptions & { project?: string }): Promise<BucketMeta[]> {
-    return this.#backend.listBuckets(options);
-  }
-
-  headBucket(name: string, options?: CallOptions): Promise<void> {
-    return this.#backend.headBucket(name, options);
-  }
-
-  async createBucket(name: string, options?: CreateBucketOptions): Promise<void> {
+  override async createBucket(name: string, options?: CreateBucketOptions): Promise<void> {
     try {
-      await this.#backend.createBucket(name, options);
+      await this.inner.createBucket(name, options);
     } finally {
       this.#forgetBucket(name);
     }
   }
 
-  async deleteBucket(name: string, options?: CallOptions): Promise<void> {
+  override async deleteBucket(name: string, options?: CallOptions): Promise<void> {
     try {
-      await this.#backend.deleteBucket(name, options);
+      await this.inner.deleteBucket(name, options);
     } finally {
       this.#forgetBucket(name);
     }
   }
 
-  // --- reads ---
+  // --- reads (getAcl passes through: ACLs are not cached) ---
 
-  async statObject(
+  override async statObject(
     bucket: string,
     name: string,
     options?: CallOptions & { generation?: Generation },
   ): Promise<ObjectMeta> {
-    if (options?.generation !== undefined) return this.#backend.statObject(bucket, name, options);
+    if (options?.generation !== undefined) return this.inner.statObject(bucket, name, options);
     if (this.negative.has(bucket, name)) {
       throw new StorageError('not-found', `${name}: not found (cached)`, { bucket, object: name });
     }
@@ -123,7 +114,7 @@ export class CachedBackend implements StorageBackend {
     const ticket = this.#stats.begin(entryKey(bucket, name));
     let meta: ObjectMeta;
     try {
-      meta = await this.#backend.statObject(bucket, name, options);
+      meta = await this.inner.statObject(bucket, name, options);
     } catch (e) {
       if (this.#stats.end(ticket) && isStorageError(e, 'not-found')) {
         this.metadata.delete(bucket, name);
@@ -135,9 +126,9 @@ export class CachedBackend implements StorageBackend {
     return meta;
   }
 
-  async readObject(bucket: string, name: string, options?: ReadOptions): Promise<ObjectReadStream> {
+  override async readObject(bucket: string, name: string, options?: ReadOptions): Promise<ObjectReadStream> {
     try {
-      const stream = await this.#backend.readObject(bucket, name, options);
+      const stream = await this.inner.readObject(bucket, name, options);
       // Bytes of a generation other than the cached one: someone overwrote the object; stop trusting it.
       const cached = this.metadata.getObject(bucket, name);
       if (options?.generation === undefined && cached && cached.generation !== stream.generation) {
@@ -153,9 +144,9 @@ export class CachedBackend implements StorageBackend {
     }
   }
 
-  async listPage(bucket: string, options: ListRequest = {}): Promise<ListPage> {
+  override async listPage(bucket: string, options: ListRequest = {}): Promise<ListPage> {
     const dir = directoryOf(options);
-    if (dir === undefined) return this.#backend.listPage(bucket, options);
+    if (dir === undefined) return this.inner.listPage(bucket, options);
     const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
     if (options.pageToken === undefined) {
       const cached = this.listings.get(bucket, dir);
@@ -165,7 +156,7 @@ export class CachedBackend implements StorageBackend {
     }
     const ticket = this.#lists.begin(entryKey(bucket, dir));
     try {
-      const page = await this.#backend.listPage(bucket, options);
+      const page = await this.inner.listPage(bucket, options);
       this.#recordPage(bucket, page, ticket);
       if (options.pageToken === undefined && page.nextPageToken === undefined && this.#lists.valid(ticket)) {
         this.listings.set(bucket, dir, page);
@@ -176,10 +167,10 @@ export class CachedBackend implements StorageBackend {
     }
   }
 
-  async *list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
+  override async *list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
     const dir = directoryOf(options);
     if (dir === undefined) {
-      yield* this.#backend.list(bucket, options);
+      yield* this.inner.list(bucket, options);
       return;
     }
     const cached = this.listings.get(bucket, dir);
@@ -191,7 +182,7 @@ export class CachedBackend implements StorageBackend {
     try {
       const objects: ListPage['objects'] = [];
       const prefixes: string[] = [];
-      for await (const page of this.#backend.list(bucket, options)) {
+      for await (const page of this.inner.list(bucket, options)) {
         this.#recordPage(bucket, page, ticket);
         objects.push(...page.objects);
         prefixes.push(...page.prefixes);
@@ -203,56 +194,50 @@ export class CachedBackend implements StorageBackend {
     }
   }
 
-  getAcl(target: AclTarget, options?: CallOptions): Promise<Acl> {
-    return this.#backend.getAcl(target, options);
-  }
-
   // --- object mutations ---
 
-  writeObject(
+  override writeObject(
     bucket: string,
     name: string,
     source: UploadSource,
     options?: WriteOptions,
   ): Promise<ObjectMeta> {
-    return this.#mutate(bucket, name, () => this.#backend.writeObject(bucket, name, source, options));
+    return this.#mutate(bucket, name, () => this.inner.writeObject(bucket, name, source, options));
   }
 
-  copyObject(
+  override copyObject(
     source: { bucket: string; name: string },
     destination: { bucket: string; name: string },
     options?: CopyOptions,
   ): Promise<ObjectMeta> {
     return this.#mutate(destination.bucket, destination.name, () =>
-      this.#backend.copyObject(source, destination, options),
+      this.inner.copyObject(source, destination, options),
     );
   }
 
-  composeObject(
+  override composeObject(
     bucket: string,
     destination: string,
     sources: ComposeSource[],
     options?: WritableMetadata & Preconditions & CallOptions,
   ): Promise<ObjectMeta> {
     return this.#mutate(bucket, destination, () =>
-      this.#backend.composeObject(bucket, destination, sources, options),
+      this.inner.composeObject(bucket, destination, sources, options),
     );
   }
 
-  updateObjectMetadata(
+  override updateObjectMetadata(
     bucket: string,
     name: string,
     metadata: WritableMetadata,
     options?: Preconditions & CallOptions,
   ): Promise<ObjectMeta> {
-    return this.#mutate(bucket, name, () =>
-      this.#backend.updateObjectMetadata(bucket, name, metadata, options),
-    );
+    return this.#mutate(bucket, name, () => this.inner.updateObjectMetadata(bucket, name, metadata, options));
   }
 
-  async deleteObject(bucket: string, name: string, options?: DeleteOptions): Promise<void> {
+  override async deleteObject(bucket: string, name: string, options?: DeleteOptions): Promise<void> {
     try {
-      await this.#backend.deleteObject(bucket, name, options);
+      await this.inner.deleteObject(bucket, name, options);
     } catch (e) {
       this.#invalidate(bucket, name);
       this.#forgetEmptiedDirs(bucket, name);
@@ -269,13 +254,13 @@ export class CachedBackend implements StorageBackend {
     await this.#dropContent(bucket, name);
   }
 
-  async setAcl(
+  override async setAcl(
     target: AclTarget,
     acl: Acl | CannedAcl,
     options?: Preconditions & CallOptions,
   ): Promise<void> {
     try {
-      await this.#backend.setAcl(target, acl, options);
+      await this.inner.setAcl(target, acl, options);
     } finally {
       // Only object ACLs live in object metadata (the metageneration moves); bucket ACLs touch no entry.
       if (target.kind === 'object') this.#invalidate(target.bucket, target.name);

@@ -19,6 +19,7 @@ import type {
   WriteOptions,
 } from '../backend.js';
 import { hashBuffer, md5Hex } from '../checksums.js';
+import { paginate } from '../paginate.js';
 import { StorageError } from '../errors.js';
 import type {
   Acl,
@@ -223,13 +224,8 @@ export class MemoryBackend implements StorageBackend {
     });
   }
 
-  async *list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
-    let pageToken: string | undefined;
-    do {
-      const page = await this.listPage(bucket, pageToken === undefined ? options : { ...options, pageToken });
-      yield page;
-      pageToken = page.nextPageToken;
-    } while (pageToken !== undefined);
+  list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
+    return paginate(bucket, options, (o) => this.listPage(bucket, o));
   }
 
   // ---- objects ----
