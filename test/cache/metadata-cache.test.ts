@@ -1,7 +1,7 @@
 import test from 'ava';
 import { ManualClock } from '../../common/clock.js';
 import { MetadataCache, compareVersions } from '../../cache/metadata-cache.js';
-import { objectMeta } from './counting-backend.js';
+import { objectMeta } from '../helpers/object-meta.js';
 
 const make = (ttlMs = 1000, maxEntries = 100) => {
   const clock = new ManualClock();

@@ -2,9 +2,10 @@ import test from 'ava';
 import { isStorageError } from '../../storage/errors.js';
 import { paginate } from '../../storage/paginate.js';
 import type { ListPage } from '../../storage/types.js';
+import { listedObject } from '../helpers/object-meta.js';
 
 const page = (name: string, nextPageToken?: string): ListPage => ({
-  objects: [{ name, size: 0, generation: '1', metageneration: '1', updated: new Date(0), etag: '"e"' }],
+  objects: [listedObject(name)],
   prefixes: [],
   ...(nextPageToken === undefined ? {} : { nextPageToken }),
 });
