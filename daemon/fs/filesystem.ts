@@ -12,7 +12,7 @@ import type { PendingObject } from '../write/pending-object.js';
 import { Writer, type PendingUpload } from '../write/writer.js';
 import { FsError, toFsError } from './errors.js';
 import { HandleTable, type Handle, type ReadHandle, type ReadView } from './handles.js';
-import { writableOf } from './metadata-update.js';
+import { writableOf } from '../../storage/writable-metadata.js';
 import { Namespace } from './namespace.js';
 import { dirAttr, fileAttr, nodeAttr, type Attr, type Defaults, type Node } from './nodes.js';
 import { describe, isShowableName, locate, type Layout, type Location } from './paths.js';

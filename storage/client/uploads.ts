@@ -9,14 +9,9 @@ import type { ObjectHashes } from '../checksums.js';
 import { StorageError, isStorageError } from '../errors.js';
 import { callEmpty, exchangeOnce } from './exchange.js';
 import type { CallSpec, ClientContext } from './exchange.js';
-import {
-  header,
-  parseGoogHashHeaders,
-  pickWritable,
-  preconditionHeaders,
-  writableMetadataHeaders,
-} from './headers.js';
+import { header, parseGoogHashHeaders, preconditionHeaders, writableMetadataHeaders } from './headers.js';
 import type { ResponseHeaders } from './headers.js';
+import { pickWritable } from '../writable-metadata.js';
 import { discard, readText } from './http.js';
 import { objectPath } from './objects.js';
 import { withRetry } from './retry.js';

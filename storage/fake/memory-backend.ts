@@ -44,8 +44,8 @@ import {
   readSource,
   run,
   sameGenerationMeta,
-  writableOf,
 } from './object-helpers.js';
+import { writableOf } from '../writable-metadata.js';
 import { bodyStream, selectRange } from './read-body.js';
 import { readAcl, writeAcl } from './acl-ops.js';
 import { bucketOf, objectOf } from './store.js';
