@@ -4,7 +4,8 @@
 // up when entries expire (TTL), which is the whole trade-off of a metadata cache.
 // Rules: a mutation that returns metadata writes it into the stat cache; any other outcome (including
 // failure, which may have happened server-side) invalidates. Only directory-shaped listings (delimiter '/',
-// prefix '' or ending in '/', no startAfter) are cached and feed the stat cache. Returned metadata must be
+// prefix '' or ending in '/', no startAfter) are cached; they clear negative entries and drop stat entries they
+// show to be stale, but fill none (a listing lacks a stat's content type and metadata). Returned metadata must be
 // treated as read-only: cache hits are frozen objects.
 
 import type { Logger } from '../common/logger.js';
@@ -35,7 +36,7 @@ import type {
 } from '../storage/types.js';
 import type { ContentCache } from './content-cache.js';
 import { FetchGuard, type Ticket } from './fetch-guard.js';
-import { ancestorPrefixes, listingsShowing, type ListingCache } from './listing-cache.js';
+import { listingsShowing, type ListingCache } from './listing-cache.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { NegativeCache } from './negative-cache.js';
 import { MAX_PAGE_SIZE, directoryOf, pagesOf } from './listing-pages.js';
@@ -240,14 +241,12 @@ export class CachedBackend extends ForwardingBackend {
       await this.inner.deleteObject(bucket, name, options);
     } catch (e) {
       this.#invalidate(bucket, name);
-      this.#forgetEmptiedDirs(bucket, name);
       // Deleting what is not there proves it is not there (unless a specific generation was asked for).
       if (isStorageError(e, 'not-found') && options?.generation === undefined)
         this.negative.add(bucket, name);
       throw e;
     }
     this.#invalidate(bucket, name);
-    this.#forgetEmptiedDirs(bucket, name);
     // A delete of one generation may leave the live one (if it was not the live one); only a plain delete
     // proves the name is gone.
     if (options?.generation === undefined) this.negative.add(bucket, name);
@@ -294,11 +293,6 @@ export class CachedBackend extends ForwardingBackend {
     this.listings.invalidatePath(bucket, name);
   }
 
-  /** After a delete, an implicit directory above the name may have vanished. */
-  #forgetEmptiedDirs(bucket: string, name: string): void {
-    for (const dir of ancestorPrefixes(name)) if (dir !== '') this.metadata.deletePrefixMarker(bucket, dir);
-  }
-
   #forgetBucket(bucket: string): void {
     this.#stats.invalidatePrefix(bucketKeyPrefix(bucket));
     this.#lists.invalidatePrefix(bucketKeyPrefix(bucket));
@@ -307,14 +301,14 @@ export class CachedBackend extends ForwardingBackend {
     this.listings.deleteBucket(bucket);
   }
 
-  /** Fills the stat cache from a directory listing page, so `ls -l` needs no request per entry. */
+  /** What a directory listing page proves: its names exist, and a newer version than the cached one
+   *  makes that entry stale. (A listing lacks what a stat needs, so it fills no stat entry.) */
   #recordPage(bucket: string, page: ListPage, ticket: Ticket): void {
     if (!this.#lists.valid(ticket)) return;
     for (const listed of page.objects) {
-      this.metadata.setListed(bucket, listed);
+      this.metadata.dropIfOlder(bucket, listed);
       this.negative.delete(bucket, listed.name);
     }
-    for (const prefix of page.prefixes) this.metadata.setPrefix(bucket, prefix);
   }
 
   async #dropContent(bucket: string, name: string): Promise<void> {
