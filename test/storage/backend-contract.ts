@@ -1,6 +1,7 @@
-// The shared contract suite (DESIGN.md habit 7): every StorageBackend implementation runs these tests, so
-// the fake and the XML client against the emulator are held to the same guarantees. It asserts only what
-// storage/backend.ts and storage/types.ts document; anything an implementation may choose is a capability.
+// The shared contract suite (docs/ARCHITECTURE.md, "Seams fixed early"): every StorageBackend runs these
+// tests, so the fake, the decorators over it and the XML client against the emulator are held to the same
+// guarantees. It asserts only what storage/backend.ts and storage/types.ts document; anything an
+// implementation may choose is a capability.
 
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
