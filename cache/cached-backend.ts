@@ -21,7 +21,7 @@ import type {
   UploadSource,
   WriteOptions,
 } from '../storage/backend.js';
-import { StorageError, isStorageError } from '../storage/errors.js';
+import { StorageError, checkAborted, isStorageError } from '../storage/errors.js';
 import { ForwardingBackend } from '../storage/forwarding-backend.js';
 import type {
   Acl,
@@ -107,6 +107,8 @@ export class CachedBackend extends ForwardingBackend {
     options?: CallOptions & { generation?: Generation },
   ): Promise<ObjectMeta> {
     if (options?.generation !== undefined) return this.inner.statObject(bucket, name, options);
+    // An answer from the caches honours an aborted signal as a request would (storage/backend.ts).
+    checkAborted(options?.signal);
     if (this.negative.has(bucket, name)) {
       throw new StorageError('not-found', `${name}: not found (cached)`, { bucket, object: name });
     }
@@ -150,6 +152,7 @@ export class CachedBackend extends ForwardingBackend {
     if (dir === undefined) return this.inner.listPage(bucket, options);
     const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
     if (options.pageToken === undefined) {
+      checkAborted(options.signal);
       const cached = this.listings.get(bucket, dir);
       if (cached && cached.objects.length + cached.prefixes.length <= pageSize) {
         return { objects: [...cached.objects], prefixes: [...cached.prefixes] };
@@ -176,7 +179,10 @@ export class CachedBackend extends ForwardingBackend {
     }
     const cached = this.listings.get(bucket, dir);
     if (cached) {
-      yield* pagesOf(cached, options.pageSize ?? MAX_PAGE_SIZE);
+      for (const page of pagesOf(cached, options.pageSize ?? MAX_PAGE_SIZE)) {
+        checkAborted(options.signal);
+        yield page;
+      }
       return;
     }
     const ticket = this.#lists.begin(entryKey(bucket, dir));

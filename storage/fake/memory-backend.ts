@@ -20,7 +20,7 @@ import type {
 } from '../backend.js';
 import { hashBuffer, md5Hex } from '../checksums.js';
 import { paginate } from '../paginate.js';
-import { StorageError } from '../errors.js';
+import { StorageError, checkAborted } from '../errors.js';
 import type {
   Acl,
   AclTarget,
@@ -38,7 +38,6 @@ import { decodePageToken, encodePageToken, listNames } from './listing.js';
 import { checkBucketName, checkObjectName, compareNames } from './names.js';
 import {
   applyMetadata,
-  checkAborted,
   checkPreconditions,
   cloneMeta,
   readSource,

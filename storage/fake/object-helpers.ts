@@ -4,16 +4,10 @@
 
 import type { Readable } from 'node:stream';
 import type { CallOptions, UploadSource } from '../backend.js';
-import { StorageError } from '../errors.js';
+import { StorageError, checkAborted } from '../errors.js';
 import { WRITABLE_FIELDS, type ObjectMeta, type Preconditions, type WritableMetadata } from '../types.js';
 
 export const MAX_CUSTOM_METADATA_BYTES = 8 * 1024;
-
-export function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) {
-    throw new StorageError('aborted', 'call aborted', { cause: signal.reason });
-  }
-}
 
 function sameGeneration(a: string, b: string): boolean {
   if (!/^[0-9]+$/.test(b)) throw new StorageError('invalid-argument', `bad generation ${JSON.stringify(b)}`);

@@ -581,6 +581,30 @@ export function backendContract(
     await rejects(t, backend.statObject(bucket, 'ab'), 'not-found', 'no partial object');
   });
 
+  contract('an aborted call rejects with aborted even when it was answered before', async (t, f) => {
+    const { backend, bucket } = f;
+    const dir = { prefix: 'd/', delimiter: '/' };
+    await backend.writeObject(bucket, 'd/seen', text('x'));
+    await backend.statObject(bucket, 'd/seen');
+    await rejects(t, backend.statObject(bucket, 'd/missing'), 'not-found', 'a missing name');
+    await collect(backend, bucket, dir);
+    const ac = new AbortController();
+    ac.abort();
+    const signal = ac.signal;
+    const listAll = async (): Promise<void> => {
+      for await (const _ of backend.list(bucket, { ...dir, signal }));
+    };
+    await rejects(t, backend.statObject(bucket, 'd/seen', { signal }), 'aborted', 'stat of a seen name');
+    await rejects(
+      t,
+      backend.statObject(bucket, 'd/missing', { signal }),
+      'aborted',
+      'stat of a missing name',
+    );
+    await rejects(t, backend.listPage(bucket, { ...dir, signal }), 'aborted', 'a page of a seen listing');
+    await rejects(t, listAll(), 'aborted', 'a seen listing');
+  });
+
   if (caps.acls) {
     contract(
       'ACLs: object get/set/canned bumps metageneration; bucket and default ACLs',
