@@ -1,6 +1,7 @@
-// Lint is part of the test gate. Three project rules live here besides typescript-eslint's strict set:
-// the layer import direction (common <- storage <- cache <- daemon; emulator sees only common), and the ban
-// on synchronous I/O in runtime code, because a blocked event loop deadlocks a FUSE mount.
+// Lint is part of the test gate. Project rules live here besides typescript-eslint's strict set: the layer
+// import direction (common <- storage <- cache <- daemon; emulator sees only common), the ban on synchronous
+// I/O in runtime code, because a blocked event loop deadlocks a FUSE mount, and the file size at which
+// docs/CONTRIBUTING.md says to split (~400 lines of code, blank lines and comments aside).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -51,6 +52,25 @@ export default tseslint.config(
       // `return handler(ctx)` in a void dispatcher reads better than a call and a bare return.
       '@typescript-eslint/no-confusing-void-expression': 'off',
     },
+  },
+  {
+    rules: { 'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // Known exceptions, each to be split rather than joined by more:
+    // - daemon/fs/filesystem.ts: the lead is splitting it with the write-path rewrite (issue 10).
+    // - test/storage/backend-contract.ts: one suite, a test per guarantee of storage/backend.ts.
+    // - test/emulator/auth/authenticator.test.ts: the emulator's authentication tests (emulator/auth is
+    //   another change's now); split by signing scheme when that settles.
+    // - test/storage/client/retry-policy.test.ts: one table of operation x fault x precondition; split
+    //   by operation (reads, uploads, deletes) next time it grows.
+    files: [
+      'test/storage/client/retry-policy.test.ts',
+      'daemon/fs/filesystem.ts',
+      'test/storage/backend-contract.ts',
+      'test/emulator/auth/authenticator.test.ts',
+    ],
+    rules: { 'max-lines': 'off' },
   },
   layer('common', ['storage', 'cache', 'daemon', 'emulator']),
   layer('storage', ['cache', 'daemon', 'emulator']),

@@ -1,20 +1,11 @@
-// Pure block math for the content cache: offset <-> block index, and splitting a read range into per-block
-// slices clipped to the object's size. Owns no state and no I/O; the reader and the caches share it so they
-// agree on where blocks start. Blocks are fixed-size (the last one may be short) so a block index plus the
-// object's generation names the same bytes forever.
+// Pure block math for the content cache: where a block starts, how long it is, and how many an object has.
+// Owns no state and no I/O; the reader and the caches share it so they agree on where blocks start. Blocks
+// are fixed-size (the last one may be short) so a block index plus the object's generation names the same
+// bytes forever.
 
 /** 1 MiB: large enough that a sequential read costs few requests, small enough that a random 4 KiB read
  *  does not fetch much more than it needs. */
 export const DEFAULT_BLOCK_SIZE = 1024 * 1024;
-
-/** One block's share of a byte range. `start`/`end` are offsets inside the block, end exclusive;
- *  `blockStart` is the absolute offset of the block's first byte. */
-export interface BlockSlice {
-  index: number;
-  blockStart: number;
-  start: number;
-  end: number;
-}
 
 function checkBlockSize(blockSize: number): void {
   if (!Number.isSafeInteger(blockSize) || blockSize <= 0) {
@@ -26,13 +17,6 @@ function checkOffset(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   }
-}
-
-/** Index of the block holding byte `offset`. */
-export function blockIndex(offset: number, blockSize = DEFAULT_BLOCK_SIZE): number {
-  checkBlockSize(blockSize);
-  checkOffset('offset', offset);
-  return Math.floor(offset / blockSize);
 }
 
 /** Absolute offset of the first byte of block `index`. */
@@ -55,28 +39,4 @@ export function blockLength(index: number, objectSize: number, blockSize = DEFAU
   const first = blockStart(index, blockSize);
   checkOffset('object size', objectSize);
   return Math.max(0, Math.min(blockSize, objectSize - first));
-}
-
-/** Splits [offset, offset + length) clipped to [0, objectSize) into per-block slices, in order. A
- *  zero-length range or one starting at or past the end gives no slices (a read at EOF returns 0 bytes). */
-export function splitRange(
-  offset: number,
-  length: number,
-  objectSize: number,
-  blockSize = DEFAULT_BLOCK_SIZE,
-): BlockSlice[] {
-  checkBlockSize(blockSize);
-  checkOffset('offset', offset);
-  checkOffset('length', length);
-  checkOffset('object size', objectSize);
-  const end = Math.min(offset + length, objectSize);
-  const slices: BlockSlice[] = [];
-  for (let pos = offset; pos < end;) {
-    const index = Math.floor(pos / blockSize);
-    const first = index * blockSize;
-    const sliceEnd = Math.min(end, first + blockSize);
-    slices.push({ index, blockStart: first, start: pos - first, end: sliceEnd - first });
-    pos = sliceEnd;
-  }
-  return slices;
 }

@@ -4,7 +4,8 @@
 // up when entries expire (TTL), which is the whole trade-off of a metadata cache.
 // Rules: a mutation that returns metadata writes it into the stat cache; any other outcome (including
 // failure, which may have happened server-side) invalidates. Only directory-shaped listings (delimiter '/',
-// prefix '' or ending in '/', no startAfter) are cached and feed the stat cache. Returned metadata must be
+// prefix '' or ending in '/', no startAfter) are cached; they clear negative entries and drop stat entries they
+// show to be stale, but fill none (a listing lacks a stat's content type and metadata). Returned metadata must be
 // treated as read-only: cache hits are frozen objects.
 
 import type { Logger } from '../common/logger.js';
@@ -20,11 +21,11 @@ import type {
   UploadSource,
   WriteOptions,
 } from '../storage/backend.js';
-import { StorageError, isStorageError } from '../storage/errors.js';
+import { StorageError, checkAborted, isStorageError } from '../storage/errors.js';
+import { ForwardingBackend } from '../storage/forwarding-backend.js';
 import type {
   Acl,
   AclTarget,
-  BucketMeta,
   CannedAcl,
   Generation,
   ListOptions,
@@ -35,7 +36,7 @@ import type {
 } from '../storage/types.js';
 import type { ContentCache } from './content-cache.js';
 import { FetchGuard, type Ticket } from './fetch-guard.js';
-import { ancestorPrefixes, listingsShowing, type ListingCache } from './listing-cache.js';
+import { listingsShowing, type ListingCache } from './listing-cache.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { NegativeCache } from './negative-cache.js';
 import { MAX_PAGE_SIZE, directoryOf, pagesOf } from './listing-pages.js';
@@ -53,18 +54,17 @@ export interface CachedBackendCaches {
 
 type ListRequest = ListOptions & CallOptions & { pageToken?: string };
 
-export class CachedBackend implements StorageBackend {
+export class CachedBackend extends ForwardingBackend {
   readonly metadata: MetadataCache;
   readonly negative: NegativeCache;
   readonly listings: ListingCache;
-  readonly #backend: StorageBackend;
   readonly #content: ContentCache | undefined;
   readonly #logger: Logger | undefined;
   readonly #stats = new FetchGuard();
   readonly #lists = new FetchGuard();
 
   constructor(backend: StorageBackend, caches: CachedBackendCaches) {
-    this.#backend = backend;
+    super(backend);
     this.metadata = caches.metadata;
     this.negative = caches.negative;
     this.listings = caches.listings;
@@ -81,40 +81,34 @@ export class CachedBackend implements StorageBackend {
     this.listings.clear();
   }
 
-  // --- buckets ---
+  // --- buckets (listBuckets and headBucket pass through: nothing about buckets is cached) ---
 
-  listBuckets(options?: CallOptions & { project?: string }): Promise<BucketMeta[]> {
-    return this.#backend.listBuckets(options);
-  }
-
-  headBucket(name: string, options?: CallOptions): Promise<void> {
-    return this.#backend.headBucket(name, options);
-  }
-
-  async createBucket(name: string, options?: CreateBucketOptions): Promise<void> {
+  override async createBucket(name: string, options?: CreateBucketOptions): Promise<void> {
     try {
-      await this.#backend.createBucket(name, options);
+      await this.inner.createBucket(name, options);
     } finally {
       this.#forgetBucket(name);
     }
   }
 
-  async deleteBucket(name: string, options?: CallOptions): Promise<void> {
+  override async deleteBucket(name: string, options?: CallOptions): Promise<void> {
     try {
-      await this.#backend.deleteBucket(name, options);
+      await this.inner.deleteBucket(name, options);
     } finally {
       this.#forgetBucket(name);
     }
   }
 
-  // --- reads ---
+  // --- reads (getAcl passes through: ACLs are not cached) ---
 
-  async statObject(
+  override async statObject(
     bucket: string,
     name: string,
     options?: CallOptions & { generation?: Generation },
   ): Promise<ObjectMeta> {
-    if (options?.generation !== undefined) return this.#backend.statObject(bucket, name, options);
+    if (options?.generation !== undefined) return this.inner.statObject(bucket, name, options);
+    // An answer from the caches honours an aborted signal as a request would (storage/backend.ts).
+    checkAborted(options?.signal);
     if (this.negative.has(bucket, name)) {
       throw new StorageError('not-found', `${name}: not found (cached)`, { bucket, object: name });
     }
@@ -123,7 +117,7 @@ export class CachedBackend implements StorageBackend {
     const ticket = this.#stats.begin(entryKey(bucket, name));
     let meta: ObjectMeta;
     try {
-      meta = await this.#backend.statObject(bucket, name, options);
+      meta = await this.inner.statObject(bucket, name, options);
     } catch (e) {
       if (this.#stats.end(ticket) && isStorageError(e, 'not-found')) {
         this.metadata.delete(bucket, name);
@@ -135,9 +129,9 @@ export class CachedBackend implements StorageBackend {
     return meta;
   }
 
-  async readObject(bucket: string, name: string, options?: ReadOptions): Promise<ObjectReadStream> {
+  override async readObject(bucket: string, name: string, options?: ReadOptions): Promise<ObjectReadStream> {
     try {
-      const stream = await this.#backend.readObject(bucket, name, options);
+      const stream = await this.inner.readObject(bucket, name, options);
       // Bytes of a generation other than the cached one: someone overwrote the object; stop trusting it.
       const cached = this.metadata.getObject(bucket, name);
       if (options?.generation === undefined && cached && cached.generation !== stream.generation) {
@@ -153,11 +147,12 @@ export class CachedBackend implements StorageBackend {
     }
   }
 
-  async listPage(bucket: string, options: ListRequest = {}): Promise<ListPage> {
+  override async listPage(bucket: string, options: ListRequest = {}): Promise<ListPage> {
     const dir = directoryOf(options);
-    if (dir === undefined) return this.#backend.listPage(bucket, options);
+    if (dir === undefined) return this.inner.listPage(bucket, options);
     const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
     if (options.pageToken === undefined) {
+      checkAborted(options.signal);
       const cached = this.listings.get(bucket, dir);
       if (cached && cached.objects.length + cached.prefixes.length <= pageSize) {
         return { objects: [...cached.objects], prefixes: [...cached.prefixes] };
@@ -165,7 +160,7 @@ export class CachedBackend implements StorageBackend {
     }
     const ticket = this.#lists.begin(entryKey(bucket, dir));
     try {
-      const page = await this.#backend.listPage(bucket, options);
+      const page = await this.inner.listPage(bucket, options);
       this.#recordPage(bucket, page, ticket);
       if (options.pageToken === undefined && page.nextPageToken === undefined && this.#lists.valid(ticket)) {
         this.listings.set(bucket, dir, page);
@@ -176,22 +171,25 @@ export class CachedBackend implements StorageBackend {
     }
   }
 
-  async *list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
+  override async *list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
     const dir = directoryOf(options);
     if (dir === undefined) {
-      yield* this.#backend.list(bucket, options);
+      yield* this.inner.list(bucket, options);
       return;
     }
     const cached = this.listings.get(bucket, dir);
     if (cached) {
-      yield* pagesOf(cached, options.pageSize ?? MAX_PAGE_SIZE);
+      for (const page of pagesOf(cached, options.pageSize ?? MAX_PAGE_SIZE)) {
+        checkAborted(options.signal);
+        yield page;
+      }
       return;
     }
     const ticket = this.#lists.begin(entryKey(bucket, dir));
     try {
       const objects: ListPage['objects'] = [];
       const prefixes: string[] = [];
-      for await (const page of this.#backend.list(bucket, options)) {
+      for await (const page of this.inner.list(bucket, options)) {
         this.#recordPage(bucket, page, ticket);
         objects.push(...page.objects);
         prefixes.push(...page.prefixes);
@@ -203,79 +201,71 @@ export class CachedBackend implements StorageBackend {
     }
   }
 
-  getAcl(target: AclTarget, options?: CallOptions): Promise<Acl> {
-    return this.#backend.getAcl(target, options);
-  }
-
   // --- object mutations ---
 
-  writeObject(
+  override writeObject(
     bucket: string,
     name: string,
     source: UploadSource,
     options?: WriteOptions,
   ): Promise<ObjectMeta> {
-    return this.#mutate(bucket, name, () => this.#backend.writeObject(bucket, name, source, options));
+    return this.#mutate(bucket, name, () => this.inner.writeObject(bucket, name, source, options));
   }
 
-  copyObject(
+  override copyObject(
     source: { bucket: string; name: string },
     destination: { bucket: string; name: string },
     options?: CopyOptions,
   ): Promise<ObjectMeta> {
     return this.#mutate(destination.bucket, destination.name, () =>
-      this.#backend.copyObject(source, destination, options),
+      this.inner.copyObject(source, destination, options),
     );
   }
 
-  composeObject(
+  override composeObject(
     bucket: string,
     destination: string,
     sources: ComposeSource[],
     options?: WritableMetadata & Preconditions & CallOptions,
   ): Promise<ObjectMeta> {
     return this.#mutate(bucket, destination, () =>
-      this.#backend.composeObject(bucket, destination, sources, options),
+      this.inner.composeObject(bucket, destination, sources, options),
     );
   }
 
-  updateObjectMetadata(
+  override updateObjectMetadata(
     bucket: string,
     name: string,
     metadata: WritableMetadata,
     options?: Preconditions & CallOptions,
   ): Promise<ObjectMeta> {
-    return this.#mutate(bucket, name, () =>
-      this.#backend.updateObjectMetadata(bucket, name, metadata, options),
-    );
+    return this.#mutate(bucket, name, () => this.inner.updateObjectMetadata(bucket, name, metadata, options));
   }
 
-  async deleteObject(bucket: string, name: string, options?: DeleteOptions): Promise<void> {
+  override async deleteObject(bucket: string, name: string, options?: DeleteOptions): Promise<void> {
     try {
-      await this.#backend.deleteObject(bucket, name, options);
+      await this.inner.deleteObject(bucket, name, options);
     } catch (e) {
       this.#invalidate(bucket, name);
-      this.#forgetEmptiedDirs(bucket, name);
       // Deleting what is not there proves it is not there (unless a specific generation was asked for).
       if (isStorageError(e, 'not-found') && options?.generation === undefined)
         this.negative.add(bucket, name);
       throw e;
     }
     this.#invalidate(bucket, name);
-    this.#forgetEmptiedDirs(bucket, name);
     // A delete of one generation may leave the live one (if it was not the live one); only a plain delete
     // proves the name is gone.
     if (options?.generation === undefined) this.negative.add(bucket, name);
     await this.#dropContent(bucket, name);
   }
 
-  async setAcl(
+  override async setAcl(
     target: AclTarget,
     acl: Acl | CannedAcl,
     options?: Preconditions & CallOptions,
   ): Promise<void> {
     try {
-      await this.#backend.setAcl(target, acl, options);
+      await this.inner.setAcl(target, acl, options);
     } finally {
       // Only object ACLs live in object metadata (the metageneration moves); bucket ACLs touch no entry.
       if (target.kind === 'object') this.#invalidate(target.bucket, target.name);
@@ -309,11 +299,6 @@ export class CachedBackend implements StorageBackend {
     this.listings.invalidatePath(bucket, name);
   }
 
-  /** After a delete, an implicit directory above the name may have vanished. */
-  #forgetEmptiedDirs(bucket: string, name: string): void {
-    for (const dir of ancestorPrefixes(name)) if (dir !== '') this.metadata.deletePrefixMarker(bucket, dir);
-  }
-
   #forgetBucket(bucket: string): void {
     this.#stats.invalidatePrefix(bucketKeyPrefix(bucket));
     this.#lists.invalidatePrefix(bucketKeyPrefix(bucket));
@@ -322,14 +307,14 @@ export class CachedBackend implements StorageBackend {
     this.listings.deleteBucket(bucket);
   }
 
-  /** Fills the stat cache from a directory listing page, so `ls -l` needs no request per entry. */
+  /** What a directory listing page proves: its names exist, and a newer version than the cached one
+   *  makes that entry stale. (A listing lacks what a stat needs, so it fills no stat entry.) */
   #recordPage(bucket: string, page: ListPage, ticket: Ticket): void {
     if (!this.#lists.valid(ticket)) return;
     for (const listed of page.objects) {
-      this.metadata.setListed(bucket, listed);
+      this.metadata.dropIfOlder(bucket, listed);
       this.negative.delete(bucket, listed.name);
     }
-    for (const prefix of page.prefixes) this.metadata.setPrefix(bucket, prefix);
   }
 
   async #dropContent(bucket: string, name: string): Promise<void> {

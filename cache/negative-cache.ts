@@ -6,9 +6,6 @@
 import type { Clock } from '../common/clock.js';
 import { TtlMap, bucketKeyPrefix, entryKey, type TtlMs } from './ttl-map.js';
 
-/** gcsfuse's default for negative entries (metadata-cache: negative-ttl-secs: 5). */
-export const DEFAULT_NEGATIVE_TTL_MS = 5000;
-
 export interface NegativeCacheOptions {
   ttlMs: TtlMs;
   maxEntries: number;

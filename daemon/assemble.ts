@@ -1,6 +1,8 @@
-// The composition root, in one documented order: storage backend (XML client, or any StorageBackend a
-// test passes) -> metadata caches (CachedBackend) -> content cache (memory, then disk) -> reader ->
-// filesystem. Nothing else builds this graph; the FUSE adapter and lifecycle take the result.
+// Builds the caches and the filesystem over a given storage backend, in one documented order: content cache
+// (memory, then disk) -> metadata caches (CachedBackend, which drops content blocks on mutation) -> reader ->
+// filesystem. The backend comes from daemon/mount-command.ts (the XML client, under the metrics decorator
+// when metrics are on) or from a test; the filesystem still builds its own namespace, handles and xattrs.
+// The FUSE adapter and lifecycle take the result.
 
 import path from 'node:path';
 import { systemClock, type Clock } from '../common/clock.js';

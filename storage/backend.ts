@@ -1,5 +1,6 @@
 // The one interface between the mount and a store. The XML API client (storage/client), the in-memory fake
-// (storage/fake/memory-backend.ts) and decorators (the fault injector, cache/cached-backend.ts) implement it;
+// (storage/fake/memory-backend.ts) and decorators (the fault injector, cache/cached-backend.ts, over
+// storage/forwarding-backend.ts) implement it;
 // a shared contract suite (test/storage/backend-contract.ts) holds every implementation to the guarantees
 // written on each method below. Nothing here knows about FUSE, paths or caches.
 //

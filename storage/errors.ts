@@ -61,3 +61,11 @@ export class StorageError extends Error {
 export function isStorageError(e: unknown, code?: StorageErrorCode): e is StorageError {
   return e instanceof StorageError && (code === undefined || e.code === code);
 }
+
+/** The contract's abort rule for a call that needs no request (the fake, a cache hit): 'aborted' if the
+ *  caller's signal already fired. */
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) {
+    throw new StorageError('aborted', 'call aborted', { cause: signal.reason });
+  }
+}

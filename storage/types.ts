@@ -19,19 +19,35 @@ export interface ListedObject {
   etag: string;
 }
 
-/** Everything HEAD says about an object. */
-export interface ObjectMeta extends ListedObject {
+/** The fields a writer may set besides custom metadata (each one a header: Content-Type, ...,
+ *  x-goog-storage-class). The one list: WritableMetadata and ObjectMeta are derived from it, and the wire
+ *  headers, the fake, the xattrs and every "keep the object's metadata" step walk it. */
+export const WRITABLE_FIELDS = [
+  'contentType',
+  'contentEncoding',
+  'cacheControl',
+  'contentDisposition',
+  'contentLanguage',
+  'storageClass',
+] as const;
+
+export type WritableField = (typeof WRITABLE_FIELDS)[number];
+
+/** Metadata a writer may set (on upload, copy with REPLACE, compose, metadata update). */
+export interface WritableMetadata extends Partial<Record<WritableField, string>> {
+  /** Custom metadata; keys without the `x-goog-meta-` prefix. */
+  metadata?: Record<string, string>;
+}
+
+/** Everything HEAD says about an object: what a listing says, the writable metadata, and the hashes. */
+export interface ObjectMeta extends ListedObject, WritableMetadata {
   bucket: string;
   /** base64 MD5 of the content; absent for composite and multipart objects. */
   md5?: string;
   /** base64 big-endian CRC32C of the content. */
   crc32c?: string;
+  /** Always known (the service defaults it to application/octet-stream). */
   contentType: string;
-  contentEncoding?: string;
-  cacheControl?: string;
-  contentDisposition?: string;
-  contentLanguage?: string;
-  storageClass?: string;
   componentCount?: number;
   /** Custom metadata (`x-goog-meta-KEY`), keys lower-cased, without the prefix. */
   metadata: Record<string, string>;
@@ -65,18 +81,6 @@ export interface ByteRange {
   start: number;
   /** Last byte, inclusive; absent = to the end. */
   end?: number;
-}
-
-/** Metadata a writer may set (on upload, copy with REPLACE, compose, metadata update). */
-export interface WritableMetadata {
-  contentType?: string;
-  contentEncoding?: string;
-  cacheControl?: string;
-  contentDisposition?: string;
-  contentLanguage?: string;
-  storageClass?: string;
-  /** Custom metadata; keys without the `x-goog-meta-` prefix. */
-  metadata?: Record<string, string>;
 }
 
 export type CannedAcl =

@@ -74,7 +74,3 @@ export function toFsError(err: unknown): FsError {
   if (code === 'ENOSPC' || code === 'EDQUOT') return new FsError('no-space', String(err), { cause: err });
   return new FsError('io', err instanceof Error ? err.message : String(err), { cause: err });
 }
-
-export function isFsError(err: unknown, code?: FsErrorCode): err is FsError {
-  return err instanceof FsError && (code === undefined || err.code === code);
-}

@@ -14,7 +14,7 @@ import { replayJournal, type ReplayResult } from '../write/replay.js';
 import { Writer, type PendingUpload } from '../write/writer.js';
 import { FsError, toFsError } from './errors.js';
 import { HandleTable, type Handle, type ReadHandle, type ReadView } from './handles.js';
-import { writableOf } from './metadata-update.js';
+import { writableOf } from '../../storage/writable-metadata.js';
 import { Namespace } from './namespace.js';
 import { dirAttr, fileAttr, nodeAttr, type Attr, type Defaults, type Node } from './nodes.js';
 import { describe, isShowableName, locate, markerKey, type Layout, type Location } from './paths.js';

@@ -7,11 +7,12 @@ import {
   type AclTarget,
   type CannedAcl,
   type ObjectMeta,
+  type WritableField,
   type WritableMetadata,
 } from '../../storage/types.js';
 import { addGrant, aclToText, parseEntry, textToAcl } from './acl-text.js';
 import { FsError } from './errors.js';
-import { writableOf } from './metadata-update.js';
+import { writableOf } from '../../storage/writable-metadata.js';
 import type { Node } from './nodes.js';
 
 export const PREFIX = 'user.gcs.';
@@ -27,8 +28,8 @@ const READ_ONLY: Record<string, (m: ObjectMeta) => string | undefined> = {
   size: (m) => String(m.size),
 };
 
-type HeaderField =
-  'contentType' | 'cacheControl' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage';
+/** Every writable field but the storage class, which the xattrs show read-only (READ_ONLY above). */
+type HeaderField = Exclude<WritableField, 'storageClass'>;
 const WRITABLE: Record<string, HeaderField> = {
   'content-type': 'contentType',
   'cache-control': 'cacheControl',

@@ -4,9 +4,25 @@
 
 import { parseGoogHash } from '../checksums.js';
 import { StorageError } from '../errors.js';
-import type { ObjectMeta, Preconditions, WritableMetadata } from '../types.js';
+import {
+  WRITABLE_FIELDS,
+  type ObjectMeta,
+  type Preconditions,
+  type WritableField,
+  type WritableMetadata,
+} from '../types.js';
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** The request header of each writable field (also the response header, but for a stored encoding). */
+const HEADER_OF: Record<WritableField, string> = {
+  contentType: 'content-type',
+  contentEncoding: 'content-encoding',
+  cacheControl: 'cache-control',
+  contentDisposition: 'content-disposition',
+  contentLanguage: 'content-language',
+  storageClass: 'x-goog-storage-class',
+};
 
 /** First value of a header (undici gives lower-case names; repeated ones as arrays). */
 export function header(headers: ResponseHeaders, name: string): string | undefined {
@@ -87,22 +103,17 @@ export function objectMetaFromHeaders(bucket: string, name: string, headers: Res
     metageneration: generation(header(headers, 'x-goog-metageneration') ?? '1', 'x-goog-metageneration'),
     updated: Number.isNaN(updated.getTime()) ? new Date(0) : updated,
     etag: header(headers, 'etag') ?? '',
-    contentType: header(headers, 'content-type') ?? 'application/octet-stream',
+    contentType: 'application/octet-stream',
     metadata,
   };
+  for (const field of WRITABLE_FIELDS) put(meta, field, header(headers, HEADER_OF[field]));
+  // A transcoded GET says what it sent; what is stored is in x-goog-stored-content-encoding.
+  const stored = header(headers, 'x-goog-stored-content-encoding');
+  if (stored === 'identity') delete meta.contentEncoding;
+  else put(meta, 'contentEncoding', stored);
   const hashes = parseGoogHashHeaders(headers);
   put(meta, 'md5', hashes.md5);
   put(meta, 'crc32c', hashes.crc32c);
-  const stored = header(headers, 'x-goog-stored-content-encoding');
-  put(
-    meta,
-    'contentEncoding',
-    stored === 'identity' ? undefined : (stored ?? header(headers, 'content-encoding')),
-  );
-  put(meta, 'cacheControl', header(headers, 'cache-control'));
-  put(meta, 'contentDisposition', header(headers, 'content-disposition'));
-  put(meta, 'contentLanguage', header(headers, 'content-language'));
-  put(meta, 'storageClass', header(headers, 'x-goog-storage-class'));
   put(meta, 'componentCount', count(header(headers, 'x-goog-component-count')));
   return meta;
 }
@@ -126,12 +137,7 @@ export function writableMetadataHeaders(m: WritableMetadata): Record<string, str
   const set = (name: string, v: string | undefined): void => {
     if (v !== undefined) h[name] = headerValue(name, v);
   };
-  set('content-type', m.contentType);
-  set('content-encoding', m.contentEncoding);
-  set('cache-control', m.cacheControl);
-  set('content-disposition', m.contentDisposition);
-  set('content-language', m.contentLanguage);
-  set('x-goog-storage-class', m.storageClass);
+  for (const field of WRITABLE_FIELDS) set(HEADER_OF[field], m[field]);
   for (const [k, v] of Object.entries(m.metadata ?? {})) {
     const key = k.toLowerCase();
     if (!/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(key)) {
@@ -147,22 +153,4 @@ export function preconditionHeaders(p: Preconditions): Record<string, string> {
   if (p.ifGenerationMatch !== undefined) h['x-goog-if-generation-match'] = p.ifGenerationMatch;
   if (p.ifMetagenerationMatch !== undefined) h['x-goog-if-metageneration-match'] = p.ifMetagenerationMatch;
   return h;
-}
-
-/** Only the WritableMetadata fields of a wider options object (WriteOptions mixes in preconditions etc.). */
-export function pickWritable(o: WritableMetadata): WritableMetadata {
-  const m: WritableMetadata = {};
-  for (const k of [
-    'contentType',
-    'contentEncoding',
-    'cacheControl',
-    'contentDisposition',
-    'contentLanguage',
-    'storageClass',
-  ] as const) {
-    const v = o[k];
-    if (v !== undefined) m[k] = v;
-  }
-  if (o.metadata !== undefined) m.metadata = o.metadata;
-  return m;
 }

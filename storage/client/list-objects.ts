@@ -5,6 +5,7 @@
 
 import type { CallOptions } from '../backend.js';
 import { StorageError } from '../errors.js';
+import { paginate } from '../paginate.js';
 import type { ListOptions, ListPage } from '../types.js';
 import { parseListBucketResult } from '../xml/list-bucket-result.js';
 import { bucketPath } from './buckets.js';
@@ -49,24 +50,10 @@ export async function listPage(
   return parseListBucketResult(text, { encodingType: 'url' }).page;
 }
 
-export async function* listAll(
+export function listAll(
   ctx: ClientContext,
   bucket: string,
   options: ListOptions & CallOptions = {},
 ): AsyncGenerator<ListPage> {
-  let token: string | undefined;
-  do {
-    const page = await listPage(
-      ctx,
-      bucket,
-      token === undefined ? options : { ...options, pageToken: token },
-    );
-    if (page.nextPageToken !== undefined && page.nextPageToken === token) {
-      throw new StorageError('unavailable', 'listing did not advance (same continuation token twice)', {
-        bucket,
-      });
-    }
-    token = page.nextPageToken;
-    yield page;
-  } while (token !== undefined);
+  return paginate(bucket, options, (o) => listPage(ctx, bucket, o));
 }

@@ -10,14 +10,9 @@ import { StorageError, isStorageError } from '../errors.js';
 import { callEmpty, exchangeOnce } from './exchange.js';
 import type { ObjectMeta } from '../types.js';
 import type { CallSpec, ClientContext } from './exchange.js';
-import {
-  header,
-  parseGoogHashHeaders,
-  pickWritable,
-  preconditionHeaders,
-  writableMetadataHeaders,
-} from './headers.js';
+import { header, parseGoogHashHeaders, preconditionHeaders, writableMetadataHeaders } from './headers.js';
 import type { ResponseHeaders } from './headers.js';
+import { pickWritable } from '../writable-metadata.js';
 import { discard, readText } from './http.js';
 import { objectPath, statObject } from './objects.js';
 import { LostOutcomes, outcomeUnknown, withRetry } from './retry.js';

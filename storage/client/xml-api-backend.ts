@@ -1,6 +1,6 @@
 // StorageBackend over the GCS XML API: builds the client context (transport, credentials, clock, retry
 // options) and delegates each method to its module (buckets, objects, list-objects, uploads, copy-compose,
-// acl). No protocol logic lives here; see DESIGN.md's storage/client layout for who owns what.
+// acl). No protocol logic lives here; each module's header says what it owns.
 
 import { randomInt } from 'node:crypto';
 import { systemClock } from '../../common/clock.js';

@@ -4,13 +4,14 @@
 // response: the mutation happened, the caller saw an error), or cut a read body short mid-stream.
 
 import { Readable } from 'node:stream';
-import type { ObjectReadStream, StorageBackend } from '../backend.js';
+import type { CallOptions, ObjectReadStream, StorageBackend } from '../backend.js';
 import { StorageError } from '../errors.js';
 import type { StorageErrorCode } from '../errors.js';
+import { ForwardingBackend, type BackendMethod } from '../forwarding-backend.js';
+import { paginate } from '../paginate.js';
 import type { ListOptions, ListPage } from '../types.js';
-import type { CallOptions } from '../backend.js';
 
-export type BackendMethod = keyof StorageBackend;
+export type { BackendMethod };
 
 export interface FaultCall {
   method: BackendMethod;
@@ -82,14 +83,13 @@ function cutShort(body: ObjectReadStream['body'], limit: number, error: Error): 
   return Readable.from(limited(), { objectMode: false, highWaterMark: 0 });
 }
 
-export class FaultyBackend implements StorageBackend {
-  readonly inner: StorageBackend;
+export class FaultyBackend extends ForwardingBackend {
   /** Every call that reached this wrapper, in order (faulted or not). */
   readonly calls: FaultCall[] = [];
   #rules: ActiveRule[] = [];
 
   constructor(inner: StorageBackend, rules: readonly FaultRule[] = []) {
-    this.inner = inner;
+    super(inner);
     for (const r of rules) this.addRule(r);
   }
 
@@ -127,7 +127,11 @@ export class FaultyBackend implements StorageBackend {
     return fired;
   }
 
-  async #call<T>(method: BackendMethod, args: readonly unknown[], invoke: () => Promise<T>): Promise<T> {
+  protected override async around<T>(
+    method: BackendMethod,
+    args: readonly unknown[],
+    invoke: () => Promise<T>,
+  ): Promise<T> {
     const call = { method, args };
     this.calls.push(call);
     const rule = this.#fire(call);
@@ -136,31 +140,7 @@ export class FaultyBackend implements StorageBackend {
     throw makeError(rule, call);
   }
 
-  listBuckets: StorageBackend['listBuckets'] = (...a) =>
-    this.#call('listBuckets', a, () => this.inner.listBuckets(...a));
-  createBucket: StorageBackend['createBucket'] = (...a) =>
-    this.#call('createBucket', a, () => this.inner.createBucket(...a));
-  headBucket: StorageBackend['headBucket'] = (...a) =>
-    this.#call('headBucket', a, () => this.inner.headBucket(...a));
-  deleteBucket: StorageBackend['deleteBucket'] = (...a) =>
-    this.#call('deleteBucket', a, () => this.inner.deleteBucket(...a));
-  listPage: StorageBackend['listPage'] = (...a) => this.#call('listPage', a, () => this.inner.listPage(...a));
-  statObject: StorageBackend['statObject'] = (...a) =>
-    this.#call('statObject', a, () => this.inner.statObject(...a));
-  writeObject: StorageBackend['writeObject'] = (...a) =>
-    this.#call('writeObject', a, () => this.inner.writeObject(...a));
-  copyObject: StorageBackend['copyObject'] = (...a) =>
-    this.#call('copyObject', a, () => this.inner.copyObject(...a));
-  composeObject: StorageBackend['composeObject'] = (...a) =>
-    this.#call('composeObject', a, () => this.inner.composeObject(...a));
-  updateObjectMetadata: StorageBackend['updateObjectMetadata'] = (...a) =>
-    this.#call('updateObjectMetadata', a, () => this.inner.updateObjectMetadata(...a));
-  deleteObject: StorageBackend['deleteObject'] = (...a) =>
-    this.#call('deleteObject', a, () => this.inner.deleteObject(...a));
-  getAcl: StorageBackend['getAcl'] = (...a) => this.#call('getAcl', a, () => this.inner.getAcl(...a));
-  setAcl: StorageBackend['setAcl'] = (...a) => this.#call('setAcl', a, () => this.inner.setAcl(...a));
-
-  readObject: StorageBackend['readObject'] = async (...a) => {
+  override async readObject(...a: Parameters<StorageBackend['readObject']>): Promise<ObjectReadStream> {
     const call = { method: 'readObject' as const, args: a };
     this.calls.push(call);
     const rule = this.#fire(call);
@@ -171,20 +151,15 @@ export class FaultyBackend implements StorageBackend {
     }
     if (rule.when === 'after') (await this.inner.readObject(...a)).body.destroy();
     throw makeError(rule, call);
-  };
+  }
 
   /** Pages come from this wrapper's listPage, so listPage rules apply to each page; a 'list' rule fails
    *  the iteration before its first page. */
-  async *list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
+  override async *list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
     const call = { method: 'list' as const, args: [bucket, options] };
     this.calls.push(call);
     const rule = this.#fire(call);
     if (rule !== undefined) throw makeError(rule, call);
-    let pageToken: string | undefined;
-    do {
-      const page = await this.listPage(bucket, pageToken === undefined ? options : { ...options, pageToken });
-      yield page;
-      pageToken = page.nextPageToken;
-    } while (pageToken !== undefined);
+    yield* paginate(bucket, options, (o) => this.listPage(bucket, o));
   }
 }

@@ -19,7 +19,8 @@ import type {
   WriteOptions,
 } from '../backend.js';
 import { hashBuffer, md5Hex } from '../checksums.js';
-import { StorageError } from '../errors.js';
+import { paginate } from '../paginate.js';
+import { StorageError, checkAborted } from '../errors.js';
 import type {
   Acl,
   AclTarget,
@@ -37,14 +38,13 @@ import { decodePageToken, encodePageToken, listNames } from './listing.js';
 import { checkBucketName, checkObjectName, compareNames } from './names.js';
 import {
   applyMetadata,
-  checkAborted,
   checkPreconditions,
   cloneMeta,
   readSource,
   run,
   sameGenerationMeta,
-  writableOf,
 } from './object-helpers.js';
+import { writableOf } from '../writable-metadata.js';
 import { bodyStream, selectRange } from './read-body.js';
 import { readAcl, writeAcl } from './acl-ops.js';
 import { bucketOf, objectOf } from './store.js';
@@ -223,13 +223,8 @@ export class MemoryBackend implements StorageBackend {
     });
   }
 
-  async *list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
-    let pageToken: string | undefined;
-    do {
-      const page = await this.listPage(bucket, pageToken === undefined ? options : { ...options, pageToken });
-      yield page;
-      pageToken = page.nextPageToken;
-    } while (pageToken !== undefined);
+  list(bucket: string, options: ListOptions & CallOptions = {}): AsyncIterable<ListPage> {
+    return paginate(bucket, options, (o) => this.listPage(bucket, o));
   }
 
   // ---- objects ----

@@ -4,16 +4,10 @@
 
 import type { Readable } from 'node:stream';
 import type { CallOptions, UploadSource } from '../backend.js';
-import { StorageError } from '../errors.js';
-import type { ObjectMeta, Preconditions, WritableMetadata } from '../types.js';
+import { StorageError, checkAborted } from '../errors.js';
+import { WRITABLE_FIELDS, type ObjectMeta, type Preconditions, type WritableMetadata } from '../types.js';
 
 export const MAX_CUSTOM_METADATA_BYTES = 8 * 1024;
-
-export function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) {
-    throw new StorageError('aborted', 'call aborted', { cause: signal.reason });
-  }
-}
 
 function sameGeneration(a: string, b: string): boolean {
   if (!/^[0-9]+$/.test(b)) throw new StorageError('invalid-argument', `bad generation ${JSON.stringify(b)}`);
@@ -52,11 +46,10 @@ export function checkPreconditions(
 
 /** Writes `w` onto stored metadata (which starts from defaults); custom keys are lower-cased. */
 export function applyMetadata(meta: ObjectMeta, w: WritableMetadata, defaultStorageClass: string): void {
-  if (w.contentType !== undefined) meta.contentType = w.contentType;
-  if (w.contentEncoding !== undefined) meta.contentEncoding = w.contentEncoding;
-  if (w.cacheControl !== undefined) meta.cacheControl = w.cacheControl;
-  if (w.contentDisposition !== undefined) meta.contentDisposition = w.contentDisposition;
-  if (w.contentLanguage !== undefined) meta.contentLanguage = w.contentLanguage;
+  for (const k of WRITABLE_FIELDS) {
+    const v = w[k];
+    if (v !== undefined) meta[k] = v;
+  }
   meta.storageClass = w.storageClass ?? defaultStorageClass;
   const custom: Record<string, string> = {};
   let bytes = 0;
@@ -119,22 +112,6 @@ export async function run<T>(options: CallOptions, step: () => T): Promise<T> {
   await Promise.resolve();
   checkAborted(options.signal);
   return step();
-}
-
-/** The metadata a COPY carries from a source to its destination. */
-export function writableOf(meta: ObjectMeta): WritableMetadata {
-  const w: WritableMetadata = { contentType: meta.contentType, metadata: { ...meta.metadata } };
-  for (const k of [
-    'contentEncoding',
-    'cacheControl',
-    'contentDisposition',
-    'contentLanguage',
-    'storageClass',
-  ] as const) {
-    const v = meta[k];
-    if (v !== undefined) w[k] = v;
-  }
-  return w;
 }
 
 /** A metadata-only update (JSON-API style): identity, size and hashes stay, the metageneration goes up,

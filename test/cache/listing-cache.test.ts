@@ -2,15 +2,9 @@ import test from 'ava';
 import { ManualClock } from '../../common/clock.js';
 import { ListingCache, ancestorPrefixes, listingsShowing } from '../../cache/listing-cache.js';
 import type { ListedObject } from '../../storage/types.js';
+import { listedObject } from '../helpers/object-meta.js';
 
-const obj = (name: string): ListedObject => ({
-  name,
-  size: 1,
-  generation: '1',
-  metageneration: '1',
-  updated: new Date(0),
-  etag: '"e"',
-});
+const obj = (name: string): ListedObject => listedObject(name, { size: 1 });
 
 const make = (ttlMs = 1000, maxEntries = 100) => {
   const clock = new ManualClock();

@@ -1,15 +1,9 @@
 import test from 'ava';
 import { MAX_PAGE_SIZE, directoryOf, pagesOf } from '../../cache/listing-pages.js';
 import type { ListedObject } from '../../storage/types.js';
+import { listedObject } from '../helpers/object-meta.js';
 
-const obj = (name: string): ListedObject => ({
-  name,
-  size: 0,
-  generation: '1',
-  metageneration: '1',
-  updated: new Date(0),
-  etag: '"e"',
-});
+const obj = (name: string): ListedObject => listedObject(name, { size: 0 });
 
 const directoryCases: [options: Parameters<typeof directoryOf>[0], dir: string | undefined][] = [
   [{ delimiter: '/' }, ''],

@@ -1,24 +1,11 @@
 import test from 'ava';
 import { ManualClock } from '../../common/clock.js';
 import { MetadataCache, compareVersions } from '../../cache/metadata-cache.js';
-import { objectMeta } from './counting-backend.js';
+import { listedObject, objectMeta } from '../helpers/object-meta.js';
 
 const make = (ttlMs = 1000, maxEntries = 100) => {
   const clock = new ManualClock();
   return { clock, cache: new MetadataCache({ ttlMs, maxEntries, clock }) };
-};
-
-const listed = (name: string, generation: string, metageneration = '1') => {
-  const {
-    bucket: _b,
-    contentType: _c,
-    metadata: _m,
-    ...rest
-  } = objectMeta('b', name, {
-    generation,
-    metageneration,
-  });
-  return rest;
 };
 
 test('object entries are served until the TTL passes', async (t) => {
@@ -27,14 +14,14 @@ test('object entries are served until the TTL passes', async (t) => {
   t.is(cache.getObject('b', 'x')?.name, 'x');
   t.is(cache.getObject('other', 'x'), undefined);
   await clock.advance(1000);
-  t.is(cache.get('b', 'x'), undefined);
+  t.is(cache.getObject('b', 'x'), undefined);
 });
 
 test('TTL 0 caches nothing; -1 keeps entries forever', async (t) => {
   const off = make(0).cache;
   off.setObject(objectMeta('b', 'x'));
   t.false(off.enabled);
-  t.is(off.get('b', 'x'), undefined);
+  t.is(off.getObject('b', 'x'), undefined);
   const { clock, cache } = make(-1);
   cache.setObject(objectMeta('b', 'x'));
   await clock.advance(1e12);
@@ -72,30 +59,16 @@ test('generations compare as int64, not as text or float', (t) => {
   t.is(compareVersions(a, a), 0);
 });
 
-test('a listed entry does not downgrade full metadata of the same version, but a newer one replaces it', (t) => {
+test('a listing of a newer version drops the entry; one of the same or an older version keeps it', (t) => {
   const { cache } = make();
-  cache.setObject(objectMeta('b', 'x', { generation: '5' }));
-  cache.setListed('b', listed('x', '5'));
-  t.is(cache.get('b', 'x')?.kind, 'object');
-  cache.setListed('b', listed('x', '6'));
-  t.deepEqual(cache.get('b', 'x'), { kind: 'listed', listed: listed('x', '6') });
-  cache.setObject(objectMeta('b', 'x', { generation: '6' }));
-  t.is(cache.get('b', 'x')?.kind, 'object', 'HEAD of the same version upgrades a listed entry');
-});
-
-test('prefix markers only fill empty slots', (t) => {
-  const { cache } = make();
-  cache.setPrefix('b', 'dir/');
-  t.deepEqual(cache.get('b', 'dir/'), { kind: 'prefix' });
-  cache.setObject(objectMeta('b', 'dir/'));
-  t.is(cache.get('b', 'dir/')?.kind, 'object');
-  cache.setPrefix('b', 'dir/');
-  t.is(cache.get('b', 'dir/')?.kind, 'object');
-  cache.deletePrefixMarker('b', 'dir/');
-  t.is(cache.get('b', 'dir/')?.kind, 'object', 'only markers are removed');
-  cache.setPrefix('b', 'other/');
-  cache.deletePrefixMarker('b', 'other/');
-  t.is(cache.get('b', 'other/'), undefined);
+  cache.setObject(objectMeta('b', 'x', { generation: '5', metageneration: '2' }));
+  cache.dropIfOlder('b', listedObject('x', { generation: '5', metageneration: '2' }));
+  cache.dropIfOlder('b', listedObject('x', { generation: '4', metageneration: '9' }));
+  t.is(cache.getObject('b', 'x')?.generation, '5');
+  cache.dropIfOlder('b', listedObject('x', { generation: '5', metageneration: '3' }));
+  t.is(cache.getObject('b', 'x'), undefined);
+  cache.dropIfOlder('b', listedObject('y', { generation: '1' }));
+  t.is(cache.size, 0, 'a listing stores nothing');
 });
 
 test('delete, deleteBucket and clear', (t) => {
@@ -104,10 +77,10 @@ test('delete, deleteBucket and clear', (t) => {
   cache.setObject(objectMeta('b', 'y'));
   cache.setObject(objectMeta('c', 'x'));
   cache.delete('b', 'x');
-  t.is(cache.get('b', 'x'), undefined);
+  t.is(cache.getObject('b', 'x'), undefined);
   cache.deleteBucket('b');
-  t.is(cache.get('b', 'y'), undefined);
-  t.truthy(cache.get('c', 'x'));
+  t.is(cache.getObject('b', 'y'), undefined);
+  t.truthy(cache.getObject('c', 'x'));
   cache.clear();
   t.is(cache.size, 0);
 });
@@ -116,6 +89,6 @@ test('the entry bound holds', (t) => {
   const { cache } = make(-1, 3);
   for (let i = 0; i < 5; i++) cache.setObject(objectMeta('b', `o${i}`));
   t.is(cache.size, 3);
-  t.is(cache.get('b', 'o0'), undefined);
-  t.truthy(cache.get('b', 'o4'));
+  t.is(cache.getObject('b', 'o0'), undefined);
+  t.truthy(cache.getObject('b', 'o4'));
 });

@@ -1,6 +1,7 @@
-// The shared contract suite (DESIGN.md habit 7): every StorageBackend implementation runs these tests, so
-// the fake and the XML client against the emulator are held to the same guarantees. It asserts only what
-// storage/backend.ts and storage/types.ts document; anything an implementation may choose is a capability.
+// The shared contract suite (docs/ARCHITECTURE.md, "Seams fixed early"): every StorageBackend runs these
+// tests, so the fake, the decorators over it and the XML client against the emulator are held to the same
+// guarantees. It asserts only what storage/backend.ts and storage/types.ts document; anything an
+// implementation may choose is a capability.
 
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -578,6 +579,30 @@ export function backendContract(
       'mid-upload abort',
     );
     await rejects(t, backend.statObject(bucket, 'ab'), 'not-found', 'no partial object');
+  });
+
+  contract('an aborted call rejects with aborted even when it was answered before', async (t, f) => {
+    const { backend, bucket } = f;
+    const dir = { prefix: 'd/', delimiter: '/' };
+    await backend.writeObject(bucket, 'd/seen', text('x'));
+    await backend.statObject(bucket, 'd/seen');
+    await rejects(t, backend.statObject(bucket, 'd/missing'), 'not-found', 'a missing name');
+    await collect(backend, bucket, dir);
+    const ac = new AbortController();
+    ac.abort();
+    const signal = ac.signal;
+    const listAll = async (): Promise<void> => {
+      for await (const _ of backend.list(bucket, { ...dir, signal }));
+    };
+    await rejects(t, backend.statObject(bucket, 'd/seen', { signal }), 'aborted', 'stat of a seen name');
+    await rejects(
+      t,
+      backend.statObject(bucket, 'd/missing', { signal }),
+      'aborted',
+      'stat of a missing name',
+    );
+    await rejects(t, backend.listPage(bucket, { ...dir, signal }), 'aborted', 'a page of a seen listing');
+    await rejects(t, listAll(), 'aborted', 'a seen listing');
   });
 
   if (caps.acls) {
