@@ -2,6 +2,7 @@
 // an optional CreateBucketConfiguration), head and delete. Create and delete are not retried on transient
 // failures (a repeat could report our own success as 'already-exists' / 'bucket-not-found').
 
+import { defined } from '../../common/defined.js';
 import type { CallOptions, CreateBucketOptions } from '../backend.js';
 import { StorageError } from '../errors.js';
 import type { BucketMeta } from '../types.js';
@@ -55,7 +56,7 @@ export async function createBucket(
     method: 'PUT',
     path: bucketPath(name),
     headers,
-    ...(body === undefined ? {} : { body }),
+    ...defined({ body }),
     safety: { kind: 'create-bucket' },
     errorContext: { resource: 'bucket', bucket: name },
     signal: options.signal,
