@@ -4,8 +4,10 @@
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'text' | 'json' | 'journald';
+/** The least severe level logged; 'off' logs nothing (gcsfuse's `--log-severity off`). */
+export type LogThreshold = LogLevel | 'off';
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const RANK: Record<LogThreshold, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 100 };
 // sd-daemon(3) priorities: <7> debug, <6> info, <4> warning, <3> err.
 const JOURNALD_PRIORITY: Record<LogLevel, number> = { debug: 7, info: 6, warn: 4, error: 3 };
 
@@ -26,7 +28,7 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
-  readonly level: LogLevel;
+  readonly level: LogThreshold;
 }
 
 export function redactText(text: string): string {
@@ -48,7 +50,7 @@ function redactValue(key: string, value: unknown): unknown {
 }
 
 export interface LoggerOptions {
-  level?: LogLevel;
+  level?: LogThreshold;
   format?: LogFormat;
   write?: (line: string) => void;
   now?: () => Date;

@@ -6,7 +6,9 @@
 
 import path from 'node:path';
 import { systemClock, type Clock } from '../common/clock.js';
+import { defined } from '../common/defined.js';
 import type { Logger } from '../common/logger.js';
+import { DEFAULT_BLOCK_SIZE } from '../cache/block.js';
 import { CachedBackend } from '../cache/cached-backend.js';
 import { ContentCache } from '../cache/content-cache.js';
 import { DiskBlocks } from '../cache/disk-blocks.js';
@@ -43,6 +45,9 @@ export type AssembleConfig = Pick<
   | 'cacheDir'
   | 'statCacheTtlMs'
   | 'typeCacheTtlMs'
+  | 'negativeCacheTtlMs'
+  | 'tempDir'
+  | 'readAheadSize'
   | 'listCacheTtlMs'
   | 'statCacheMaxEntries'
   | 'memoryCacheSize'
@@ -63,12 +68,15 @@ export async function assemble(
   const content = new ContentCache({ memory, ...(disk ? { disk } : {}) });
   const backend = new CachedBackend(raw, {
     metadata: new MetadataCache({ ttlMs: c.statCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
-    negative: new NegativeCache({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
+    // Absent names get their own short TTL (gcsfuse: 5 s): a file created elsewhere must show up soon.
+    negative: new NegativeCache({ ttlMs: c.negativeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     listings: new ListingCache({ ttlMs: c.listCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     content,
     logger,
   });
   const project = c.bucket === PROJECT_MOUNT;
+  // Failed uploads are kept beside the staged bytes, so keeping them is a rename on one file system.
+  const tempDir = c.tempDir ?? c.cacheDir;
   const onlyDir = c.onlyDir ? `${c.onlyDir.replace(/^\/+|\/+$/g, '')}/` : '';
   const fs = new Filesystem({
     backend,
@@ -82,12 +90,17 @@ export async function assemble(
     },
     implicitDirs: c.implicitDirs,
     readOnly: c.readOnly,
-    stagingDir: path.join(c.cacheDir, 'staging'),
-    keepDir: path.join(c.cacheDir, 'failed-uploads'),
-    reader: new Reader(backend, content),
+    stagingDir: path.join(tempDir, 'staging'),
+    keepDir: path.join(tempDir, 'failed-uploads'),
+    reader: new Reader(
+      backend,
+      content,
+      DEFAULT_BLOCK_SIZE,
+      Math.floor(c.readAheadSize / DEFAULT_BLOCK_SIZE),
+    ),
     renameDirLimit: c.renameDirLimit,
     typeCache: new TypeCache({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
-    ...(c.project === undefined ? {} : { project: c.project }),
+    ...defined({ project: c.project }),
     logger,
   });
   return { fs, backend, content, dropCaches: () => backend.dropAll() };

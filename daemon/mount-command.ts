@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { defined } from '../common/defined.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { loadBotoConfig } from '../storage/auth/boto-config.js';
 import { resolveCredentials } from '../storage/auth/resolve.js';
@@ -16,7 +17,7 @@ import { isStorageError } from '../storage/errors.js';
 import { assemble } from './assemble.js';
 import { mountHelp } from './config/help.js';
 import { PROJECT_MOUNT, type MountConfig } from './config/mount-config.js';
-import { parseMountArgs } from './config/parse-args.js';
+import { loadMountArgs } from './config/load-mount-args.js';
 import { validateMountConfig } from './config/validate.js';
 import { ConfigError } from './config/values.js';
 import { mountFuse } from './fuse/adapter.js';
@@ -45,7 +46,7 @@ const METRICS_HOST = '127.0.0.1';
 export async function mountMain(argv: string[]): Promise<number> {
   let config: MountConfig;
   try {
-    const parsed = parseMountArgs(argv);
+    const parsed = await loadMountArgs(argv);
     if (parsed.help) {
       process.stdout.write(mountHelp());
       return 0;
@@ -126,21 +127,23 @@ async function serveMount(
   const boto = await loadBotoConfig({
     env: process.env,
     homeDir: homedir(),
-    ...(config.botoConfig ? { explicitPath: config.botoConfig } : {}),
+    ...defined({ explicitPath: config.botoConfig }),
   });
   const clientSecret = config.clientSecretFile
     ? (await readFile(config.clientSecretFile, 'utf8')).trim()
     : undefined;
   const resolved = await resolveCredentials(
     {
-      ...(config.keyFile ? { keyFile: config.keyFile } : {}),
+      ...defined({
+        keyFile: config.keyFile,
+        clientId: config.clientId,
+        clientSecret: clientSecret || undefined,
+        tokenUrl: config.tokenUrl,
+        project: config.project,
+        endpoint: config.endpoint,
+      }),
       anonymous: config.anonymous,
-      ...(config.clientId ? { clientId: config.clientId } : {}),
-      ...(clientSecret ? { clientSecret } : {}),
-      ...(config.tokenUrl ? { tokenUrl: config.tokenUrl } : {}),
       readOnly: config.readOnly,
-      ...(config.project ? { project: config.project } : {}),
-      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       logger,
     },
     process.env,
@@ -154,7 +157,9 @@ async function serveMount(
   const client = new XmlApiBackend({
     endpoint,
     credentials: resolved.credentials,
-    ...(project ? { project } : {}),
+    ...defined({ project: project || undefined, userProject: config.billingProject }),
+    maxConnections: config.maxConnsPerHost,
+    retry: { maxDelayMs: config.maxRetrySleepMs, multiplier: config.retryMultiplier },
     logger,
     ...(metrics ? { onRetry: metrics.onRetry } : {}),
   });
@@ -169,7 +174,12 @@ async function serveMount(
     .digest('hex')
     .slice(0, 16);
   const cacheDir = path.join(config.cacheDir, id);
-  const a = await assemble(raw, { ...config, cacheDir, ...(project ? { project } : {}) }, logger);
+  const tempDir = config.tempDir === undefined ? undefined : path.join(config.tempDir, id);
+  const a = await assemble(
+    raw,
+    { ...config, cacheDir, ...defined({ project: project || undefined, tempDir }) },
+    logger,
+  );
   void notifier.status('recovering files staged before the last stop');
   const recovered = await a.fs.recover();
   if (recovered.uploaded.length + recovered.kept.length > 0)

@@ -3,6 +3,7 @@
 // `gcsmount emulator` and the tests both build the emulator here, so tests run what users run.
 
 import { systemClock, type Clock } from '../common/clock.js';
+import { defined } from '../common/defined.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { metadataServer } from './auth/metadata-server.js';
@@ -46,8 +47,7 @@ export async function buildEmulator(config: EmulatorConfig): Promise<Emulator> {
   const running = await startEmulator({
     store: config.store,
     project: config.project,
-    ...(config.host === undefined ? {} : { host: config.host }),
-    ...(config.port === undefined ? {} : { port: config.port }),
+    ...defined({ host: config.host, port: config.port }),
     clock,
     logger: config.logger ?? silentLogger,
     authenticate: createAuthenticator({

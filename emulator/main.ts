@@ -3,10 +3,12 @@
 
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { defined } from '../common/defined.js';
 import { createLogger, type LogLevel } from '../common/logger.js';
 import { buildEmulator } from './assemble.js';
 import type { UserRegistration } from './auth/token-registry.js';
 import { parseFaultSpec, type FaultSpec } from './faults/fault-spec.js';
+import { parseHmacLine, parseOauthUserLine, secretLines } from './secret-lines.js';
 import { Store } from './store/store.js';
 
 const HELP = `usage: gcsmount emulator [options]
@@ -19,12 +21,15 @@ Runs an emulator of the Cloud Storage XML API on loopback (no cloud account need
   --project ID        project that owns buckets created without x-goog-project-id (default test-project)
   --hmac ID:SECRET    an HMAC key; once any is given, HMAC signatures (GOOG1, GOOG4, AWS, AWS4) are
                       verified and bad ones get the service's 403 (repeatable)
+  --hmac-file FILE    HMAC keys, one ID:SECRET per line (# comments), kept out of ps (repeatable)
   --require-auth      refuse anonymous requests and bearer tokens this emulator did not issue
   --service-account FILE
                       accept JWT-bearer grants at POST /token signed by this service-account key
                       (repeatable)
   --oauth-user CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN
                       accept this refresh_token grant at POST /token (repeatable)
+  --oauth-user-file FILE
+                      OAuth users, one CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN per line (repeatable)
   --faults SPEC       inject faults (429/500/503, resets, latency, stalls, bandwidth caps); seeded.
                       See emulator/faults/README.md; also settable at /_emulator/faults
   --log-level LEVEL   debug, info, warn or error (default warn)
@@ -49,9 +54,11 @@ export async function main(argv: string[]): Promise<number> {
         data: { type: 'string' },
         project: { type: 'string', default: 'test-project' },
         hmac: { type: 'string', multiple: true, default: [] },
+        'hmac-file': { type: 'string', multiple: true, default: [] },
         'require-auth': { type: 'boolean', default: false },
         'service-account': { type: 'string', multiple: true, default: [] },
         'oauth-user': { type: 'string', multiple: true, default: [] },
+        'oauth-user-file': { type: 'string', multiple: true, default: [] },
         faults: { type: 'string' },
         'log-level': { type: 'string', default: 'warn' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -76,22 +83,22 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const hmacKeys = new Map<string, string>();
-  for (const pair of values.hmac) {
-    const colon = pair.indexOf(':');
-    if (colon <= 0 || colon === pair.length - 1) return usageError('--hmac takes ACCESS_ID:SECRET');
-    hmacKeys.set(pair.slice(0, colon), pair.slice(colon + 1));
-  }
   const users: UserRegistration[] = [];
-  for (const triple of values['oauth-user']) {
-    const [clientId, clientSecret, refreshToken, ...rest] = triple.split(':');
-    if (!clientId || !clientSecret || !refreshToken || rest.length > 0) {
-      return usageError('--oauth-user takes CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN');
-    }
-    users.push({ clientId, clientSecret, refreshToken });
-  }
   let faults: FaultSpec | undefined;
   const serviceAccounts: string[] = [];
   try {
+    const fromFiles = async (files: string[]): Promise<{ line: string; where: string }[]> =>
+      (await Promise.all(files.map(async (f) => secretLines(await readFile(f, 'utf8'), f)))).flat();
+    const hmac = [
+      ...values.hmac.map((line) => ({ line, where: '--hmac' })),
+      ...(await fromFiles(values['hmac-file'])),
+    ];
+    for (const { line, where } of hmac) hmacKeys.set(...parseHmacLine(line, where));
+    const oauth = [
+      ...values['oauth-user'].map((line) => ({ line, where: '--oauth-user' })),
+      ...(await fromFiles(values['oauth-user-file'])),
+    ];
+    for (const { line, where } of oauth) users.push(parseOauthUserLine(line, where));
     if (values.faults !== undefined) faults = parseFaultSpec(values.faults);
     for (const file of values['service-account']) serviceAccounts.push(await readFile(file, 'utf8'));
   } catch (err) {
@@ -109,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     requireAuth: values['require-auth'],
     serviceAccounts,
     users,
-    ...(faults ? { faults } : {}),
+    ...defined({ faults }),
   });
   process.stdout.write(`listening on ${emulator.url}\n`);
   await new Promise<void>((resolve) => {

@@ -3,11 +3,11 @@
 # machine pays nothing. Needs root (or sudo) on Debian 12.
 #   runtime: libfuse2 (fuse-native's prebuilt addon loads libfuse.so.2), fuse (fusermount), attr
 #   tests:   python3-boto, s3cmd, awscli, rclone, s3fs (third-party clients that check the emulator),
-#            systemd (systemd-analyze verify on the units)
+#            systemd (systemd-analyze verify on the units), rsync (rsync -X onto the mount)
 set -euo pipefail
 want=(libfuse2 fuse attr)
 if [[ "${1:-}" != "--runtime-only" ]]; then
-  want+=(python3-boto s3cmd awscli rclone s3fs systemd)
+  want+=(python3-boto s3cmd awscli rclone s3fs systemd rsync)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -1,5 +1,7 @@
-// `gcsmount mount --help` and the options part of docs/CONFIGURATION.md, both rendered from the table.
+// `gcsmount mount --help` and the options part of docs/CONFIGURATION.md, both rendered from the table
+// (options.ts) and gcsfuse's names for its rows (gcsfuse-names.ts).
 
+import { GCSFUSE_NAMES, type GcsfuseName } from './gcsfuse-names.js';
 import { OPTIONS, type OptionSpec } from './options.js';
 
 const GROUPS = [...new Set(OPTIONS.map((o) => o.group))];
@@ -18,6 +20,8 @@ function placeholder(spec: OptionSpec): string {
       return ' MODE';
     case 'integer':
       return ' N';
+    case 'number':
+      return ' X';
     case 'string':
       return ' VALUE';
   }
@@ -25,6 +29,18 @@ function placeholder(spec: OptionSpec): string {
 
 function fstabKeys(spec: OptionSpec): string[] {
   return [spec.flag.replaceAll('-', '_'), ...(spec.fstabAliases ?? [])];
+}
+
+const CONVERSION_HELP = {
+  'ttl-seconds': 'whole seconds, -1: never expires',
+  megabytes: 'MiB',
+  'log-severity': 'trace|debug|info|warning|error|off',
+} as const;
+
+/** What a gcsfuse name means here: `sets --stat-cache-ttl and --type-cache-ttl (whole seconds, ...)`. */
+function gcsfuseMeaning(n: GcsfuseName): string {
+  const sets = n.sets.map((f) => `--${f}`).join(' and ');
+  return n.convert === undefined ? `same as ${sets}` : `sets ${sets} (${CONVERSION_HELP[n.convert]})`;
 }
 
 export function mountHelp(): string {
@@ -41,6 +57,11 @@ export function mountHelp(): string {
       const def = spec.default === undefined ? '' : ` [default: ${spec.default}]`;
       out.push(`  ${flag.padEnd(34)} ${spec.help}${def}`);
     }
+  }
+  out.push('', "gcsfuse's names (flags, fstab keys with `_`, and config-file keys):");
+  for (const n of GCSFUSE_NAMES.filter((g) => g.flag !== undefined)) {
+    const flag = `--${n.flag ?? ''}${n.convert === 'log-severity' ? ' SEVERITY' : ' VALUE'}`;
+    out.push(`  ${flag.padEnd(34)} ${gcsfuseMeaning(n)}`);
   }
   return out.join('\n') + '\n';
 }
@@ -60,5 +81,20 @@ export function optionsMarkdown(): string {
     }
     out.push('');
   }
+  out.push(
+    "### gcsfuse's names",
+    '',
+    'Each also works as an fstab key (with `_` or `-`); config-file keys are paths in the YAML file. Every',
+    'other option is a top-level config-file key under its flag name (`memory-cache-size: 1G`).',
+    '',
+    '| gcsfuse flag | config-file key | meaning |',
+    '|---|---|---|',
+  );
+  for (const n of GCSFUSE_NAMES) {
+    const flag = n.flag === undefined ? '' : `\`--${n.flag}\``;
+    const key = n.configKey === undefined ? '' : `\`${n.configKey}\``;
+    out.push(`| ${flag} | ${key} | ${gcsfuseMeaning(n).replaceAll('|', '\\|')} |`);
+  }
+  out.push('');
   return out.join('\n');
 }

@@ -1,13 +1,14 @@
 // argv (and fstab `-o` strings) -> MountConfig, driven entirely by the option table. Accepts `--flag value`,
 // `--flag=value`, `--no-flag` and bare `--flag` for booleans, `-f`, and `-o key[=value],...` (repeatable);
-// generic mount(8) options that mean nothing to us (`rw`, `_netdev`, `x-systemd.*`, ...) are accepted and
-// ignored so the same line works in /etc/fstab. Unknown options fail with a suggestion, never silently.
+// gcsfuse's flag names too (gcsfuse-names.ts). Generic mount(8) options that mean nothing to us (`rw`,
+// `_netdev`, `x-systemd.*`, ...) are accepted and ignored so the same line works in /etc/fstab. Unknown
+// options fail with a suggestion, never silently. Values from a --config-file (config-file.ts) come in
+// under the command line's: a flag given on the command line wins.
 
+import type { MountConfig, OptionValues } from './mount-config.js';
 import { OPTIONS, type OptionSpec } from './options.js';
-import type { MountConfig } from './mount-config.js';
-import { ConfigError, parseBoolean, parseDuration, parseInteger, parseMode, parseSize } from './values.js';
-
-type Value = string | number | boolean;
+import { parseValue, setterForFlag, setterForFstabKey, suggest, type Value, type Values } from './setters.js';
+import { ConfigError, parseBoolean } from './values.js';
 
 const IGNORED_MOUNT_OPTIONS = new Set([
   'rw',
@@ -33,50 +34,9 @@ const IGNORED_MOUNT_OPTIONS = new Set([
   'dirsync',
 ]);
 
-const byFlag = new Map(OPTIONS.map((o) => [o.flag, o]));
 const byShort = new Map(OPTIONS.filter((o) => o.short).map((o) => [o.short ?? '', o]));
-const byFstabKey = new Map<string, OptionSpec>();
-for (const o of OPTIONS) {
-  byFstabKey.set(o.flag.replaceAll('-', '_'), o);
-  byFstabKey.set(o.flag, o);
-  for (const alias of o.fstabAliases ?? []) byFstabKey.set(alias, o);
-}
 
-function camel(flag: string): string {
-  return flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-}
-
-function parseValue(spec: OptionSpec, text: string): Value {
-  switch (spec.type) {
-    case 'boolean':
-      return parseBoolean(spec.flag, text);
-    case 'string':
-      if (text === '') throw new ConfigError(`--${spec.flag} needs a value`);
-      return text;
-    case 'integer':
-      return parseInteger(spec.flag, text);
-    case 'duration':
-      return parseDuration(spec.flag, text);
-    case 'size':
-      return parseSize(spec.flag, text);
-    case 'mode':
-      return parseMode(spec.flag, text);
-    case 'enum':
-      if (!spec.values?.includes(text)) {
-        throw new ConfigError(`--${spec.flag}: '${text}' is not one of ${(spec.values ?? []).join(', ')}`);
-      }
-      return text;
-  }
-}
-
-function suggest(name: string): string {
-  const close = OPTIONS.map((o) => o.flag).filter(
-    (f) => f.includes(name) || name.includes(f) || f.split('-')[0] === name.split(/[-_]/)[0],
-  );
-  return close.length ? ` (did you mean --${close.slice(0, 3).join(', --')}?)` : '';
-}
-
-function applyFstabOptions(text: string, values: Map<string, Value>): void {
+function applyFstabOptions(text: string, values: Values): void {
   for (const item of text.split(',')) {
     if (item === '') continue;
     const eq = item.indexOf('=');
@@ -84,20 +44,20 @@ function applyFstabOptions(text: string, values: Map<string, Value>): void {
     const val = eq < 0 ? undefined : item.slice(eq + 1);
     if (IGNORED_MOUNT_OPTIONS.has(key) || key.startsWith('x-systemd.') || key.startsWith('comment='))
       continue;
-    const spec = byFstabKey.get(key);
-    if (!spec) throw new ConfigError(`unknown mount option '-o ${key}'${suggest(key)}`);
-    if (spec.type === 'boolean')
-      values.set(spec.flag, val === undefined ? true : parseBoolean(spec.flag, val));
-    else if (val === undefined) throw new ConfigError(`mount option '${key}' needs a value (${key}=...)`);
-    else values.set(spec.flag, parseValue(spec, val));
+    const setter = setterForFstabKey(key);
+    if (!setter) throw new ConfigError(`unknown mount option '-o ${key}'${suggest(key)}`);
+    if (val !== undefined) setter.apply(val, values);
+    else if (setter.boolean) setter.apply('true', values);
+    else throw new ConfigError(`mount option '${key}' needs a value (${key}=...)`);
   }
 }
 
-export type ParsedArgs = { help: true } | { help: false; config: MountConfig };
+/** The command line before defaults and the config file: what the user typed, by option-table flag. */
+export type ScannedArgs =
+  { help: true } | { help: false; values: Values; positionals: [bucket: string, mountpoint: string] };
 
-/** Parses `gcsmount mount` arguments (flags anywhere, then BUCKET MOUNTPOINT). */
-export function parseMountArgs(argv: readonly string[]): ParsedArgs {
-  const values = new Map<string, Value>();
+export function scanMountArgs(argv: readonly string[]): ScannedArgs {
+  const values: Values = new Map();
   const positionals: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -125,28 +85,25 @@ export function parseMountArgs(argv: readonly string[]): ParsedArgs {
       let name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       const inline = eq < 0 ? undefined : arg.slice(eq + 1);
       let negated = false;
-      if (!byFlag.has(name) && name.startsWith('no-') && byFlag.get(name.slice(3))?.type === 'boolean') {
+      if (!setterForFlag(name) && name.startsWith('no-') && setterForFlag(name.slice(3))?.boolean === true) {
         name = name.slice(3);
         negated = true;
       }
-      const spec = byFlag.get(name);
-      if (!spec) throw new ConfigError(`unknown option '--${name}'${suggest(name)}`);
-      if (spec.type === 'boolean') {
-        values.set(
-          spec.flag,
-          negated ? false : inline === undefined ? true : parseBoolean(spec.flag, inline),
-        );
+      const setter = setterForFlag(name);
+      if (!setter) throw new ConfigError(`unknown option '--${name}'${suggest(name)}`);
+      if (setter.boolean) {
+        setter.apply(negated ? 'false' : (inline ?? 'true'), values);
         continue;
       }
       const text = inline ?? argv[++i];
-      if (text === undefined) throw new ConfigError(`--${spec.flag} needs a value`);
-      values.set(spec.flag, parseValue(spec, text));
+      if (text === undefined) throw new ConfigError(`${setter.label} needs a value`);
+      setter.apply(text, values);
       continue;
     }
     if (arg.startsWith('-') && arg.length > 1) {
       const spec = byShort.get(arg.slice(1));
       if (!spec) throw new ConfigError(`unknown option '${arg}'`);
-      values.set(spec.flag, true);
+      values.set(spec.flag, parseBoolean(spec.flag, 'true'));
       continue;
     }
     positionals.push(arg);
@@ -157,21 +114,41 @@ export function parseMountArgs(argv: readonly string[]): ParsedArgs {
       `expected BUCKET and MOUNTPOINT, got ${positionals.length === 0 ? 'nothing' : positionals.map((p) => `'${p}'`).join(' ')}`,
     );
   }
-  // The table and MountConfig describe the same keys; test/daemon/config/parse-args.test.ts holds them
-  // together, so this one cast is checked.
+  return { help: false, values, positionals: positionals as [string, string] };
+}
+
+/** Defaults, then the config file's values, then the command line's. */
+export function buildMountConfig(
+  scanned: Extract<ScannedArgs, { help: false }>,
+  fromFile: Values = new Map(),
+): MountConfig {
   const record: Record<string, Value> = {};
   for (const spec of OPTIONS) {
     const v =
-      values.get(spec.flag) ?? (spec.default === undefined ? undefined : parseValue(spec, spec.default));
-    if (v !== undefined) record[camelKey(spec)] = v;
+      scanned.values.get(spec.flag) ??
+      fromFile.get(spec.flag) ??
+      (spec.default === undefined ? undefined : parseValue(spec, spec.default));
+    if (v !== undefined) record[configKeyOf(spec)] = v;
   }
-  const [bucket, mountpoint] = positionals as [string, string];
-  return { config: { ...(record as unknown as MountConfig), bucket, mountpoint }, help: false };
+  const [bucket, mountpoint] = scanned.positionals;
+  // MountConfig is derived from the same rows with the same key rule (mount-config.ts KeyOf), and each
+  // value was parsed by its row's type, so this one cast restates what the loop did.
+  return { ...(record as OptionValues), bucket, mountpoint };
+}
+
+export type ParsedArgs = { help: true } | { help: false; config: MountConfig };
+
+/** Parses `gcsmount mount` arguments (flags anywhere, then BUCKET MOUNTPOINT), without a config file. */
+export function parseMountArgs(argv: readonly string[]): ParsedArgs {
+  const scanned = scanMountArgs(argv);
+  return scanned.help ? { help: true } : { help: false, config: buildMountConfig(scanned) };
+}
+
+function camel(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
 /** Config key of an option: durations get an `Ms` suffix so the unit is in the name. */
-function camelKey(spec: OptionSpec): string {
+export function configKeyOf(spec: OptionSpec): string {
   return camel(spec.flag) + (spec.type === 'duration' ? 'Ms' : '');
 }
-
-export { camelKey as configKeyOf };

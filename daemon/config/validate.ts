@@ -44,5 +44,13 @@ export function validateMountConfig(config: MountConfig): MountConfig {
   }
   if (config.metricsPort > 65535) throw new ConfigError(`--metrics-port ${config.metricsPort} is not a port`);
   if (config.opTimeoutMs < 1000) throw new ConfigError('--op-timeout must be at least 1s');
+  if (config.retryMultiplier < 1) {
+    throw new ConfigError(
+      `--retry-multiplier ${config.retryMultiplier} would shrink the wait: use 1 or more`,
+    );
+  }
+  if (config.readAheadSize > 0 && config.readAheadSize < 1024 * 1024) {
+    throw new ConfigError('--read-ahead-size is counted in 1 MiB blocks: use 0 (off) or at least 1M');
+  }
   return config;
 }

@@ -48,3 +48,9 @@ export function parseBoolean(option: string, text: string): boolean {
   if (['false', 'no', 'off', '0'].includes(t)) return false;
   throw new ConfigError(`--${option}: '${text}' is not true or false`);
 }
+
+/** `2`, `1.5` -> a non-negative number (a factor, not a count). */
+export function parseNumber(option: string, text: string): number {
+  if (!/^\d+(?:\.\d+)?$/.test(text.trim())) throw new ConfigError(`--${option}: '${text}' is not a number`);
+  return Number(text);
+}

@@ -1,5 +1,7 @@
-// Extended attributes: object and bucket metadata and ACLs under `user.gcs.*` (docs/XATTRS.md). A table
-// maps each name to what it reads and writes; names outside `user.` are ENOTSUP, absent ones ENODATA.
+// Extended attributes: object and bucket metadata and ACLs under `user.gcs.*`, and every other `user.*`
+// name as custom metadata (xattr-names.ts decides which key a name means and what may be stored), see
+// docs/XATTRS.md. A table maps each `user.gcs.` name to what it reads and writes; names outside `user.` are
+// ENOTSUP, absent ones ENODATA.
 
 import type { StorageBackend } from '../../storage/backend.js';
 import {
@@ -14,9 +16,16 @@ import { addGrant, aclToText, parseEntry, textToAcl } from './acl-text.js';
 import { FsError } from './errors.js';
 import { writableOf } from '../../storage/writable-metadata.js';
 import type { Node } from './nodes.js';
+import {
+  checkCustom,
+  customKeyOf,
+  GCS_PREFIX,
+  isInternalKey,
+  nameOfCustomKey,
+  USER_PREFIX,
+} from './xattr-names.js';
 
-export const PREFIX = 'user.gcs.';
-const META_PREFIX = `${PREFIX}meta.`;
+export const PREFIX = GCS_PREFIX;
 
 const READ_ONLY: Record<string, (m: ObjectMeta) => string | undefined> = {
   generation: (m) => m.generation,
@@ -77,22 +86,27 @@ export class Xattrs {
     return undefined;
   }
 
+  /** The names a copy should carry: custom metadata, once, as `user.KEY`; internal keys stay out of sight.
+   *  The `user.gcs.*` names are virtual (computed or owned by the service, like CephFS's `ceph.*`): read
+   *  and written by name, not listed, because `rsync -X` copies every listed name and removes listed
+   *  names the source lacks, which fails for read-only ones (generation, md5, ...). */
   async list(node: Node): Promise<string[]> {
-    const names: string[] = [];
-    const targets = aclTargets(node);
-    if (targets) names.push(`${PREFIX}acl`);
-    if (targets?.extra) names.push(`${PREFIX}${targets.extra.name}`);
     const meta = await this.#meta(node);
-    if (meta) {
-      for (const [k, f] of Object.entries(READ_ONLY)) if (f(meta) !== undefined) names.push(PREFIX + k);
-      for (const [k, f] of Object.entries(WRITABLE)) if (meta[f] !== undefined) names.push(PREFIX + k);
-      for (const k of Object.keys(meta.metadata)) names.push(META_PREFIX + k);
-    }
-    return names;
+    if (!meta) return [];
+    return Object.keys(meta.metadata)
+      .filter((k) => !isInternalKey(k))
+      .map(nameOfCustomKey);
   }
 
   async get(node: Node, name: string): Promise<Buffer> {
-    const key = strip(name);
+    const custom = customKeyOf(strip(name));
+    if (custom !== undefined) {
+      const m = await this.#meta(node);
+      const value = m && Object.hasOwn(m.metadata, custom) ? m.metadata[custom] : undefined;
+      if (value === undefined) throw new FsError('no-data', `no attribute ${name}`);
+      return Buffer.from(value);
+    }
+    const key = name.slice(PREFIX.length);
     const targets = aclTargets(node);
     if (key === 'acl' && targets) return Buffer.from(aclToText(await this.backend.getAcl(targets.acl)));
     if (targets?.extra && key === targets.extra.name) {
@@ -102,23 +116,27 @@ export class Xattrs {
     if (!meta) throw new FsError('no-data', `no attribute ${name}`);
     const ro = READ_ONLY[key];
     const field = WRITABLE[key];
-    const value = ro
-      ? ro(meta)
-      : field
-        ? meta[field]
-        : key.startsWith('meta.')
-          ? meta.metadata[key.slice(5)]
-          : undefined;
+    const value = ro ? ro(meta) : field ? meta[field] : undefined;
     if (value === undefined) throw new FsError('no-data', `no attribute ${name}`);
     return Buffer.from(value);
   }
 
   /** Applies a change: an ACL replacement, grant or canned ACL, or a metadata field. */
   async set(node: Node, name: string, value: Buffer): Promise<void> {
-    if (!name.startsWith(PREFIX))
-      throw new FsError('not-supported', `only user.gcs.* attributes can be set, not ${name}`);
-    const key = strip(name);
+    const custom = customKeyOf(strip(name));
     const text = value.toString('utf8');
+    if (custom !== undefined) {
+      const meta = await this.#meta(node);
+      if (!meta)
+        throw new FsError('not-supported', `${name} needs an object (this directory has no marker object)`);
+      if (custom === '') throw new FsError('invalid', `${name}: a custom metadata name is needed`);
+      // A value that is not valid UTF-8 would not survive the round trip through text.
+      checkCustom(name, custom, Buffer.from(text).equals(value) ? text : '\u0000', meta.metadata);
+      const w = writableOf(meta);
+      w.metadata[custom] = text;
+      return this.#update(meta, w);
+    }
+    const key = name.slice(PREFIX.length);
     const targets = aclTargets(node);
     const aclFor = (k: string): AclTarget | undefined => {
       if (!targets) return undefined;
@@ -155,21 +173,24 @@ export class Xattrs {
     const w = writableOf(meta);
     const field = WRITABLE[key];
     if (field) w[field] = text;
-    else if (key.startsWith('meta.') && key.length > 5) w.metadata[key.slice(5)] = text;
     else throw new FsError('not-supported', `unknown attribute ${name}; see docs/XATTRS.md`);
     await this.#update(meta, w);
   }
 
   async remove(node: Node, name: string): Promise<void> {
-    const key = strip(name);
+    const custom = customKeyOf(strip(name));
+    // The user.gcs. name without its prefix ('' for a custom-metadata name, which no table holds).
+    const key = custom === undefined ? name.slice(PREFIX.length) : '';
     const meta = await this.#meta(node);
     if (!meta) throw new FsError('no-data', `no attribute ${name}`);
+    if (custom !== undefined && isInternalKey(custom)) {
+      throw new FsError('perm', `${name} is kept by gcsmount itself (chmod, chown, touch, ln -s set it)`);
+    }
     let w = writableOf(meta);
     const field = WRITABLE[key];
-    const custom = key.startsWith('meta.') ? key.slice(5) : undefined;
     if (field && field !== 'contentType' && w[field] !== undefined) {
       w = Object.fromEntries(Object.entries(w).filter(([k]) => k !== field)) as typeof w;
-    } else if (custom !== undefined && w.metadata[custom] !== undefined) {
+    } else if (custom !== undefined && Object.hasOwn(w.metadata, custom)) {
       w.metadata = Object.fromEntries(Object.entries(w.metadata).filter(([k]) => k !== custom));
     } else if (key in READ_ONLY || key === 'acl' || field === 'contentType') {
       throw new FsError('perm', `${name} cannot be removed`);
@@ -184,11 +205,10 @@ export class Xattrs {
   }
 }
 
-/** Throws for a name that cannot exist here, before any lookup. The kernel asks for security.capability
- *  before every write to a file; answering that without I/O keeps writes fast. */
+/** Throws for a name that cannot exist here, before any lookup; returns it. The kernel asks for
+ *  security.capability before every write to a file; answering that without I/O keeps writes fast. */
 export function strip(name: string): string {
-  if (!name.startsWith('user.'))
-    throw new FsError('not-supported', `only user.gcs.* attributes exist here, not ${name}`);
-  if (!name.startsWith(PREFIX)) throw new FsError('no-data', `no attribute ${name}`);
-  return name.slice(PREFIX.length);
+  if (!name.startsWith(USER_PREFIX))
+    throw new FsError('not-supported', `only user.* attributes exist here, not ${name}`);
+  return name;
 }

@@ -7,7 +7,7 @@ import { blockId } from '../../cache/block-key.js';
 import type { ContentCache } from '../../cache/content-cache.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { Generation } from '../../storage/types.js';
-import { nextWindow } from './readahead.js';
+import { MAX_READAHEAD_BLOCKS, nextWindow } from './readahead.js';
 
 export interface ReadTarget {
   bucket: string;
@@ -23,6 +23,8 @@ export class Reader {
     readonly backend: StorageBackend,
     readonly cache: ContentCache,
     readonly blockSize = DEFAULT_BLOCK_SIZE,
+    /** Most blocks fetched ahead of a sequential reader. */
+    readonly maxReadAheadBlocks = MAX_READAHEAD_BLOCKS,
   ) {}
 
   /** Copies up to `length` bytes at `offset` into `into`; returns the count (0 at EOF). */
@@ -37,7 +39,7 @@ export class Reader {
     const end = Math.min(t.size, offset + length);
     const first = Math.floor(offset / this.blockSize);
     const last = Math.floor((end - 1) / this.blockSize);
-    state.window = nextWindow(state.window, offset === state.nextOffset);
+    state.window = nextWindow(state.window, offset === state.nextOffset, this.maxReadAheadBlocks);
     state.nextOffset = end;
     const total = blockCount(t.size, this.blockSize);
     for (let i = last + 1; i <= Math.min(total - 1, last + state.window); i++)

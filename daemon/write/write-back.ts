@@ -9,6 +9,7 @@ import type { StorageBackend, UploadSource } from '../../storage/backend.js';
 import type { ObjectMeta, WritableMetadata } from '../../storage/types.js';
 import { writableOf } from '../../storage/writable-metadata.js';
 import { writePosix } from '../fs/posix-attrs.js';
+import { contentTypeFor } from './content-type.js';
 import type { PendingObject } from './pending-object.js';
 
 export interface UploadPlan {
@@ -27,11 +28,13 @@ export function uploadPlan(entry: PendingObject): UploadPlan {
     ...entry.posix,
     mtime: entry.posix.mtime ?? entry.mtime.getTime() / 1000,
   });
+  // A type set with setfattr is on the base by now (a metadata change uploads pending bytes first).
+  const contentType = contentTypeFor(entry.key, undefined, entry.meta?.contentType);
   return {
     bucket: entry.bucket,
     key: entry.key,
     ifGenerationMatch: entry.base,
-    writable: { ...base, metadata },
+    writable: { ...base, contentType, metadata },
   };
 }
 

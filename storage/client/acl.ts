@@ -2,6 +2,7 @@
 // object ACL: a document via storage/xml/access-control-list.ts, or a canned ACL as `x-goog-acl` with an
 // empty body. A set is retried only under an if-metageneration-match precondition (retry-policy.ts).
 
+import { defined } from '../../common/defined.js';
 import type { CallOptions } from '../backend.js';
 import type { Acl, AclTarget, CannedAcl, Preconditions } from '../types.js';
 import { CANNED_ACLS } from '../types.js';
@@ -81,13 +82,8 @@ export async function setAcl(
     method: 'PUT',
     ...w,
     headers,
-    ...(body === undefined ? {} : { body }),
-    safety: {
-      kind: 'set-acl',
-      ...(options.ifMetagenerationMatch === undefined
-        ? {}
-        : { ifMetagenerationMatch: options.ifMetagenerationMatch }),
-    },
+    ...defined({ body }),
+    safety: { kind: 'set-acl', ...defined({ ifMetagenerationMatch: options.ifMetagenerationMatch }) },
     signal: options.signal,
   });
 }

@@ -3,6 +3,7 @@
 // repeat could report our own success as 'already-exists'); delete is, and a 'bucket-not-found' after an
 // attempt whose answer was lost is read as our own success.
 
+import { defined } from '../../common/defined.js';
 import type { CallOptions, CreateBucketOptions } from '../backend.js';
 import { StorageError, isStorageError } from '../errors.js';
 import type { BucketMeta } from '../types.js';
@@ -59,7 +60,7 @@ export async function createBucket(
     method: 'PUT',
     path: bucketPath(name),
     headers,
-    ...(body === undefined ? {} : { body }),
+    ...defined({ body }),
     safety: { kind: 'create-bucket' },
     errorContext: { resource: 'bucket', bucket: name },
     signal: options.signal,

@@ -3,6 +3,7 @@
 // A metadata update pins the source generation and requires it to still be live (if-generation-match): a
 // retry can never apply twice, and a concurrent overwrite is never undone (the update moves to it).
 
+import { defined } from '../../common/defined.js';
 import type { ComposeSource, CopyOptions } from '../backend.js';
 import type { Preconditions, WritableMetadata, ObjectMeta } from '../types.js';
 import type { CallOptions } from '../backend.js';
@@ -87,7 +88,7 @@ export async function updateObjectMetadata(
   metadata: WritableMetadata,
   options: Preconditions & CallOptions = {},
 ): Promise<ObjectMeta> {
-  const signal = options.signal === undefined ? {} : { signal: options.signal };
+  const signal = defined({ signal: options.signal });
   const fail = (why: string): StorageError =>
     new StorageError('precondition-failed', why, { bucket, object: name });
   let known = options.ifGenerationMatch;

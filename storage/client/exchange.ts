@@ -3,6 +3,7 @@
 // afresh (signatures carry a date, tokens expire), and turns a non-2xx answer into a typed StorageError via
 // storage/xml/error-response.ts. Operation modules decide URLs, headers and idempotency; this owns none.
 
+import { defined } from '../../common/defined.js';
 import type { Credentials } from '../auth/credentials.js';
 import type { StorageError } from '../errors.js';
 import { StorageError as StorageErrorClass } from '../errors.js';
@@ -21,6 +22,8 @@ export interface ClientContext extends RetryContext {
   credentials: Credentials;
   userAgent: string;
   project: string | undefined;
+  /** Billed for every request (requester pays): sent as x-goog-user-project. */
+  userProject: string | undefined;
 }
 
 export interface CallSpec {
@@ -59,11 +62,13 @@ function withCredentialHint(error: StorageError, credentials: Credentials): Stor
       ? 'check the key id and secret, and that the local clock is right'
       : 'check that the credential is valid and has access';
   return new StorageErrorClass(error.code, `${error.message} (using ${credentials.description}: ${hint})`, {
-    ...(error.status === undefined ? {} : { status: error.status }),
-    ...(error.serviceCode === undefined ? {} : { serviceCode: error.serviceCode }),
-    ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-    ...(error.bucket === undefined ? {} : { bucket: error.bucket }),
-    ...(error.object === undefined ? {} : { object: error.object }),
+    ...defined({
+      status: error.status,
+      serviceCode: error.serviceCode,
+      requestId: error.requestId,
+      bucket: error.bucket,
+      object: error.object,
+    }),
     cause: error,
   });
 }
@@ -74,6 +79,7 @@ export async function exchangeOnce(ctx: ClientContext, spec: CallSpec): Promise<
   const headers: Record<string, string> = {
     'user-agent': ctx.userAgent,
     'accept-encoding': 'gzip',
+    ...defined({ 'x-goog-user-project': ctx.userProject }),
     ...spec.headers,
   };
   const { body } = spec;
@@ -86,8 +92,7 @@ export async function exchangeOnce(ctx: ClientContext, spec: CallSpec): Promise<
     method: spec.method,
     url,
     headers,
-    ...(body === undefined ? {} : { body }),
-    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+    ...defined({ body, signal: spec.signal }),
   });
   if ((res.status >= 200 && res.status < 300) || spec.accept?.includes(res.status) === true) return res;
   const text =

@@ -77,14 +77,20 @@ export function neverSent(e: StorageError): boolean {
   return e.code === 'network' && errorCode(e.cause) === 'ECONNREFUSED';
 }
 
-export function createHttpTransport(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): HttpTransport {
+/** Parallel requests (readers, upload parts) to one origin each get a connection of their own, up to this. */
+export const DEFAULT_MAX_CONNECTIONS = 32;
+
+/** `maxConnections` 0 means no limit (gcsfuse's --max-conns-per-host 0). */
+export function createHttpTransport(
+  timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
+  maxConnections = DEFAULT_MAX_CONNECTIONS,
+): HttpTransport {
   const agent = new Agent({
     keepAliveTimeout: 30_000,
     connect: { timeout: timeouts.connectMs },
     headersTimeout: timeouts.idleMs,
     bodyTimeout: timeouts.idleMs,
-    // Parallel requests (readers, upload parts) to one origin each get a connection of their own.
-    connections: 32,
+    connections: maxConnections === 0 ? null : maxConnections,
   });
   return {
     async send(request) {

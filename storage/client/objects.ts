@@ -3,6 +3,7 @@
 // from (`?generation=`) for every resumption, send Range only when a range was asked for (a 0-byte object
 // answers any range with 416), and verify hashes when the bytes read are the whole object.
 
+import { defined } from '../../common/defined.js';
 import type { CallOptions, DeleteOptions, ObjectReadStream, ReadOptions } from '../backend.js';
 import { StorageError, isStorageError } from '../errors.js';
 import type { Generation, ObjectMeta } from '../types.js';
@@ -33,7 +34,7 @@ async function whichIsMissing(
   // A GET's 404 names its cause (NoSuchKey/NoSuchBucket); only a bodiless HEAD 404 needs the extra look.
   if (isStorageError(e, 'not-found') && e.serviceCode === undefined) {
     try {
-      await headBucket(ctx, bucket, signal === undefined ? {} : { signal });
+      await headBucket(ctx, bucket, defined({ signal }));
     } catch (b) {
       if (isStorageError(b, 'bucket-not-found')) throw b;
     }
@@ -118,10 +119,7 @@ export async function readObject(
   const from = served?.start ?? range?.start ?? 0;
   const end = Math.min(served?.end ?? meta.size, wantedEnd ?? meta.size);
   const whole = from === 0 && end === meta.size;
-  const expected = {
-    ...(meta.crc32c === undefined ? {} : { crc32c: meta.crc32c }),
-    ...(meta.md5 === undefined ? {} : { md5: meta.md5 }),
-  };
+  const expected = defined({ crc32c: meta.crc32c, md5: meta.md5 });
   const body = resumingBody({
     first: res.body,
     start,
@@ -188,8 +186,7 @@ export async function deleteObject(
     headers: preconditionHeaders(options),
     safety: {
       kind: 'delete-object',
-      ...(options.generation === undefined ? {} : { generation: options.generation }),
-      ...(options.ifGenerationMatch === undefined ? {} : { ifGenerationMatch: options.ifGenerationMatch }),
+      ...defined({ generation: options.generation, ifGenerationMatch: options.ifGenerationMatch }),
     },
     errorContext: { resource: 'object', bucket, object: name },
     signal: options.signal,
@@ -232,10 +229,10 @@ export async function describeWritten(
 ): Promise<ObjectMeta> {
   const generation = header(headers, 'x-goog-generation');
   if (generation === undefined) {
-    return statObject(ctx, bucket, name, signal === undefined ? {} : { signal });
+    return statObject(ctx, bucket, name, defined({ signal }));
   }
   try {
-    return await statObject(ctx, bucket, name, { generation, ...(signal === undefined ? {} : { signal }) });
+    return await statObject(ctx, bucket, name, defined({ generation, signal }));
   } catch (e) {
     if (!isStorageError(e, 'not-found')) throw e;
     const meta = objectMetaFromHeaders(bucket, name, headers);

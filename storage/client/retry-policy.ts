@@ -3,15 +3,18 @@
 // and which leave the outcome unknown (the caller may have to ask the store what happened), and how long to
 // wait (exponential backoff with full jitter, a cap, an overall deadline, Retry-After honoured). No I/O, no
 // clock: elapsed time and randomness come in, so it is a table to test. Defaults: gsutil/boto's base 1 s and
-// cap 32 s, a 2 min deadline so a FUSE call fails visibly.
+// cap 32 s (factor 2), a 2 min deadline so a FUSE call fails visibly; gcsfuse's --max-retry-sleep and
+// --retry-multiplier set the cap and the factor.
 
 import type { StorageError, StorageErrorCode } from '../errors.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
   maxAttempts: number;
-  /** Delay scale before the first retry; doubles per attempt. */
+  /** Delay scale before the first retry; grows by `multiplier` per attempt. */
   baseDelayMs: number;
+  /** Growth factor of the delay scale per attempt (2: doubling). */
+  multiplier: number;
   maxDelayMs: number;
   /** No retry starts (and no wait extends) past this many ms after the first attempt. */
   deadlineMs: number;
@@ -20,6 +23,7 @@ export interface RetryOptions {
 export const DEFAULT_RETRY: RetryOptions = {
   maxAttempts: 8,
   baseDelayMs: 1000,
+  multiplier: 2,
   maxDelayMs: 32_000,
   deadlineMs: 120_000,
 };
@@ -117,13 +121,16 @@ export type RetryDecision =
   | { retry: true; delayMs: number }
   | { retry: false; reason: 'not-transient' | 'not-idempotent' | 'attempts' | 'deadline' };
 
-/** Full jitter: uniform in [0, min(cap, base * 2^(attempt-1))]; a server's Retry-After is a floor. */
+/** Full jitter: uniform in [0, min(cap, base * multiplier^(attempt-1))]; a server's Retry-After is a floor. */
 export function decideRetry(input: RetryInput): RetryDecision {
   const { error, options } = input;
   if (!isTransient(error)) return { retry: false, reason: 'not-transient' };
   if (!input.idempotent && !isRefusal(error)) return { retry: false, reason: 'not-idempotent' };
   if (input.attempt >= options.maxAttempts) return { retry: false, reason: 'attempts' };
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (input.attempt - 1));
+  const ceiling = Math.min(
+    options.maxDelayMs,
+    options.baseDelayMs * options.multiplier ** (input.attempt - 1),
+  );
   const jittered = Math.floor(input.random() * ceiling);
   const delayMs = Math.max(jittered, error.retryAfterMs ?? 0);
   if (input.elapsedMs + delayMs > options.deadlineMs) return { retry: false, reason: 'deadline' };

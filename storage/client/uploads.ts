@@ -3,6 +3,7 @@
 // from the server's Range, never from our own arithmetic). Why resumable and not XML multipart, with the
 // measurements, is at DEFAULT_UPLOAD_THRESHOLDS.
 
+import { defined } from '../../common/defined.js';
 import type { UploadSource, WriteOptions } from '../backend.js';
 import { formatGoogHash, hashBuffer, verifyHashes } from '../checksums.js';
 import type { ObjectHashes } from '../checksums.js';
@@ -127,10 +128,7 @@ async function singlePut(
     path: objectPath(bucket, name),
     headers: { ...writeHeaders(options), 'x-goog-hash': formatGoogHash(hashes) },
     body,
-    safety: {
-      kind: 'write',
-      ...(options.ifGenerationMatch === undefined ? {} : { ifGenerationMatch: options.ifGenerationMatch }),
-    },
+    safety: { kind: 'write', ...defined({ ifGenerationMatch: options.ifGenerationMatch }) },
     errorContext: { resource: 'object', bucket, object: name },
     signal: options.signal,
   };
@@ -200,7 +198,7 @@ async function resumable(
       path,
       url: session,
       headers: { 'content-range': range },
-      ...(body === undefined ? {} : { body }),
+      ...defined({ body }),
       safety: { kind: 'resumable-chunk' },
       errorContext,
       accept: [308],

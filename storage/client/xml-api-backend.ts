@@ -52,6 +52,10 @@ export interface XmlApiBackendOptions {
   credentials: Credentials;
   /** Default project for bucket listing and creation (x-goog-project-id). */
   project?: string;
+  /** Project billed for the requests, for requester-pays buckets (x-goog-user-project). */
+  userProject?: string;
+  /** Most parallel connections to the endpoint; 0: no limit. */
+  maxConnections?: number;
   clock?: Clock;
   logger?: Logger;
   retry?: Partial<RetryOptions>;
@@ -72,7 +76,7 @@ export class XmlApiBackend implements StorageBackend {
     const endpoint = new URL(options.endpoint);
     this.#ctx = {
       endpoint,
-      transport: createHttpTransport({ ...DEFAULT_TIMEOUTS, ...options.timeouts }),
+      transport: createHttpTransport({ ...DEFAULT_TIMEOUTS, ...options.timeouts }, options.maxConnections),
       credentials: options.credentials,
       clock: options.clock ?? systemClock,
       random: options.random ?? ((): number => randomInt(0, 2 ** 32) / 2 ** 32),
@@ -81,6 +85,7 @@ export class XmlApiBackend implements StorageBackend {
       userAgent: options.userAgent ?? 'gcsmount',
       project: options.project,
       onRetry: options.onRetry,
+      userProject: options.userProject,
     };
     this.#thresholds = { ...DEFAULT_UPLOAD_THRESHOLDS, ...options.uploadThresholds };
   }

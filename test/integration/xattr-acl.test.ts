@@ -1,27 +1,70 @@
-// ACLs and metadata through getfattr/setfattr (Debian's attr), names under user.gcs.* (docs/XATTRS.md).
+// ACLs and metadata through getfattr/setfattr (Debian's attr), names under user.gcs.*, and any other
+// user.* name as custom metadata, with rsync -X (docs/XATTRS.md).
 
 import test from 'ava';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { mount } from '../helpers/mount.js';
 import { run, runOk } from '../helpers/tools.js';
 
 const get = (file: string, name: string): Promise<string> =>
   runOk('getfattr', ['--only-values', '-n', name, file]);
 
-test('getfattr -d lists metadata, hashes, generation and the ACL', async (t) => {
+test('getfattr -d lists custom metadata only; hashes, generation and the ACL are read by name', async (t) => {
   const m = await mount(t);
   await m.emu.call('/test-bucket/o.txt', {
     method: 'PUT',
     body: 'hello world',
     headers: { 'content-type': 'text/plain', 'x-goog-meta-color': 'blue' },
   });
+  await runOk('chmod', ['600', m.at('o.txt')]); // stores goog-reserved-posix-mode, which stays hidden
   const head = await m.emu.call('/test-bucket/o.txt', { method: 'HEAD' });
   const dump = await runOk('getfattr', ['-d', '-m', '-', m.at('o.txt')]);
-  t.regex(dump, /user\.gcs\.crc32c="yZRlqg=="/);
-  t.regex(dump, /user\.gcs\.md5="XrY7u\+Ae7tCTyyK7j1rNww=="/);
-  t.regex(dump, /user\.gcs\.content-type="text\/plain"/);
-  t.regex(dump, /user\.gcs\.meta\.color="blue"/);
-  t.true(dump.includes(`user.gcs.generation="${head.headers.get('x-goog-generation')}"`));
-  t.regex(dump, /user\.gcs\.acl=/);
+  t.is(dump.trim().split('\n').slice(1).join('\n'), 'user.color="blue"');
+  t.is(await get(m.at('o.txt'), 'user.gcs.crc32c'), 'yZRlqg==');
+  t.is(await get(m.at('o.txt'), 'user.gcs.md5'), 'XrY7u+Ae7tCTyyK7j1rNww==');
+  t.is(await get(m.at('o.txt'), 'user.gcs.content-type'), 'text/plain');
+  t.is(await get(m.at('o.txt'), 'user.gcs.meta.color'), 'blue');
+  t.is(await get(m.at('o.txt'), 'user.gcs.generation'), head.headers.get('x-goog-generation') ?? '');
+  t.regex(await get(m.at('o.txt'), 'user.gcs.acl'), /FULL_CONTROL/);
+  t.regex(
+    (await run('setfattr', ['-n', 'user.goog-reserved-posix-mode', '-v', '777', m.at('o.txt')])).stderr,
+    /Operation not permitted/,
+  );
+});
+
+test('rsync -X copies a user.test xattr onto the mount, where it is custom metadata', async (t) => {
+  const m = await mount(t);
+  const src = await mkdtemp(path.join(tmpdir(), 'gcsmount-rsync-'));
+  t.teardown(() => rm(src, { recursive: true, force: true }));
+  await writeFile(path.join(src, 'tagged.txt'), 'tagged\n');
+  await runOk('setfattr', ['-n', 'user.test', '-v', 'hello', path.join(src, 'tagged.txt')]);
+  await runOk('rsync', ['-X', path.join(src, 'tagged.txt'), `${m.dir}/`]);
+  t.is(await get(m.at('tagged.txt'), 'user.test'), 'hello');
+  const head = await m.emu.call('/test-bucket/tagged.txt', { method: 'HEAD' });
+  t.is(head.headers.get('x-goog-meta-test'), 'hello');
+  // and back: a second rsync -X from the mount finds nothing to fix
+  const back = await mkdtemp(path.join(tmpdir(), 'gcsmount-rsync-back-'));
+  t.teardown(() => rm(back, { recursive: true, force: true }));
+  await runOk('rsync', ['-X', m.at('tagged.txt'), `${back}/`]);
+  t.is(await get(path.join(back, 'tagged.txt'), 'user.test'), 'hello');
+});
+
+test('setfattr -n user.xdg.tags: tagging tools store custom metadata', async (t) => {
+  const m = await mount(t);
+  await m.emu.call('/test-bucket/photo.jpg', { method: 'PUT', body: 'jpeg' });
+  await runOk('setfattr', ['-n', 'user.xdg.tags', '-v', 'holiday,beach', m.at('photo.jpg')]);
+  t.is(await get(m.at('photo.jpg'), 'user.xdg.tags'), 'holiday,beach');
+  const head = await m.emu.call('/test-bucket/photo.jpg', { method: 'HEAD' });
+  t.is(head.headers.get('x-goog-meta-xdg.tags'), 'holiday,beach');
+  t.regex(await runOk('getfattr', ['-d', m.at('photo.jpg')]), /user\.xdg\.tags="holiday,beach"/);
+  await runOk('setfattr', ['-x', 'user.xdg.tags', m.at('photo.jpg')]);
+  t.regex((await run('getfattr', ['-n', 'user.xdg.tags', m.at('photo.jpg')])).stderr, /No such attribute/);
+  t.regex(
+    (await run('setfattr', ['-n', 'user.Tags', '-v', 'x', m.at('photo.jpg')])).stderr,
+    /Invalid argument/,
+  );
 });
 
 test("add a grant for an email address (the tutorial's add_email_grant), then apply a canned ACL", async (t) => {
@@ -105,8 +148,13 @@ test('writable metadata: set, read, remove; read-only names refuse with EPERM', 
 
 test('absent names are ENODATA, other namespaces ENOTSUP, a short buffer ERANGE', async (t) => {
   const m = await mount(t);
-  await m.emu.call('/test-bucket/e.txt', { method: 'PUT', body: 'e' });
+  await m.emu.call('/test-bucket/e.txt', {
+    method: 'PUT',
+    body: 'e',
+    headers: { 'x-goog-meta-long-enough': 'so the list needs more than 4 bytes' },
+  });
   t.regex((await run('getfattr', ['-n', 'user.gcs.meta.none', m.at('e.txt')])).stderr, /No such attribute/);
+  t.regex((await run('getfattr', ['-n', 'user.none', m.at('e.txt')])).stderr, /No such attribute/);
   t.regex(
     (await run('setfattr', ['-n', 'trusted.x', '-v', '1', m.at('e.txt')])).stderr,
     /Operation not supported/,

@@ -26,8 +26,9 @@ test('defaults come from the option table', (t) => {
 });
 
 test('every table option lands on a MountConfig key of the right type', (t) => {
-  // Holds options.ts and mount-config.ts together: a row whose key the config does not know would be lost.
-  const expected: Record<string, string> = {
+  // Pins the option list twice: the derived MountConfig type must have exactly these keys (typecheck), and
+  // parsing must produce each with a value of this runtime type.
+  const expected: Record<Exclude<keyof MountConfig, 'bucket' | 'mountpoint'>, string> = {
     endpoint: 'string',
     project: 'string',
     keyFile: 'string',
@@ -58,6 +59,14 @@ test('every table option lands on a MountConfig key of the right type', (t) => {
     logLevel: 'string',
     logFormat: 'string',
     metricsPort: 'number',
+    billingProject: 'string',
+    maxConnsPerHost: 'number',
+    maxRetrySleepMs: 'number',
+    retryMultiplier: 'number',
+    negativeCacheTtlMs: 'number',
+    tempDir: 'string',
+    readAheadSize: 'number',
+    configFile: 'string',
   };
   const argv: string[] = [];
   for (const o of OPTIONS) {
@@ -101,9 +110,79 @@ test('fstab -o options, with generic mount options ignored', (t) => {
 });
 
 test('-okey=value form and aliases', (t) => {
-  const c = parse(['-oanonymous_access,log_severity=debug', 'b-1', '/m']);
+  const c = parse(['-oanonymous_access,log_severity=WARNING', 'b-1', '/m']);
   t.true(c.anonymous);
+  t.is(c.logLevel, 'warn');
+});
+
+test("gcsfuse's flag names set our options", (t) => {
+  const c = parse([
+    '--custom-endpoint=http://127.0.0.1:9',
+    '--anonymous-access',
+    '--metadata-cache-ttl-secs',
+    '30',
+    '--metadata-cache-negative-ttl-secs',
+    '0',
+    '--stat-cache-capacity',
+    '500',
+    '--prometheus-port',
+    '9101',
+    '--log-severity',
+    'TRACE',
+    '--temp-dir',
+    '/tmp/stage',
+    '--billing-project',
+    'payer-1',
+    '--max-conns-per-host',
+    '0',
+    '--sequential-read-size-mb',
+    '4',
+    '--max-retry-sleep',
+    '10s',
+    '--retry-multiplier',
+    '1.5',
+    'b-1',
+    '/m',
+  ]);
+  t.is(c.endpoint, 'http://127.0.0.1:9');
+  t.true(c.anonymous);
+  t.is(c.statCacheTtlMs, 30_000);
+  t.is(c.typeCacheTtlMs, 30_000);
+  t.is(c.negativeCacheTtlMs, 0);
+  t.is(c.statCacheMaxEntries, 500);
+  t.is(c.metricsPort, 9101);
   t.is(c.logLevel, 'debug');
+  t.is(c.tempDir, '/tmp/stage');
+  t.is(c.billingProject, 'payer-1');
+  t.is(c.maxConnsPerHost, 0);
+  t.is(c.readAheadSize, 4 * 1024 * 1024);
+  t.is(c.maxRetrySleepMs, 10_000);
+  t.is(c.retryMultiplier, 1.5);
+});
+
+test('--metadata-cache-ttl-secs -1 means never expires; the last of two spellings wins', (t) => {
+  const c = parse(['--metadata-cache-ttl-secs', '-1', 'b-1', '/m']);
+  t.is(c.statCacheTtlMs, Infinity);
+  t.is(c.typeCacheTtlMs, Infinity);
+  const d = parse(['--metadata-cache-ttl-secs', '-1', '--stat-cache-ttl', '5s', 'b-1', '/m']);
+  t.is(d.statCacheTtlMs, 5000);
+  t.is(d.typeCacheTtlMs, Infinity);
+  t.throws(() => parse(['--metadata-cache-ttl-secs', '-2', 'b-1', '/m']), {
+    message: /--metadata-cache-ttl-secs: '-2' is not a whole number of seconds \(-1: never expires\)/,
+  });
+});
+
+test('the negative cache has its own short default TTL', (t) => {
+  const c = parse(['b-1', '/m']);
+  t.is(c.negativeCacheTtlMs, 5000);
+  t.is(c.typeCacheTtlMs, 60_000);
+});
+
+test("gcsfuse's severities are checked like any enum", (t) => {
+  t.is(parse(['--log-severity', 'off', 'b-1', '/m']).logLevel, 'off');
+  t.throws(() => parse(['--log-severity', 'loud', 'b-1', '/m']), {
+    message: /--log-severity: 'loud' is not one of trace, debug, info, warning, error, off/,
+  });
 });
 
 test('errors are clear and suggest the right flag', (t) => {

@@ -319,3 +319,16 @@ test('requests: rm and mv of a file', async (t) => {
   });
   t.is(await h.object('d/'), '');
 });
+
+test('uploads are typed by extension; an overwrite keeps the type it replaces', async (t) => {
+  const h = await harness(t);
+  const fd = await h.fs.create('/index.html', 0o644);
+  await h.write(fd, '<p>hi</p>', 0);
+  await h.fs.release(fd);
+  t.is((await h.memory.statObject('bkt', 'index.html')).contentType, 'text/html');
+  await h.memory.writeObject('bkt', 'data.html', Buffer.from('x'), { contentType: 'text/plain' });
+  const w = await h.fs.open('/data.html', O_WRONLY | O_TRUNC);
+  await h.write(w, 'y', 0);
+  await h.fs.release(w);
+  t.is((await h.memory.statObject('bkt', 'data.html')).contentType, 'text/plain');
+});

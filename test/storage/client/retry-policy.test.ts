@@ -110,6 +110,30 @@ test('full jitter under an exponential ceiling with a cap', (t) => {
   t.is(delay(20, 0.5), 16_000); // capped at 32 s, then jittered
 });
 
+test('the multiplier and the cap come from the options (--retry-multiplier, --max-retry-sleep)', (t) => {
+  const options = {
+    ...DEFAULT_RETRY,
+    multiplier: 3,
+    maxDelayMs: 5000,
+    maxAttempts: 100,
+    deadlineMs: Infinity,
+  };
+  const ceiling = (attempt: number): number => {
+    const d = decideRetry({
+      error: err('unavailable'),
+      idempotent: true,
+      attempt,
+      elapsedMs: 0,
+      random: () => 0.999999,
+      options,
+    });
+    return d.retry ? Math.ceil(d.delayMs / 10) * 10 : -1;
+  };
+  t.is(ceiling(1), 1000);
+  t.is(ceiling(2), 3000);
+  t.is(ceiling(3), 5000); // 9 s, capped
+});
+
 test('Retry-After is a floor; attempts and deadline stop retries', (t) => {
   const input = { idempotent: true, random: () => 0, options: DEFAULT_RETRY };
   t.deepEqual(decideRetry({ ...input, error: err('rate-limited', 7000), attempt: 1, elapsedMs: 0 }), {
