@@ -245,7 +245,7 @@ export class Filesystem {
       writable: true,
       staging,
       dirty: true,
-      read: { nextOffset: 0, window: 0 },
+      read: this.#o.reader.open({ bucket: loc.bucket, key: loc.key, generation: '0', size: 0 }),
       createMode: mode & 0o7777,
     });
     return h.fd;
@@ -268,7 +268,12 @@ export class Filesystem {
       size: meta?.size ?? 0,
       writable,
       dirty: false,
-      read: { nextOffset: 0, window: 0 },
+      read: this.#o.reader.open({
+        bucket: loc.bucket,
+        key: loc.key,
+        generation: meta?.generation ?? '0',
+        size: meta?.size ?? 0,
+      }),
     });
     if (writable && flags & O_TRUNC) {
       h.staging = await StagingFile.create(this.#o.stagingDir);
@@ -287,13 +292,7 @@ export class Filesystem {
     const h = this.#handle(fd);
     if (h.staging) return h.staging.read(into, length, offset);
     try {
-      return await this.#o.reader.read(
-        { bucket: h.bucket, key: h.key, generation: h.generation, size: h.size },
-        into,
-        length,
-        offset,
-        h.read,
-      );
+      return await this.#o.reader.read(h.read, into, length, offset);
     } catch (err) {
       // The object was replaced or deleted since open: this handle's view is gone.
       if (isStorageError(err, 'not-found') || isStorageError(err, 'precondition-failed')) {
@@ -372,6 +371,7 @@ export class Filesystem {
   async release(fd: number): Promise<void> {
     const h = this.handles.get(fd);
     if (!h) return;
+    this.#o.reader.close(h.read);
     if (h.dirty) {
       // close(2) already reported a failed flush; one more try before the bytes are set aside.
       await this.#upload(h).catch(() => undefined);

@@ -3,6 +3,7 @@
 // reused after release, as the kernel expects.
 
 import type { Generation, ObjectMeta } from '../../storage/types.js';
+import type { ReadState } from '../read/reader.js';
 import type { StagingFile } from '../write/staging-file.js';
 
 export interface Handle {
@@ -17,7 +18,7 @@ export interface Handle {
   writable: boolean;
   staging?: StagingFile;
   dirty: boolean;
-  read: { nextOffset: number; window: number };
+  read: ReadState;
   /** Mode for a file created by this handle. */
   createMode?: number;
 }

@@ -5,6 +5,7 @@ import { silentLogger } from '../../../common/logger.js';
 import type { Filesystem } from '../../../daemon/fs/filesystem.js';
 import { HandleTable } from '../../../daemon/fs/handles.js';
 import { createMetrics, errnoName, serveMetrics } from '../../../daemon/lifecycle/metrics.js';
+import { ReadState } from '../../../daemon/read/reader.js';
 import type { StagingFile } from '../../../daemon/write/staging-file.js';
 
 test('errno names: ok for 0, names for fuse-native negatives and positives', (t) => {
@@ -23,7 +24,7 @@ test('ops, requests, retries and scrape-time state land in the registry', async 
   logger.debug('retrying', { code: 'unavailable' });
   logger.debug('something else', { code: 'x' });
   const handles = new HandleTable();
-  const base = { bucket: 'b', generation: '0', size: 0, writable: true, read: { nextOffset: 0, window: 0 } };
+  const base = { bucket: 'b', generation: '0', size: 0, writable: true, read: new ReadState({ bucket: 'b', key: 'k', generation: '0', size: 0 }) };
   handles.add({ ...base, key: 'dirty', dirty: true, staging: { size: 1234 } as unknown as StagingFile });
   handles.add({ ...base, key: 'clean', dirty: false });
   m.watch({
