@@ -36,6 +36,7 @@ import * as acl from './acl.js';
 import * as buckets from './buckets.js';
 import * as copyCompose from './copy-compose.js';
 import type { ClientContext } from './exchange.js';
+import { pickWritable } from './headers.js';
 import { createHttpTransport, DEFAULT_TIMEOUTS } from './http.js';
 import type { HttpTimeouts } from './http.js';
 import * as listing from './list-objects.js';
@@ -44,6 +45,8 @@ import { DEFAULT_RETRY } from './retry-policy.js';
 import type { RetryOptions } from './retry-policy.js';
 import { DEFAULT_UPLOAD_THRESHOLDS, upload } from './uploads.js';
 import type { UploadThresholds } from './uploads.js';
+import { metaFromUpload } from './upload-meta.js';
+import { sourceSize } from './upload-source.js';
 
 export interface XmlApiBackendOptions {
   /** e.g. `https://storage.googleapis.com` or an emulator's `http://127.0.0.1:4443`. */
@@ -129,7 +132,12 @@ export class XmlApiBackend implements StorageBackend {
     options: WriteOptions = {},
   ): Promise<ObjectMeta> {
     const result = await upload(this.#ctx, bucket, name, source, options, this.#thresholds);
-    return objects.describeWritten(this.#ctx, bucket, name, result.headers, options.signal);
+    // Everything a HEAD would say is known from what was sent and the answer's headers (no HEAD per PUT).
+    const sent = { size: sourceSize(source), hashes: result.hashes, written: pickWritable(options) };
+    return (
+      metaFromUpload(bucket, name, result.headers, sent) ??
+      objects.describeWritten(this.#ctx, bucket, name, result.headers, options.signal)
+    );
   }
 
   copyObject(

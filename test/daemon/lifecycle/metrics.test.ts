@@ -24,7 +24,13 @@ test('ops, requests, retries and scrape-time state land in the registry', async 
   logger.debug('retrying', { code: 'unavailable' });
   logger.debug('something else', { code: 'x' });
   const handles = new HandleTable();
-  const base = { bucket: 'b', generation: '0', size: 0, writable: true, read: new ReadState({ bucket: 'b', key: 'k', generation: '0', size: 0 }) };
+  const base = {
+    bucket: 'b',
+    generation: '0',
+    size: 0,
+    writable: true,
+    read: new ReadState({ bucket: 'b', key: 'k', generation: '0', size: 0 }),
+  };
   handles.add({ ...base, key: 'dirty', dirty: true, staging: { size: 1234 } as unknown as StagingFile });
   handles.add({ ...base, key: 'clean', dirty: false });
   m.watch({
