@@ -41,6 +41,11 @@ export class ContentCache {
     this.#maxInFlight = options.maxDiskWritesInFlight ?? DEFAULT_DISK_WRITES_IN_FLIGHT;
   }
 
+  /** Whether a stored block would be kept anywhere (the reader skips assembling blocks otherwise). */
+  get storesBlocks(): boolean {
+    return this.#memory.maxBytes > 0 || this.#disk !== undefined;
+  }
+
   /** The block's bytes, or undefined on a miss. Callers must not modify the returned Buffer. */
   async getBlock(key: BlockKey): Promise<Buffer | undefined> {
     const inMemory = this.#memory.get(key);

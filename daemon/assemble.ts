@@ -8,7 +8,7 @@ import path from 'node:path';
 import { systemClock, type Clock } from '../common/clock.js';
 import { defined } from '../common/defined.js';
 import type { Logger } from '../common/logger.js';
-import { DEFAULT_BLOCK_SIZE } from '../cache/block.js';
+import { ByteBudget } from '../cache/budget.js';
 import { CachedBackend } from '../cache/cached-backend.js';
 import { ContentCache } from '../cache/content-cache.js';
 import { DiskBlocks } from '../cache/disk-blocks.js';
@@ -21,6 +21,7 @@ import type { StorageBackend } from '../storage/backend.js';
 import { PROJECT_MOUNT, type MountConfig } from './config/mount-config.js';
 import { Filesystem } from './fs/filesystem.js';
 import { Reader } from './read/reader.js';
+import { DEFAULT_MAX_WINDOW } from './read/window.js';
 
 export interface Assembled {
   fs: Filesystem;
@@ -54,13 +55,20 @@ export type AssembleConfig = Pick<
   | 'diskCacheSize'
 >;
 
+/** Prefetch room beyond the memory cache: two full windows, so one `cp` streams at full speed even with
+ *  `--memory-cache-size 0`, and more readers share by evicting cached blocks or waiting. */
+const PREFETCH_ALLOWANCE = 2 * DEFAULT_MAX_WINDOW;
+
 export async function assemble(
   raw: StorageBackend,
   c: AssembleConfig,
   logger: Logger,
   clock: Clock = systemClock,
 ): Promise<Assembled> {
-  const memory = new MemoryBlocks({ maxBytes: c.memoryCacheSize });
+  // One budget for the memory cache and every handle's prefetch buffers: the cache's own bound plus room
+  // for a few full read-ahead windows, which evict cached blocks before they wait.
+  const budget = new ByteBudget(c.memoryCacheSize + PREFETCH_ALLOWANCE);
+  const memory = new MemoryBlocks({ maxBytes: c.memoryCacheSize, budget });
   const disk =
     c.diskCacheSize > 0
       ? await DiskBlocks.open({ cacheDir: c.cacheDir, maxBytes: c.diskCacheSize, logger })
@@ -92,12 +100,7 @@ export async function assemble(
     readOnly: c.readOnly,
     stagingDir: path.join(tempDir, 'staging'),
     keepDir: path.join(tempDir, 'failed-uploads'),
-    reader: new Reader(
-      backend,
-      content,
-      DEFAULT_BLOCK_SIZE,
-      Math.floor(c.readAheadSize / DEFAULT_BLOCK_SIZE),
-    ),
+    reader: new Reader(backend, content, { budget, maxWindow: Math.max(c.readAheadSize, 1 << 20) }),
     renameDirLimit: c.renameDirLimit,
     typeCache: new TypeCache({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     ...defined({ project: c.project }),

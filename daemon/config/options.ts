@@ -289,8 +289,8 @@ const ROWS = [
     flag: 'read-ahead-size',
     type: 'size',
     group: 'Caches',
-    help: 'most bytes fetched ahead of a sequential reader (rounded to whole 1 MiB blocks)',
-    default: '8M',
+    help: 'largest window of a sequential reader: its one streamed GET prefetches up to this far ahead (at least 1 MiB)',
+    default: '64M',
   },
   {
     flag: 'config-file',

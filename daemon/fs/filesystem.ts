@@ -246,7 +246,7 @@ export class Filesystem {
     // No parent lookup: the kernel sends CREATE only under a directory it has just resolved.
     this.#ns.forgetPath(loc.bucket, loc.key);
     const entry = await this.#writer.create(loc.bucket, loc.key, mode & 0o7777);
-    return this.#handles.add({ kind: 'write', entry, read: { nextOffset: 0, window: 0 }, served: false }).fd;
+    return this.#handles.add({ kind: 'write', entry, served: false }).fd;
   }
 
   async open(path: string, flags: number): Promise<number> {
@@ -255,7 +255,6 @@ export class Filesystem {
     if (node.kind !== 'file' && node.kind !== 'symlink')
       throw new FsError('is-dir', `${describe(loc)} is a directory`);
     const access = flags & O_ACCMODE;
-    const read = { nextOffset: 0, window: 0 };
     if (access === O_WRONLY || access === O_RDWR) {
       this.#writable();
       const pending = this.#writer.find(loc.bucket, loc.key);
@@ -265,7 +264,7 @@ export class Filesystem {
         pending ? undefined : node.meta,
         (flags & O_TRUNC) !== 0,
       );
-      return this.#handles.add({ kind: 'write', entry, read, served: false }).fd;
+      return this.#handles.add({ kind: 'write', entry, served: false }).fd;
     }
     const pending = this.#writer.find(loc.bucket, loc.key);
     const view: ReadView = {
@@ -274,7 +273,7 @@ export class Filesystem {
       generation: node.meta.generation,
       size: node.meta.size,
     };
-    const h: Omit<ReadHandle, 'fd'> = { kind: 'read', view, read, served: false };
+    const h: Omit<ReadHandle, 'fd'> = { kind: 'read', view, served: false };
     if (pending) h.entry = this.#writer.attach(pending);
     return this.#handles.add(h).fd;
   }
@@ -322,7 +321,17 @@ export class Filesystem {
   }
 
   #remoteRead(view: ReadView, into: Buffer, length: number, offset: number, h: Handle): Promise<number> {
-    return this.#o.reader.read(view, into, length, offset, h.read);
+    const t = h.read?.target;
+    const same =
+      t?.bucket === view.bucket &&
+      t.key === view.key &&
+      t.generation === view.generation &&
+      t.size === view.size;
+    if (!h.read || !same) {
+      h.read?.close();
+      h.read = this.#o.reader.open(view);
+    }
+    return this.#o.reader.read(h.read, into, length, offset);
   }
 
   #writeHandle(fd: number): PendingObject {
@@ -369,6 +378,7 @@ export class Filesystem {
     const h = this.#handles.get(fd);
     if (!h) return;
     this.#handles.delete(fd);
+    h.read?.close(); // aborts a prefetch in flight
     if (h.entry) await this.#writer.release(h.entry, h.kind === 'write');
   }
 

@@ -4,6 +4,7 @@
 // small integers reused after release, as the kernel expects.
 
 import type { Generation } from '../../storage/types.js';
+import type { ReadState } from '../read/reader.js';
 import type { PendingObject } from '../write/pending-object.js';
 
 /** The remote object a read handle reads. Re-keyed when the file is renamed while open. */
@@ -16,7 +17,9 @@ export interface ReadView {
 
 interface Common {
   fd: number;
-  read: { nextOffset: number; window: number };
+  /** The prefetcher of the remote bytes this handle reads (daemon/read), made at the first remote read
+   *  and made again when the view changes (a rename, a fresh generation). */
+  read?: ReadState | undefined;
   /** Whether any read was answered yet (before that, a changed object is looked up again). */
   served: boolean;
 }

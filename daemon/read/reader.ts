@@ -1,86 +1,161 @@
-// Reads of clean (not locally modified) files: served from the content cache in fixed blocks keyed by
-// generation, fetched with ranged GETs on a miss, with read-ahead of the next blocks when access is
-// sequential. A block fetch shared by concurrent readers is made once.
+// Reads of clean (not locally modified) files, one prefetcher per open handle (the model is
+// mountpoint-s3's): a read inside the handle's current run is served from it; otherwise the content cache
+// is probed (once per block, the last hit kept on the handle) and, on a miss, a new run starts. A read
+// where the previous one ended (or at 0 on a fresh handle) is sequential and streams one ranged GET to the
+// end of the object with a growing window; any other read is random and fetches what it asked for,
+// rounded up a little. A seek retires the old run (its GET is aborted once reads already waiting on it are
+// served); closing the handle aborts it at once. The content cache is a tier below, filled in whole
+// blocks as runs stream (block-assembler.ts), never the read-ahead buffer itself.
 
-import { DEFAULT_BLOCK_SIZE, blockCount, blockLength, blockStart } from '../../cache/block.js';
-import { blockId } from '../../cache/block-key.js';
+import { DEFAULT_BLOCK_SIZE, blockLength, blockStart } from '../../cache/block.js';
+import type { ByteBudget } from '../../cache/budget.js';
 import type { ContentCache } from '../../cache/content-cache.js';
 import type { StorageBackend } from '../../storage/backend.js';
-import type { Generation } from '../../storage/types.js';
-import { MAX_READAHEAD_BLOCKS, nextWindow } from './readahead.js';
+import { StorageError } from '../../storage/errors.js';
+import { BlockAssembler } from './block-assembler.js';
+import { PrefetchRun } from './prefetch-run.js';
+import type { ReadTarget } from './read-target.js';
+import { DEFAULT_MAX_WINDOW, INITIAL_WINDOW, randomReadEnd } from './window.js';
 
-export interface ReadTarget {
-  bucket: string;
-  key: string;
-  generation: Generation;
-  size: number;
+export type { ReadTarget } from './read-target.js';
+
+export interface ReaderOptions {
+  blockSize?: number;
+  /** Cap of a sequential run's window (bytes streamed ahead of the reader). */
+  maxWindow?: number;
+  initialWindow?: number;
+  /** Bounds prefetched bytes together with the memory cache (which it evicts). */
+  budget?: ByteBudget;
+}
+
+/** The read state of one open handle: its target, its current run and the last cache block it hit. */
+export class ReadState {
+  readonly target: ReadTarget;
+  /** @internal the reader's bookkeeping */
+  run: PrefetchRun | undefined;
+  /** End of the previous read: a read starting here is sequential. */
+  lastEnd = 0;
+  cached: { index: number; data: Buffer } | undefined;
+  closed = false;
+
+  constructor(target: ReadTarget) {
+    this.target = { ...target };
+  }
+
+  /** Ends the handle's reading: aborts the GET in flight and frees its buffers. Idempotent. */
+  close(): void {
+    this.closed = true;
+    this.cached = undefined;
+    this.run?.cancel();
+    this.run = undefined;
+  }
 }
 
 export class Reader {
-  readonly #inflight = new Map<string, Promise<Buffer>>();
+  readonly backend: StorageBackend;
+  readonly cache: ContentCache;
+  readonly blockSize: number;
+  readonly #limits: { initial: number; max: number };
+  readonly #budget: ByteBudget | undefined;
 
-  constructor(
-    readonly backend: StorageBackend,
-    readonly cache: ContentCache,
-    readonly blockSize = DEFAULT_BLOCK_SIZE,
-    /** Most blocks fetched ahead of a sequential reader. */
-    readonly maxReadAheadBlocks = MAX_READAHEAD_BLOCKS,
-  ) {}
+  constructor(backend: StorageBackend, cache: ContentCache, options: ReaderOptions = {}) {
+    this.backend = backend;
+    this.cache = cache;
+    this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+    this.#limits = {
+      initial: options.initialWindow ?? INITIAL_WINDOW,
+      max: options.maxWindow ?? DEFAULT_MAX_WINDOW,
+    };
+    this.#budget = options.budget;
+  }
 
-  /** Copies up to `length` bytes at `offset` into `into`; returns the count (0 at EOF). */
-  async read(
-    t: ReadTarget,
-    into: Buffer,
-    length: number,
-    offset: number,
-    state: { nextOffset: number; window: number },
-  ): Promise<number> {
+  /** Read state for a newly opened handle (no I/O until the first read). */
+  open(target: ReadTarget): ReadState {
+    return new ReadState(target);
+  }
+
+  close(state: ReadState): void {
+    state.close();
+  }
+
+  /** Copies up to `length` bytes at `offset` into `into`; returns the count (0 at EOF). Rejects with the
+   *  storage error ('not-found', 'precondition-failed') when the generation is no longer there. */
+  async read(state: ReadState, into: Buffer, length: number, offset: number): Promise<number> {
+    const t = state.target;
+    if (state.closed) throw new StorageError('aborted', 'read on a closed handle');
     if (offset >= t.size || length === 0) return 0;
     const end = Math.min(t.size, offset + length);
-    const first = Math.floor(offset / this.blockSize);
-    const last = Math.floor((end - 1) / this.blockSize);
-    state.window = nextWindow(state.window, offset === state.nextOffset, this.maxReadAheadBlocks);
-    state.nextOffset = end;
-    const total = blockCount(t.size, this.blockSize);
-    for (let i = last + 1; i <= Math.min(total - 1, last + state.window); i++)
-      void this.#block(t, i).catch(() => undefined);
-    let copied = 0;
-    for (let i = first; i <= last; i++) {
-      const block = await this.#block(t, i);
-      const bStart = blockStart(i, this.blockSize);
-      const from = Math.max(offset, bStart) - bStart;
-      const to = Math.min(end, bStart + block.length) - bStart;
-      block.copy(into, copied, from, to);
-      copied += to - from;
+    const sequential = offset === state.lastEnd;
+    state.lastEnd = end;
+    let run = state.run;
+    if (!run?.covers(offset)) {
+      const hit = await this.#fromCache(state, into, offset, end);
+      if (hit !== undefined) return hit;
+      if (isClosed(state)) throw new StorageError('aborted', 'read on a closed handle');
+      // A concurrent read (kernel read-ahead) may have started a run that covers this one meanwhile.
+      run = state.run;
+      if (!run?.covers(offset)) {
+        run?.retire();
+        run = this.#start(t, offset, sequential ? t.size : randomReadEnd(offset, end, t.size));
+        state.run = run;
+      }
     }
-    return copied;
+    const n = await run.read(into, end - offset, offset);
+    if (n < end - offset && end > run.end) {
+      // The run ended inside this read (a random run smaller than the read): the rest is sequential.
+      state.lastEnd = offset + n;
+      return n + (await this.read(state, into.subarray(n), end - offset - n, offset + n));
+    }
+    return n;
   }
 
-  async #block(t: ReadTarget, index: number): Promise<Buffer> {
-    const key = { bucket: t.bucket, object: t.key, generation: t.generation, index };
-    const id = blockId(key);
-    const pending = this.#inflight.get(id);
-    if (pending) return pending;
-    const fetch = (async () => {
-      const cached = await this.cache.getBlock(key);
-      if (cached) return cached;
-      const start = blockStart(index, this.blockSize);
-      const length = blockLength(index, t.size, this.blockSize);
-      const { body } = await this.backend.readObject(t.bucket, t.key, {
-        range: { start, end: start + length - 1 },
-        generation: t.generation,
-      });
-      const chunks: Buffer[] = [];
-      for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
-      const data = Buffer.concat(chunks);
-      this.cache.putBlock(key, data);
-      return data;
-    })();
-    this.#inflight.set(id, fetch);
-    try {
-      return await fetch;
-    } finally {
-      this.#inflight.delete(id);
-    }
+  #start(t: ReadTarget, start: number, end: number): PrefetchRun {
+    const assembler = this.cache.storesBlocks ? new BlockAssembler(t, this.cache, this.blockSize) : undefined;
+    return new PrefetchRun({
+      backend: this.backend,
+      target: t,
+      start,
+      end,
+      limits: this.#limits,
+      budget: this.#budget,
+      onBytes: assembler ? (offset, data) => assembler.add(offset, data) : undefined,
+    });
   }
+
+  /** Serves the read from the content cache if every block it touches is there; undefined otherwise.
+   *  Each block is probed once while the handle keeps reading inside it. */
+  async #fromCache(state: ReadState, into: Buffer, offset: number, end: number): Promise<number | undefined> {
+    if (!this.cache.storesBlocks) return undefined;
+    const t = state.target;
+    const first = Math.floor(offset / this.blockSize);
+    const last = Math.floor((end - 1) / this.blockSize);
+    const blocks: Buffer[] = [];
+    for (let i = first; i <= last; i++) {
+      let data = state.cached?.index === i ? state.cached.data : undefined;
+      if (!data) {
+        data = await this.cache.getBlock({
+          bucket: t.bucket,
+          object: t.key,
+          generation: t.generation,
+          index: i,
+        });
+        if (!data || data.length !== blockLength(i, t.size, this.blockSize)) return undefined;
+        state.cached = { index: i, data };
+      }
+      blocks.push(data);
+    }
+    let copied = 0;
+    blocks.forEach((block, k) => {
+      const bStart = blockStart(first + k, this.blockSize);
+      const from = Math.max(offset, bStart) - bStart;
+      const to = Math.min(end, bStart + block.length) - bStart;
+      copied += block.copy(into, copied, from, to);
+    });
+    return copied;
+  }
+}
+
+/** Read through a function: the compiler would otherwise assume no await could change it. */
+function isClosed(state: ReadState): boolean {
+  return state.closed;
 }

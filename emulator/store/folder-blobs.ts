@@ -94,6 +94,6 @@ export class FolderBlobs implements BlobStore {
       await rm(tmp, { force: true });
       throw err;
     }
-    return { id, ...hasher.result() };
+    return { id, ...(await hasher.result()) };
   }
 }

@@ -19,7 +19,7 @@ export class MemoryBlobs implements BlobStore {
     });
     const id = randomUUID();
     this.#blobs.set(id, Buffer.concat(chunks));
-    return { id, ...hasher.result() };
+    return { id, ...(await hasher.result()) };
   }
 
   async concat(ids: readonly string[]): Promise<BlobInfo> {

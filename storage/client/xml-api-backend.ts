@@ -45,6 +45,9 @@ import type { RetryOptions } from './retry-policy.js';
 import type { RetryContext } from './retry.js';
 import { DEFAULT_UPLOAD_THRESHOLDS, upload } from './uploads.js';
 import type { UploadThresholds } from './uploads.js';
+import { metaFromUpload } from './upload-meta.js';
+import { sourceSize } from './upload-source.js';
+import { pickWritable } from '../writable-metadata.js';
 
 export interface XmlApiBackendOptions {
   /** e.g. `https://storage.googleapis.com` or an emulator's `http://127.0.0.1:4443`. */
@@ -138,7 +141,14 @@ export class XmlApiBackend implements StorageBackend {
     options: WriteOptions = {},
   ): Promise<ObjectMeta> {
     const result = await upload(this.#ctx, bucket, name, source, options, this.#thresholds);
-    return result.meta ?? objects.describeWritten(this.#ctx, bucket, name, result.headers, options.signal);
+    // Everything a HEAD would say is known from what was sent and the answer's headers (no HEAD per PUT);
+    // an upload settled by asking the store (its answer was lost) already has the object's metadata.
+    const sent = { size: sourceSize(source), hashes: result.hashes, written: pickWritable(options) };
+    return (
+      result.meta ??
+      metaFromUpload(bucket, name, result.headers, sent) ??
+      objects.describeWritten(this.#ctx, bucket, name, result.headers, options.signal)
+    );
   }
 
   copyObject(
