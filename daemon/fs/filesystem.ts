@@ -537,9 +537,22 @@ export class Filesystem {
     await this.#setPosix(path, p);
   }
 
-  async utimens(path: string, _atime: number, mtime: number): Promise<void> {
-    // fuse-native passes milliseconds; the gsutil key holds whole seconds.
-    await this.#setPosix(path, { mtime: Math.floor(mtime / 1000) });
+  /** Times in milliseconds, undefined where the caller passed UTIME_OMIT. The atime is not stored. */
+  async utimens(path: string, _atime: number | undefined, mtime: number | undefined): Promise<void> {
+    this.#writable();
+    // touch -a, or an atime-only utimensat: nothing that is stored changes.
+    if (mtime === undefined) return;
+    // The gsutil key holds whole seconds.
+    const seconds = Math.floor(mtime / 1000);
+    const loc = this.#loc(path);
+    if (loc.kind === 'entry' && seconds !== Math.floor(Date.now() / 1000)) {
+      // cp -p and tar x set the times of a file they still hold open with unwritten bytes; the
+      // write-back stamps every upload with the time of the upload, which would replace this one. So
+      // upload first, then set the time on the stored object. A time of now (touch) needs no upload:
+      // the write-back stamps about the same second.
+      for (const h of this.handles.forKey(loc.bucket, loc.key)) if (h.dirty) await this.flush(h.fd);
+    }
+    await this.#setPosix(path, { mtime: seconds });
   }
 
   async #setPosix(path: string, p: PosixOverrides): Promise<void> {

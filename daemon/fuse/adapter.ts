@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { Logger } from '../../common/logger.js';
 import { toFsError } from '../fs/errors.js';
 import type { Filesystem } from '../fs/filesystem.js';
+import { mknod } from '../fs/mknod.js';
 import { ERRNO, QUIET } from './errno.js';
 import { toFuseStat } from './stat.js';
 
@@ -79,6 +80,12 @@ export interface MountedFuse {
 
 export async function mountFuse(fs: Filesystem, o: AdapterOptions): Promise<MountedFuse> {
   const log = o.logger;
+  if (!Fuse.UTIMENS_FIXED) {
+    // scripts/build-native.sh could not build the patched addon at install and said so; say it again.
+    log.warn(
+      'fuse-native is the unpatched prebuilt: utimes stores the atime as the mtime (cp -p, touch -r), and touch -m/-a and tar x keep no mtime; rerun npm ci with libfuse-dev installed',
+    );
+  }
   /** Runs one op: resolves to a result, or replies with the negated errno. */
   const call = <T>(
     op: string,
@@ -307,11 +314,21 @@ export async function mountFuse(fs: Filesystem, o: AdapterOptions): Promise<Moun
         cb,
       );
     },
-    utimens: (p: string, atime: number, mtime: number, cb: (e: number) => void) => {
+    // Milliseconds; undefined for a time the caller omitted (UTIME_OMIT), thanks to the patched binding.
+    utimens: (p: string, atime: number | undefined, mtime: number | undefined, cb: (e: number) => void) => {
       call(
         'utimens',
         p,
         () => fs.utimens(p, atime, mtime),
+        () => cb(0),
+        cb,
+      );
+    },
+    mknod: (p: string, mode: number, _dev: number, cb: (e: number) => void) => {
+      call(
+        'mknod',
+        p,
+        () => mknod(fs, p, mode),
         () => cb(0),
         cb,
       );
@@ -370,6 +387,7 @@ export async function mountFuse(fs: Filesystem, o: AdapterOptions): Promise<Moun
       fsync: false,
       write: false,
       create: false,
+      mknod: false,
       rename: false,
       truncate: false,
       ftruncate: false,
