@@ -43,7 +43,8 @@ missing_tools() {
   if [[ "${1:-}" == fuse ]] && command -v pkg-config >/dev/null && ! pkg-config --exists fuse; then
     why+=("libfuse-dev is missing (pkg-config fuse)")
   fi
-  ((${#why[@]})) && printf '%s; ' "${why[@]}"
+  local IFS=';'
+  ((${#why[@]})) && echo "${why[*]}" | sed 's/;/; /g'
 }
 
 # build NAME: node-gyp rebuild in node_modules/NAME; the log is printed only on failure.
@@ -59,6 +60,7 @@ build() {
 
 fuse_why=$(missing_tools fuse)
 if [[ -n "$fuse_why" ]]; then
+  rm -rf "$root/node_modules/fuse-native/build" # what is loaded must be what the warning says
   warn "fuse-native cannot be built from source: $fuse_why" \
     "falling back to its UNPATCHED prebuilt addon: utimens stores atime as mtime (cp -p, touch -r)," \
     "touch -m/-a and tar x keep no mtime. Run scripts/install-system-deps.sh, then npm ci again."
