@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gcsmount and its test suite need, and only those that are missing, so a warm
 # machine pays nothing. Needs root (or sudo) on Debian 12.
-#   runtime: libfuse2 (fuse-native's prebuilt addon loads libfuse.so.2), fuse (fusermount), attr
+#   runtime: libfuse2 (the fuse-native addon loads libfuse.so.2), fuse (fusermount), attr
+#   build:   libfuse-dev, pkg-config, g++, make, python3 (npm ci builds the patched fuse-native and
+#            unix-dgram from source with node-gyp: scripts/build-native.sh)
 #   tests:   python3-boto, s3cmd, awscli, rclone, s3fs (third-party clients that check the emulator),
 #            systemd (systemd-analyze verify on the units), rsync (rsync -X onto the mount)
 set -euo pipefail
 want=(libfuse2 fuse attr)
 if [[ "${1:-}" != "--runtime-only" ]]; then
+  want+=(libfuse-dev pkg-config g++ make python3)
   want+=(python3-boto s3cmd awscli rclone s3fs systemd rsync)
 fi
 missing=()

@@ -28,7 +28,10 @@ export type FsErrorCode =
   | 'no-space'
   | 'timeout'
   | 'interrupted'
-  | 'bad-fd';
+  | 'bad-fd'
+  | 'no-memory'
+  | 'too-many-files'
+  | 'file-table-full';
 
 export class FsError extends Error {
   readonly code: FsErrorCode;
@@ -66,11 +69,28 @@ const FROM_STORAGE: Record<StorageErrorCode, FsErrorCode> = {
   aborted: 'interrupted',
 };
 
+/** What a local failure (staging files, the disk cache, under --cache-dir) means to a POSIX caller: the
+ *  same errno where it describes the machine (no space, no permission on the cache dir, a read-only
+ *  disk, out of descriptors or memory). The rest (ENOENT, EEXIST, EBADF, ... of our own files) stay EIO:
+ *  passed on, they would describe the caller's path, which is not what failed. */
+const FROM_NODE: Partial<Record<string, FsErrorCode>> = {
+  ENOSPC: 'no-space',
+  EDQUOT: 'no-space',
+  EACCES: 'access',
+  EPERM: 'perm',
+  EROFS: 'read-only',
+  EMFILE: 'too-many-files',
+  ENFILE: 'file-table-full',
+  ENOMEM: 'no-memory',
+  EFBIG: 'too-big',
+};
+
 /** Any thrown value as an FsError (unknown failures are EIO, never swallowed). */
 export function toFsError(err: unknown): FsError {
   if (err instanceof FsError) return err;
   if (isStorageError(err)) return new FsError(FROM_STORAGE[err.code], err.message, { cause: err });
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new FsError('no-space', String(err), { cause: err });
+  const local = code === undefined ? undefined : FROM_NODE[code];
+  if (local) return new FsError(local, String(err), { cause: err });
   return new FsError('io', err instanceof Error ? err.message : String(err), { cause: err });
 }

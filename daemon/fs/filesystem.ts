@@ -508,9 +508,15 @@ export class Filesystem {
     await this.#setPosix(path, p);
   }
 
-  async utimens(path: string, _atime: number, mtime: number): Promise<void> {
-    // fuse-native passes milliseconds; the gsutil key holds whole seconds.
-    await this.#setPosix(path, { mtime: Math.floor(mtime / 1000) });
+  /** Times in milliseconds, undefined where the caller passed UTIME_OMIT. The atime is not stored. */
+  async utimens(path: string, _atime: number | undefined, mtime: number | undefined): Promise<void> {
+    this.#writable();
+    // touch -a, or an atime-only utimensat: nothing that is stored changes.
+    if (mtime === undefined) return;
+    // The gsutil key holds whole seconds. A file still being written (cp -p, tar x set the times before
+    // close) keeps this time for its upload, unless a later write makes it "now" again.
+    const seconds = Math.floor(mtime / 1000);
+    await this.#setPosix(path, { mtime: seconds });
   }
 
   async #setPosix(path: string, p: PosixOverrides): Promise<void> {

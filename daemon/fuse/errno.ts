@@ -10,6 +10,7 @@ export const ERRNO: Record<FsErrorCode, number> = {
   io: 5, // EIO
   'bad-fd': 9, // EBADF
   again: 11, // EAGAIN
+  'no-memory': 12, // ENOMEM
   access: 13, // EACCES
   busy: 16, // EBUSY
   exists: 17, // EEXIST
@@ -17,6 +18,8 @@ export const ERRNO: Record<FsErrorCode, number> = {
   'not-dir': 20, // ENOTDIR
   'is-dir': 21, // EISDIR
   invalid: 22, // EINVAL
+  'file-table-full': 23, // ENFILE
+  'too-many-files': 24, // EMFILE
   'too-big': 27, // EFBIG
   'no-space': 28, // ENOSPC
   'read-only': 30, // EROFS

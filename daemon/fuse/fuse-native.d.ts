@@ -21,6 +21,8 @@ declare module 'fuse-native' {
     mount(cb: (err: Error | null) => void): void;
     unmount(cb: (err: Error | null) => void): void;
     static unmount(mnt: string, cb: (err: Error | null) => void): void;
+    /** Set by patches/fuse-native+2.2.6.patch: true when the patched source build is loaded. */
+    static readonly UTIMENS_FIXED: boolean | undefined;
     protected _fuseOptions(): string;
   }
   export = Fuse;
