@@ -27,6 +27,7 @@ const EXCEPTIONS: Record<string, string> = {
   'test/emulator/copy-compose.test.ts': 'the emulator over HTTP, by request family (emulator/handlers/*)',
   'test/emulator/auth/signing-property.test.ts': 'property tests of sigv2/sigv4 through the authenticator',
   'test/storage/client/credentials.test.ts': 'the XML client with each kind of storage/auth credentials',
+  'test/daemon/fuse/fuse-native.test.ts': 'the patched fuse-native build (patches/, scripts/build-native.sh)',
   'test/storage/xml/documents.test.ts': 'the small request documents of storage/xml/, together',
 };
 
