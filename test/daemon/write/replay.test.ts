@@ -3,10 +3,24 @@
 // A second filesystem over the same store and cache dir (a remount) settles them all.
 
 import test from 'ava';
-import { readdir, truncate, writeFile } from 'node:fs/promises';
+import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StorageBackend } from '../../../storage/backend.js';
 import { harness, O_WRONLY } from '../../helpers/fs-harness.js';
+
+/** Waits until `n` staged files' journal records say `closing` (their close is uploading). */
+async function closing(cacheDir: string, n: number): Promise<void> {
+  const staging = path.join(cacheDir, 'staging');
+  for (let i = 0; i < 500; i++) {
+    const names = (await readdir(staging).catch(() => [] as string[])).filter((x) => x.endsWith('.json'));
+    const texts = await Promise.all(
+      names.map((x) => readFile(path.join(staging, x), 'utf8').catch(() => '')),
+    );
+    if (texts.filter((x) => x.includes('"state":"closing"')).length >= n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the uploads never started');
+}
 
 /** A backend whose uploads never finish: what a daemon killed mid-upload left behind. */
 const hangingUploads = (b: StorageBackend): StorageBackend =>
@@ -26,7 +40,7 @@ test('a file whose close was uploading when the daemon died is uploaded at the n
   const over = await crashed.fs.open('/base.txt', O_WRONLY);
   await crashed.write(over, 'NEW', 0);
   void crashed.fs.flush(over);
-  await new Promise((r) => setTimeout(r, 50));
+  await closing(crashed.cacheDir, 2);
 
   const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
   const r = await next.fs.recover();
@@ -57,7 +71,7 @@ test('a closing file whose object changed meanwhile is kept as a conflict; the r
   const fd = await crashed.fs.open('/f', O_WRONLY);
   await crashed.write(fd, 'mine', 0);
   void crashed.fs.flush(fd);
-  await new Promise((r) => setTimeout(r, 50));
+  await closing(crashed.cacheDir, 1);
   await crashed.put('f', 'theirs');
   const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
   t.deepEqual((await next.fs.recover()).kept, ['gs://bkt/f']);
