@@ -9,11 +9,10 @@ import { StorageError, isStorageError } from '../errors.js';
 import type { BucketMeta } from '../types.js';
 import { parseListAllMyBucketsResult } from '../xml/list-all-my-buckets.js';
 import { element, XML_DECLARATION } from '../xml/parser.js';
-import { callEmpty, callText, exchangeOnce } from './exchange.js';
+import { callEmpty, callText } from './exchange.js';
 import type { CallSpec, ClientContext } from './exchange.js';
-import { readText } from './http.js';
-import { LostOutcomes, outcomeUnknown, withRetry } from './retry.js';
-import { isIdempotent } from './retry-policy.js';
+import { outcomeUnknown } from './retry.js';
+import { retriedDelete } from './retried-delete.js';
 
 export function bucketPath(bucket: string): string {
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(bucket)) {
@@ -92,28 +91,14 @@ export async function deleteBucket(
     errorContext: { resource: 'bucket', bucket: name },
     signal: options.signal,
   };
-  const attempts = new LostOutcomes();
-  try {
-    await withRetry(
-      ctx,
-      {
-        idempotent: isIdempotent(spec.safety),
-        signal: options.signal,
-        what: `DELETE ${spec.path}`,
-        onAttemptFailed: attempts.onAttemptFailed,
-      },
-      async () => {
-        await readText((await exchangeOnce(ctx, spec)).body, options.signal);
-      },
-    );
-  } catch (e) {
-    if (!attempts.lost || !isStorageError(e)) throw e;
-    if (e.code === 'bucket-not-found') return;
-    if (!outcomeUnknown(e)) throw e;
-    const gone = await headBucket(ctx, name, options).then(
-      () => false,
-      (h: unknown) => isStorageError(h, 'bucket-not-found'),
-    );
-    if (!gone) throw e;
-  }
+  const { failure: e, lost } = await retriedDelete(ctx, spec);
+  if (e === undefined) return;
+  if (!lost || !isStorageError(e)) throw e;
+  if (e.code === 'bucket-not-found') return;
+  if (!outcomeUnknown(e)) throw e;
+  const gone = await headBucket(ctx, name, options).then(
+    () => false,
+    (h: unknown) => isStorageError(h, 'bucket-not-found'),
+  );
+  if (!gone) throw e;
 }

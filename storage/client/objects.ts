@@ -9,12 +9,12 @@ import type { CallOptions, DeleteOptions, ObjectReadStream, ReadOptions } from '
 import { StorageError, isStorageError } from '../errors.js';
 import type { Generation, ObjectMeta } from '../types.js';
 import { bucketPath, headBucket } from './buckets.js';
-import { call, callEmpty, exchangeOnce } from './exchange.js';
+import { call, callEmpty } from './exchange.js';
 import type { CallSpec, ClientContext } from './exchange.js';
 import { encodeObjectName, header, objectMetaFromHeaders, preconditionHeaders } from './headers.js';
-import { discard, readText } from './http.js';
-import { LostOutcomes, outcomeUnknown, withRetry } from './retry.js';
-import { isIdempotent } from './retry-policy.js';
+import { discard } from './http.js';
+import { outcomeUnknown } from './retry.js';
+import { retriedDelete } from './retried-delete.js';
 import { resumingBody } from './read-stream.js';
 
 export function objectPath(bucket: string, name: string): string {
@@ -195,30 +195,16 @@ export async function deleteObject(
     errorContext: { resource: 'object', bucket, object: name },
     signal: options.signal,
   };
-  const attempts = new LostOutcomes();
-  try {
-    await withRetry(
-      ctx,
-      {
-        idempotent: isIdempotent(spec.safety),
-        signal: options.signal,
-        what: `DELETE ${spec.path}`,
-        onAttemptFailed: attempts.onAttemptFailed,
-      },
-      async () => {
-        await readText((await exchangeOnce(ctx, spec)).body, options.signal);
-      },
-    );
-  } catch (e) {
-    if (!attempts.lost || !isStorageError(e)) throw e;
-    if (e.code === 'not-found') return;
-    if (e.code !== 'precondition-failed' && !outcomeUnknown(e)) throw e;
-    if ((await isGone(ctx, bucket, name, options)) === true) {
-      ctx.logger.debug('delete settled: the object is gone', { object: name, after: e.code });
-      return;
-    }
-    throw e;
+  const { failure: e, lost } = await retriedDelete(ctx, spec);
+  if (e === undefined) return;
+  if (!lost || !isStorageError(e)) throw e;
+  if (e.code === 'not-found') return;
+  if (e.code !== 'precondition-failed' && !outcomeUnknown(e)) throw e;
+  if ((await isGone(ctx, bucket, name, options)) === true) {
+    ctx.logger.debug('delete settled: the object is gone', { object: name, after: e.code });
+    return;
   }
+  throw e;
 }
 
 /** Full ObjectMeta after an upload, copy or compose, whose answers lack Last-Modified, content-type and
