@@ -17,6 +17,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'stop a mount cleanly (uploads finish first)',
     run: async (argv) => (await import('./unmount-command.js')).unmountMain(argv),
   },
+  status: {
+    summary: 'show what a mount is doing (pending uploads, cache use, errors)',
+    run: async (argv) => (await import('./status-command.js')).statusMain(argv),
+  },
   emulator: {
     summary: 'run the embedded Cloud Storage XML API emulator',
     run: async (argv) => (await import('../emulator/main.js')).main(argv),
@@ -33,6 +37,10 @@ export async function cli(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`gcsmount ${await (await import('./version.js')).version()}\n`);
+    return 0;
   }
   const sub = SUBCOMMANDS[name];
   if (!sub) {

@@ -38,6 +38,8 @@ export interface MountConfig {
   /** 'auto' is resolved at start (daemon/lifecycle/log-format.ts). */
   logFormat: LogFormat | 'auto';
   metricsPort: number;
+  logFile?: string;
+  nonempty: boolean;
 }
 
 /** The bucket argument that mounts a whole project. */

@@ -239,4 +239,18 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'serve Prometheus metrics on 127.0.0.1:PORT (0: off)',
     default: '0',
   },
+  // Daemon and mount(8) (the detached daemon's log destination; libfuse's nonempty)
+  {
+    flag: 'log-file',
+    type: 'string',
+    group: 'Logging and service',
+    help: 'append logs to FILE (reopened on SIGHUP, for logrotate); default: stderr in the foreground, syslog when detached (else CACHE_DIR/gcsmount-ID.log)',
+  },
+  {
+    flag: 'nonempty',
+    type: 'boolean',
+    group: 'FUSE',
+    help: 'allow mounting over a non-empty directory (its files are hidden while mounted)',
+    default: 'false',
+  },
 ];

@@ -31,6 +31,8 @@ const IGNORED_MOUNT_OPTIONS = new Set([
   'sync',
   'async',
   'dirsync',
+  // Always on: the kernel checks permissions against the attributes we show.
+  'default_permissions',
 ]);
 
 const byFlag = new Map(OPTIONS.map((o) => [o.flag, o]));
@@ -82,7 +84,8 @@ function applyFstabOptions(text: string, values: Map<string, Value>): void {
     const eq = item.indexOf('=');
     const key = eq < 0 ? item : item.slice(0, eq);
     const val = eq < 0 ? undefined : item.slice(eq + 1);
-    if (IGNORED_MOUNT_OPTIONS.has(key) || key.startsWith('x-systemd.') || key.startsWith('comment='))
+    // x-*: userspace options for other tools (x-systemd.*, x-gvfs-show), never meant for the helper.
+    if (IGNORED_MOUNT_OPTIONS.has(key) || key.startsWith('x-') || key.startsWith('comment='))
       continue;
     const spec = byFstabKey.get(key);
     if (!spec) throw new ConfigError(`unknown mount option '-o ${key}'${suggest(key)}`);
