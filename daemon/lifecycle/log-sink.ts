@@ -50,6 +50,7 @@ export async function fileSink(file: string): Promise<LogSink> {
     return s;
   };
   let stream = open();
+  let ending: Promise<void> = Promise.resolve();
   // Opening is asynchronous: report an unusable path now, not as lines silently lost later.
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
@@ -63,9 +64,15 @@ export async function fileSink(file: string): Promise<LogSink> {
     reopen: () => {
       const old = stream;
       stream = open();
-      old.end();
+      // Lines already queued still go to the old (moved) file: its descriptor outlives the rename.
+      const ended = new Promise<void>((resolve) => old.end(resolve));
+      const before = ending;
+      ending = Promise.all([before, ended]).then(() => undefined);
     },
-    close: () => new Promise((resolve) => stream.end(resolve)),
+    close: async () => {
+      await new Promise((resolve) => stream.end(resolve));
+      await ending;
+    },
   };
 }
 
