@@ -7,6 +7,7 @@ import type { ExecutionContext } from 'ava';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { processStartTime } from '../../daemon/lifecycle/pid-file.js';
 import { GCSMOUNT, mounted } from './mount.js';
 import { run } from './tools.js';
 
@@ -22,14 +23,8 @@ export interface DetachedSetup {
   daemonPid(): Promise<number | undefined>;
 }
 
-export const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** Whether the process runs (a zombie waiting for pid 1 to reap it does not count). */
+export const alive = async (pid: number): Promise<boolean> => (await processStartTime(pid)) !== undefined;
 
 export async function detachedSetup(t: ExecutionContext): Promise<DetachedSetup> {
   const base = await mkdtemp(path.join(tmpdir(), 'gcsmount-dt-'));
@@ -55,7 +50,7 @@ export async function detachedSetup(t: ExecutionContext): Promise<DetachedSetup>
     if (pid !== undefined) started.push(pid);
     if (await mounted(dir)) await run(GCSMOUNT, ['unmount', dir], { env, timeoutMs: 30_000 });
     if (await mounted(dir)) await run('fusermount', ['-u', '-z', dir]);
-    for (const p of started) if (alive(p)) process.kill(p, 'SIGKILL');
+    for (const p of started) if (await alive(p)) process.kill(p, 'SIGKILL');
     await rm(base, { recursive: true, force: true });
   });
   return {

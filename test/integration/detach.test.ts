@@ -55,7 +55,7 @@ test('a mount started under a pty that then closes keeps serving', async (t) => 
   // The daemon logs on every write; a log line written after the pty is gone must not kill it.
   await runOk('sh', ['-c', 'echo after-pty > "$1"', '_', path.join(s.dir, 'g.txt')]);
   t.is(await (await emu.call(`/${b}/g.txt`)).text(), 'after-pty\n');
-  t.true(alive(pid ?? 0));
+  t.true(await alive(pid ?? 0));
   t.is((await run(GCSMOUNT, ['status', s.dir], { env: s.env })).code, 0);
 });
 
