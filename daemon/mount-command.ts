@@ -258,6 +258,14 @@ async function serveMount(
       }
       metrics?.observeOp(op, errno, seconds);
     },
+  }).catch(async (err: unknown) => {
+    // libfuse says why on the daemon's stderr only ("fuse failed" here); name the common cause.
+    if (!config.nonempty && (await readdir(config.mountpoint).catch(() => [])).length > 0) {
+      throw new MountpointError(
+        `mountpoint ${config.mountpoint} is not empty: mount elsewhere, or add --nonempty to hide its files`,
+      );
+    }
+    throw err;
   });
   try {
     await waitUntilAnswers(config.mountpoint, ANSWER_TIMEOUT_MS);

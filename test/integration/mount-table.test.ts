@@ -17,6 +17,9 @@ test('--read-only mounts ro (shown in /proc/mounts); df -i reports inodes; nonem
   const b = await bucket(emu);
   const s = await detachedSetup(t);
   await writeFile(path.join(s.dir, 'hidden-while-mounted'), 'x');
+  const refused = await run(GCSMOUNT, ['mount', ...s.flags(emu.url), b, s.dir], { env: s.env });
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /is not empty: mount elsewhere, or add --nonempty/);
   const r = await run(GCSMOUNT, ['mount', ...s.flags(emu.url), '--read-only', '--nonempty', b, s.dir], {
     env: s.env,
   });
