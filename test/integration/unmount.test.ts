@@ -56,8 +56,9 @@ test('a drain says what it waits for; status shows the pending upload; a daemon 
   });
   t.teardown(() => holder.kill('SIGKILL'));
   await new Promise((r) => holder.stdout.once('data', r));
-  // From now on uploads hang (far beyond the test), so the drain cannot finish by itself.
-  await emu.call('/_emulator/faults', { method: 'PUT', body: 'latency=10m,methods=PUT|POST' });
+  // From now on every upload gets 503 (the client backs off and retries), so the drain cannot finish.
+  // A latency fault would do too, but its timer would keep this process (the emulator's) alive.
+  await emu.call('/_emulator/faults', { method: 'PUT', body: 'status=503,methods=PUT|POST' });
   await waitUntil(
     async () =>
       /uploads: 1 pending \(3\.0 MiB\)/.test((await run(GCSMOUNT, ['status', s.dir], { env: s.env })).stdout),

@@ -58,6 +58,8 @@ test('every table option lands on a MountConfig key of the right type', (t) => {
     logLevel: 'string',
     logFormat: 'string',
     metricsPort: 'number',
+    logFile: 'string',
+    nonempty: 'boolean',
   };
   const argv: string[] = [];
   for (const o of OPTIONS) {
