@@ -21,6 +21,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'list, upload or discard bytes the mount kept instead of uploading',
     run: async (argv) => (await import('./recover-command.js')).recoverMain(argv),
   },
+  status: {
+    summary: 'show what a mount is doing (pending uploads, cache use, errors)',
+    run: async (argv) => (await import('./status-command.js')).statusMain(argv),
+  },
   emulator: {
     summary: 'run the embedded Cloud Storage XML API emulator',
     run: async (argv) => (await import('../emulator/main.js')).main(argv),
@@ -37,6 +41,10 @@ export async function cli(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`gcsmount ${await (await import('./version.js')).version()}\n`);
+    return 0;
   }
   const sub = SUBCOMMANDS[name];
   if (!sub) {

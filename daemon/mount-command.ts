@@ -1,11 +1,11 @@
-// `gcsmount mount [options] BUCKET MOUNTPOINT`. Without --foreground it re-runs itself detached and
-// returns once the mount answers (exit 0) or with the child's error (exit 1). In the foreground: check the
-// mountpoint and credentials and bucket, assemble, mount, report READY=1 (systemd) once the mountpoint
-// answers, then serve until a stop (signal or external umount) drains uploads and unmounts.
+// `gcsmount mount [options] BUCKET MOUNTPOINT`. Without --foreground it re-runs itself detached
+// (lifecycle/daemonize.ts) and returns once the mount answers (exit 0, with a line saying where) or with
+// the child's error (exit 1). In the foreground: check the mountpoint, credentials, endpoint, cache dir and
+// bucket, assemble, mount, report READY=1 (systemd) once the mountpoint answers, publish a status file,
+// then serve until a stop (signal or external umount) drains uploads and unmounts.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { defined } from '../common/defined.js';
@@ -21,9 +21,11 @@ import { loadMountArgs } from './config/load-mount-args.js';
 import { validateMountConfig } from './config/validate.js';
 import { ConfigError } from './config/values.js';
 import { mountFuse } from './fuse/adapter.js';
+import { detachFromParent, isDetachedChild, reportToParent, runDetached } from './lifecycle/daemonize.js';
 import { drainStaged } from './lifecycle/drain.js';
+import { detachedLogFile, openLogSink, stderrSink, type LogSink } from './lifecycle/log-sink.js';
 import { MetricsBackend } from './lifecycle/metrics-backend.js';
-import { createMetrics, serveMetrics } from './lifecycle/metrics.js';
+import { createMetrics, errnoName, serveMetrics } from './lifecycle/metrics.js';
 import { resolveLogFormat } from './lifecycle/log-format.js';
 import {
   isMounted,
@@ -33,8 +35,11 @@ import {
   watchUnmount,
 } from './lifecycle/mountpoint.js';
 import { writePid } from './lifecycle/pid-file.js';
+import { checkCacheDir, checkEndpoint } from './lifecycle/preflight.js';
 import { createNotifier, type Notifier } from './lifecycle/sd-notify.js';
 import { handleSignals } from './lifecycle/signals.js';
+import { LISTED_UPLOADS, publishStatus, type MountStatus } from './lifecycle/status-file.js';
+import { version } from './version.js';
 
 /** How long a clean stop waits for staged uploads before unmounting anyway (bytes stay in the cache dir). */
 const DRAIN_TIMEOUT_MS = 5 * 60_000;
@@ -59,22 +64,78 @@ export async function mountMain(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  if (!config.foreground) return runDetached(argv);
-  const format = await resolveLogFormat(config.logFormat, process.env);
-  const logger = createLogger({ level: config.logLevel, format });
+  const id = mountId(config);
+  const defaultLog = path.join(config.cacheDir, `gcsmount-${id}.log`);
+  const explicitLog = config.logFile !== undefined;
+  if (!config.foreground) {
+    return runDetached(argv, await detachedLogFile(config.logFile, defaultLog), explicitLog);
+  }
+  const detached = isDetachedChild();
+  let sink: LogSink;
+  try {
+    sink = await openLogSink(
+      detached ? await detachedLogFile(config.logFile, defaultLog) : config.logFile,
+      detached,
+    ).catch((err: unknown) => {
+      // The default file is in the cache dir: its check (below) names the problem better.
+      if (explicitLog) throw err;
+      return stderrSink();
+    });
+  } catch (err) {
+    const why = `cannot open the log file: ${err instanceof Error ? err.message : String(err)}`;
+    if (detached) await reportToParent({ ready: false, error: why });
+    else process.stderr.write(`gcsmount mount: ${why}\n`);
+    return 1;
+  }
+  // logrotate moves the file, then sends SIGHUP (signals.ts also drops the caches on it).
+  process.on('SIGHUP', () => sink.reopen());
+  const format =
+    sink.where.startsWith('syslog') && config.logFormat === 'auto'
+      ? 'journald'
+      : sink.where === 'stderr'
+        ? await resolveLogFormat(config.logFormat, process.env)
+        : config.logFormat === 'auto'
+          ? 'text'
+          : config.logFormat;
+  const logger = createLogger({ level: config.logLevel, format, write: (line) => sink.write(line) });
   const notifier = createNotifier(process.env, logger);
   try {
-    return await serve(config, logger, notifier);
+    return await serve(config, id, sink, logger, notifier);
   } catch (err) {
     const why = explain(err, config);
     await notifier.send({ STATUS: `failed: ${why}`, ERRNO: '5' });
-    if (format === 'journald') logger.error(`gcsmount mount: ${why}`);
-    else process.stderr.write(`gcsmount mount: ${why}\n`);
+    if (detached) {
+      logger.error(`gcsmount mount: ${why}`);
+      await reportToParent({ ready: false, error: why });
+    } else {
+      // In the log (a file, or stderr as the journal), and in plain words on the terminal.
+      if (sink.where !== 'stderr' || format === 'journald') logger.error(`gcsmount mount: ${why}`);
+      if (sink.where !== 'stderr' || format !== 'journald') process.stderr.write(`gcsmount mount: ${why}\n`);
+    }
     return 1;
   } finally {
     notifier.close();
+    await sink.close();
   }
 }
+
+/** One id per bucket and mountpoint: names the mount's cache subdirectory and its default log file. */
+export function mountId(config: Pick<MountConfig, 'bucket' | 'mountpoint'>): string {
+  return createHash('sha256')
+    .update(`${config.bucket}\0${path.resolve(config.mountpoint)}`)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The source mount(8) shows and `mount -a` compares with the fstab line: BUCKET, or BUCKET/PREFIX as
+ *  mount.gcsmount takes it. A comma would end the libfuse option, so it is escaped. */
+function fsnameOf(config: MountConfig): string {
+  const dir = config.onlyDir?.replace(/^\/+|\/+$/g, '');
+  return (dir ? `${config.bucket}/${dir}` : config.bucket).replaceAll(',', '\\,');
+}
+
+/** errnos worth counting as errors in the status file (ENOENT, EEXIST, ... are answers, not faults). */
+const REPORTED_ERRNOS = new Set([5, 28, 110, 116]); // EIO, ENOSPC, ETIMEDOUT, ESTALE
 
 function explain(err: unknown, config: MountConfig): string {
   if (err instanceof MountpointError) return err.message;
@@ -84,12 +145,18 @@ function explain(err: unknown, config: MountConfig): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function serve(config: MountConfig, logger: Logger, notifier: Notifier): Promise<number> {
+async function serve(
+  config: MountConfig,
+  id: string,
+  sink: LogSink,
+  logger: Logger,
+  notifier: Notifier,
+): Promise<number> {
   // A stop signal may come while mounting (the mount answers before the serving loop is set up): hold it
   // and act on it once the drain-and-unmount handling is in place, instead of dying mid-start.
   const early = holdStopSignals();
   try {
-    return await serveMount(config, logger, notifier, early);
+    return await serveMount(config, id, sink, logger, notifier, early);
   } finally {
     early.dispose();
   }
@@ -118,6 +185,8 @@ function holdStopSignals(): HeldSignals {
 
 async function serveMount(
   config: MountConfig,
+  id: string,
+  sink: LogSink,
   logger: Logger,
   notifier: Notifier,
   early: HeldSignals,
@@ -152,8 +221,11 @@ async function serveMount(
   const endpoint = config.endpoint ?? resolved.endpoint ?? 'https://storage.googleapis.com';
   const project = config.project ?? resolved.projectId;
   logger.info('credentials', { source: resolved.source, using: resolved.credentials.description, endpoint });
+  void notifier.status(`checking ${endpoint} and the cache dir`);
+  await checkEndpoint(endpoint);
+  await checkCacheDir(config.cacheDir);
   // Metrics (off at port 0) see every request: the decorator sits on the raw client, below the caches.
-  const metrics = config.metricsPort > 0 ? createMetrics() : undefined;
+  const metrics = config.metricsPort > 0 ? createMetrics({ version: await version() }) : undefined;
   const client = new XmlApiBackend({
     endpoint,
     credentials: resolved.credentials,
@@ -169,10 +241,6 @@ async function serveMount(
   else await raw.headBucket(config.bucket);
 
   // One cache dir per mount: the disk cache wipes its own folder at start.
-  const id = createHash('sha256')
-    .update(`${config.bucket}\0${path.resolve(config.mountpoint)}`)
-    .digest('hex')
-    .slice(0, 16);
   const cacheDir = path.join(config.cacheDir, id);
   const tempDir = config.tempDir === undefined ? undefined : path.join(config.tempDir, id);
   const a = await assemble(
@@ -189,14 +257,30 @@ async function serveMount(
     ? await serveMetrics(metrics.registry, config.metricsPort, METRICS_HOST, logger)
     : undefined;
   void notifier.status(`mounting at ${config.mountpoint}`);
+  const opErrors: MountStatus['errors'] = { ops: 0, keptUploads: 0 };
   const fuse = await mountFuse(a.fs, {
     mountpoint: config.mountpoint,
-    fsname: `gcsmount:${config.bucket}`,
+    fsname: fsnameOf(config),
+    mountOptions: [...(config.readOnly ? ['ro'] : []), ...(config.nonempty ? ['nonempty'] : [])],
     allowOther: config.allowOther,
     debug: config.debugFuse,
     opTimeoutMs: config.opTimeoutMs,
     logger,
-    ...(metrics ? { onOp: metrics.observeOp } : {}),
+    onOp: (op, errno, seconds) => {
+      if (REPORTED_ERRNOS.has(Math.abs(errno))) {
+        opErrors.ops++;
+        opErrors.last = { op, errno: errnoName(errno), at: new Date().toISOString() };
+      }
+      metrics?.observeOp(op, errno, seconds);
+    },
+  }).catch(async (err: unknown) => {
+    // libfuse says why on the daemon's stderr only ("fuse failed" here); name the common cause.
+    if (!config.nonempty && (await readdir(config.mountpoint).catch(() => [])).length > 0) {
+      throw new MountpointError(
+        `mountpoint ${config.mountpoint} is not empty: mount elsewhere, or add --nonempty to hide its files`,
+      );
+    }
+    throw err;
   });
   try {
     await waitUntilAnswers(config.mountpoint, ANSWER_TIMEOUT_MS);
@@ -205,12 +289,49 @@ async function serveMount(
     throw err;
   }
   const removePid = await writePid(config.mountpoint);
+  let state: MountStatus['state'] = 'serving';
+  const keptDir = path.join(tempDir ?? cacheDir, 'failed-uploads');
+  const startedAt = new Date().toISOString();
+  const status = await publishStatus(config.mountpoint, async () => {
+    const pending = a.fs.pendingUploads();
+    const c = a.content.stats();
+    const kept = await readdir(keptDir).then(
+      (names) => names.filter((n) => !n.endsWith('.json')).length, // each kept file has a record beside it
+      () => 0,
+    );
+    return {
+      pid: process.pid,
+      bucket: config.bucket,
+      mountpoint: path.resolve(config.mountpoint),
+      startedAt,
+      updatedAt: new Date().toISOString(),
+      state,
+      uploads: {
+        pending: pending.length,
+        bytes: pending.reduce((n, p) => n + p.bytes, 0),
+        objects: pending.slice(0, LISTED_UPLOADS).map((p) => p.object),
+      },
+      cache: {
+        memoryBytes: c.memory.bytes,
+        ...(c.disk ? { diskBytes: c.disk.bytes } : {}),
+        hits: c.hits,
+        misses: c.misses,
+      },
+      errors: { ...opErrors, keptUploads: kept },
+      keptDir,
+      logs: sink.where,
+    };
+  });
   logger.info('mounted', { bucket: config.bucket, mountpoint: config.mountpoint });
-  await notifier.ready(`serving gs://${config.bucket} at ${config.mountpoint}`);
+  const serving = `serving gs://${config.bucket} at ${config.mountpoint}`;
+  await notifier.ready(serving);
   notifier.startWatchdog(() => stat(config.mountpoint).then(() => true));
-  if (process.send) {
-    process.send({ ready: true });
-    process.disconnect();
+  if (isDetachedChild()) {
+    await reportToParent({
+      ready: true,
+      text: `gcsmount: ${serving} (pid ${process.pid}; logs: ${sink.where})`,
+    });
+    detachFromParent();
   }
   // umount(8) from outside: a lazy one leaves open files served, so drain them too before exiting.
   let stopWatching = (): void => undefined;
@@ -226,40 +347,26 @@ async function serveMount(
     {
       drain: () => drainStaged(a.fs, logger),
       unmount: async () => {
+        state = 'unmounting';
+        await status.publish();
         if (await isMounted(config.mountpoint)) await fuse.unmount();
       },
       reload: () => a.dropCaches(),
       stopWhen: Promise.race([gone, early.signalled]),
       onStop: () => stopWatching(),
       status: (text) => void notifier.status(text),
-      stopping: (text) => void notifier.stopping(text),
+      stopping: (text) => {
+        state = 'draining';
+        void status.publish();
+        void notifier.stopping(text);
+      },
       extendTimeout: (ms) => void notifier.extendTimeout(ms),
     },
     logger,
     DRAIN_TIMEOUT_MS,
   );
+  await status.close();
   await removePid();
   await metricsServer?.close();
   return code;
-}
-
-/** Re-runs this command in the foreground, detached, and waits until it reports the mount ready. */
-function runDetached(argv: string[]): Promise<number> {
-  const script = process.argv[1] ?? '';
-  const child = spawn(process.execPath, [...process.execArgv, script, 'mount', '--foreground', ...argv], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve) => {
-    child.once('message', () => {
-      child.unref();
-      child.disconnect();
-      resolve(0);
-    });
-    child.once('exit', (code) => resolve(code ?? 1));
-    child.once('error', (err) => {
-      process.stderr.write(`gcsmount mount: could not start the daemon: ${err.message}\n`);
-      resolve(1);
-    });
-  });
 }

@@ -26,6 +26,7 @@ export interface GcsfuseName {
 export const GCSFUSE_NAMES: readonly GcsfuseName[] = [
   { flag: 'custom-endpoint', configKey: 'gcs-connection.custom-endpoint', sets: ['endpoint'] },
   { configKey: 'gcs-connection.billing-project', sets: ['billing-project'] },
+  { configKey: 'logging.file-path', sets: ['log-file'] },
   { configKey: 'gcs-connection.max-conns-per-host', sets: ['max-conns-per-host'] },
   {
     flag: 'sequential-read-size-mb',

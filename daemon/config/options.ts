@@ -298,6 +298,20 @@ const ROWS = [
     group: 'Configuration',
     help: 'YAML file of options, gcsfuse-shaped (see "Config file" below); flags given on the command line win',
   },
+  // Daemon and mount(8) (the detached daemon's log destination; libfuse's nonempty)
+  {
+    flag: 'log-file',
+    type: 'string',
+    group: 'Logging and service',
+    help: 'append logs to FILE (reopened on SIGHUP, for logrotate); default: stderr in the foreground, syslog when detached (else CACHE_DIR/gcsmount-ID.log)',
+  },
+  {
+    flag: 'nonempty',
+    type: 'boolean',
+    group: 'FUSE',
+    help: 'allow mounting over a non-empty directory (its files are hidden while mounted)',
+    default: 'false',
+  },
 ] as const satisfies readonly OptionSpec[];
 
 /** Every row with its literal types, from which mount-config.ts derives MountConfig. */

@@ -32,6 +32,8 @@ const IGNORED_MOUNT_OPTIONS = new Set([
   'sync',
   'async',
   'dirsync',
+  // Always on: the kernel checks permissions against the attributes we show.
+  'default_permissions',
 ]);
 
 const byShort = new Map(OPTIONS.filter((o) => o.short).map((o) => [o.short ?? '', o]));
@@ -42,8 +44,8 @@ function applyFstabOptions(text: string, values: Values): void {
     const eq = item.indexOf('=');
     const key = eq < 0 ? item : item.slice(0, eq);
     const val = eq < 0 ? undefined : item.slice(eq + 1);
-    if (IGNORED_MOUNT_OPTIONS.has(key) || key.startsWith('x-systemd.') || key.startsWith('comment='))
-      continue;
+    // x-*: userspace options for other tools (x-systemd.*, x-gvfs-show), never meant for the helper.
+    if (IGNORED_MOUNT_OPTIONS.has(key) || key.startsWith('x-') || key.startsWith('comment=')) continue;
     const setter = setterForFstabKey(key);
     if (!setter) throw new ConfigError(`unknown mount option '-o ${key}'${suggest(key)}`);
     if (val !== undefined) setter.apply(val, values);

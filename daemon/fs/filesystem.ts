@@ -124,16 +124,18 @@ export class Filesystem {
     namemax: number;
   }> {
     // Buckets have no capacity; report a large, constant size so tools that check free space proceed.
+    // fuse-native packs these into 32-bit fields: 2 ** 32 would wrap to 0 (df -i showed 0 inodes).
     const blocks = 2 ** 40 / 4096;
+    const inodes = 2 ** 32 - 1;
     return Promise.resolve({
       bsize: 4096,
       frsize: 4096,
       blocks,
       bfree: blocks,
       bavail: blocks,
-      files: 2 ** 32,
-      ffree: 2 ** 32,
-      favail: 2 ** 32,
+      files: inodes,
+      ffree: inodes,
+      favail: inodes,
       namemax: 255,
     });
   }

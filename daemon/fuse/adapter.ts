@@ -22,9 +22,12 @@ export const MAX_WRITE = 131072;
 type Signal = (res: number, ...rest: unknown[]) => void;
 
 class TunedFuse extends Fuse {
+  /** Further `-o` options (ro, nonempty) that fuse-native has no field for. */
+  extraOptions: readonly string[] = [];
+
   protected override _fuseOptions(): string {
     const base = super._fuseOptions();
-    const extra = `big_writes,max_write=${MAX_WRITE},atomic_o_trunc`;
+    const extra = [`big_writes,max_write=${MAX_WRITE},atomic_o_trunc`, ...this.extraOptions].join(',');
     return base === '' ? `-o${extra}` : `${base},${extra}`;
   }
 
@@ -63,7 +66,10 @@ class TunedFuse extends Fuse {
 
 export interface AdapterOptions {
   mountpoint: string;
+  /** What mount(8) shows as the source: the bucket, as fstab names it (so `mount -a` sees it mounted). */
   fsname: string;
+  /** Extra libfuse `-o` options: `ro` (read-only, shown in /proc/mounts), `nonempty`. */
+  mountOptions?: readonly string[];
   allowOther: boolean;
   debug: boolean;
   /** Per-op timeout; uploads on flush/release/fsync get no fuse-native timeout at all (they may take
@@ -133,6 +139,7 @@ export async function mountFuse(fs: Filesystem, o: AdapterOptions): Promise<Moun
     fsname: o.fsname,
     subtype: 'gcsmount',
   });
+  fuse.extraOptions = o.mountOptions ?? [];
   await new Promise<void>((resolve, reject) => {
     fuse.mount((err) => {
       if (err) reject(err);

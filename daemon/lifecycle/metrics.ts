@@ -34,10 +34,17 @@ export interface Metrics {
   watch(sources: { content: ContentCache; fs: Filesystem }): void;
 }
 
-export function createMetrics(): Metrics {
+export function createMetrics(o: { version?: string } = {}): Metrics {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
+  // The Prometheus "info" idiom: a constant 1 whose label says which build runs.
+  new Gauge({
+    name: 'gcsmount_build_info',
+    help: 'The running gcsmount build (always 1; the version is the label)',
+    labelNames: ['version'] as const,
+    registers,
+  }).set({ version: o.version ?? 'unknown' }, 1);
   const ops = new Histogram({
     name: 'gcsmount_fuse_op_duration_seconds',
     help: 'FUSE operations by op and result (ok or errno name); _count is the op count',

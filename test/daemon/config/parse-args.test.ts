@@ -67,6 +67,8 @@ test('every table option lands on a MountConfig key of the right type', (t) => {
     tempDir: 'string',
     readAheadSize: 'number',
     configFile: 'string',
+    logFile: 'string',
+    nonempty: 'boolean',
   };
   const argv: string[] = [];
   for (const o of OPTIONS) {

@@ -50,3 +50,8 @@ test('the endpoint serves /metrics on loopback and 404 elsewhere', async (t) => 
   t.regex(await res.text(), /gcsmount_fuse_op_duration_seconds/);
   t.is((await fetch(`http://127.0.0.1:${s.port}/`)).status, 404);
 });
+
+test('gcsmount_build_info carries the version as a label', async (t) => {
+  const text = await createMetrics({ version: '1.2.3' }).registry.metrics();
+  t.regex(text, /^gcsmount_build_info\{version="1\.2\.3"\} 1$/m);
+});
