@@ -113,7 +113,9 @@ function line(k: KeptFile, now: number): string {
 
 async function mountDirs(cacheDir: string): Promise<string[]> {
   try {
-    return (await readdir(cacheDir)).map((d) => path.join(cacheDir, d));
+    // One folder per mount; the cache dir also holds other things (a detached daemon's log file).
+    const entries = await readdir(cacheDir, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory()).map((e) => path.join(cacheDir, e.name));
   } catch {
     return [];
   }

@@ -576,6 +576,7 @@ export class Filesystem {
   }
 
   async setxattr(path: string, name: string, value: Buffer): Promise<void> {
+    stripXattrName(name); // a foreign namespace (system.posix_acl_access from cp -p) is ENOTSUP, at no cost
     this.#writable();
     await this.#changeMetadata(path, (node) => this.#xattrs.set(node, name, value));
   }

@@ -178,6 +178,7 @@ export class Writer {
   rebased(entry: PendingObject, meta: ObjectMeta): void {
     entry.base = meta.generation;
     entry.meta = meta;
+    entry.posix = {}; // only called when nothing is pending: the object's metadata is the truth
   }
 
   unlinked(entry: PendingObject): void {
@@ -194,6 +195,7 @@ export class Writer {
     if (why === 'close' && entry.emptiedOnly) return;
     const staging = entry.staging ?? (await this.#stage(entry));
     const version = entry.version;
+    const applied = { ...entry.posix };
     entry.state = 'uploading';
     // A crash from here on finds a closed file to upload, not a half-written one to keep.
     await this.#journal(entry, 'closing');
@@ -204,6 +206,9 @@ export class Writer {
       entry.base = meta.generation;
       entry.meta = meta;
       entry.uploadedVersion = version;
+      // The object carries them now; what was set during the upload stays for the next one.
+      for (const [k, v] of Object.entries(applied) as [keyof PosixOverrides, number][])
+        if (entry.posix[k] === v) delete entry.posix[k];
       this.#o.uploaded?.(entry.bucket, entry.key);
       entry.state = entry.version === version ? 'uploaded' : 'open';
       if (entry.version === version) await this.#journal(entry, 'uploaded');

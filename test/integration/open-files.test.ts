@@ -83,14 +83,15 @@ test('descriptors held open: rm of an open file, a writer across a rename, a sec
 });
 
 test('a full cache disk: the cp fails, and the object it was replacing is untouched', async (t) => {
-  const disk = await smallDisk(t, '256k');
+  // Past the mount's 64 MiB free-space floor, so it mounts; then filled by one large write.
+  const disk = await smallDisk(t, '72m');
   if (!disk) {
     t.pass('needs root to mount a small tmpfs');
     return;
   }
   const m = await mount(t, { flags: ['--cache-dir', disk, '--disk-cache-size', '0'] });
   await m.emu.call('/test-bucket/precious', { method: 'PUT', body: 'the good version' });
-  const r = await run('sh', ['-c', `head -c 2M /dev/zero > ${m.at('precious')}`]);
+  const r = await run('sh', ['-c', `head -c 120M /dev/zero > ${m.at('precious')}`]);
   t.not(r.code, 0);
   t.regex(r.stderr, /No space left on device/);
   t.deepEqual(await object(m, 'precious'), { status: 200, body: 'the good version' });

@@ -332,3 +332,29 @@ test('uploads are typed by extension; an overwrite keeps the type it replaces', 
   await h.fs.release(w);
   t.is((await h.memory.statObject('bkt', 'data.html')).contentType, 'text/plain');
 });
+
+test("cp -p's order (create 0600, write, utimens, a system.* xattr, fchmod, close) keeps the mode and the time", async (t) => {
+  const h = await harness(t);
+  const fd = await h.fs.create('/pw', 0o600);
+  await h.write(fd, 'root:x', 0);
+  await h.fs.utimens('/pw', 1_000_000, 2_000_000);
+  await t.throwsAsync(h.fs.setxattr('/pw', 'system.posix_acl_access', Buffer.from('x')));
+  await h.fs.chmod('/pw', 0o644);
+  await h.fs.flush(fd);
+  await h.fs.release(fd);
+  const a = await h.fs.getattr('/pw');
+  t.is(a.mode & 0o7777, 0o644);
+  t.is(a.mtime.getTime(), 2_000_000);
+  t.is(h.requests.counts().writeObject, 1);
+});
+
+test('chmod after an upload of a file still open is not undone by the mode it was created with', async (t) => {
+  const h = await harness(t);
+  const fd = await h.fs.create('/f', 0o600);
+  await h.write(fd, 'x', 0);
+  await h.fs.fsync(fd);
+  await h.fs.chmod('/f', 0o644);
+  t.is((await h.fs.getattr('/f')).mode & 0o7777, 0o644);
+  await h.fs.release(fd);
+  t.is((await h.fs.getattr('/f')).mode & 0o7777, 0o644);
+});
