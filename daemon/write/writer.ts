@@ -207,8 +207,9 @@ export class Writer {
       entry.meta = meta;
       entry.uploadedVersion = version;
       // The object carries them now; what was set during the upload stays for the next one.
-      for (const [k, v] of Object.entries(applied) as [keyof PosixOverrides, number][])
-        if (entry.posix[k] === v) delete entry.posix[k];
+      entry.posix = Object.fromEntries(
+        Object.entries(entry.posix).filter(([k, v]) => applied[k as keyof PosixOverrides] !== v),
+      );
       this.#o.uploaded?.(entry.bucket, entry.key);
       entry.state = entry.version === version ? 'uploaded' : 'open';
       if (entry.version === version) await this.#journal(entry, 'uploaded');
