@@ -58,7 +58,6 @@ export default tseslint.config(
   },
   {
     // Known exceptions, each to be split rather than joined by more:
-    // - daemon/fs/filesystem.ts: the lead is splitting it with the write-path rewrite (issue 10).
     // - test/storage/backend-contract.ts: one suite, a test per guarantee of storage/backend.ts.
     // - test/emulator/auth/authenticator.test.ts: the emulator's authentication tests (emulator/auth is
     //   another change's now); split by signing scheme when that settles.
@@ -66,7 +65,6 @@ export default tseslint.config(
     //   by operation (reads, uploads, deletes) next time it grows.
     files: [
       'test/storage/client/retry-policy.test.ts',
-      'daemon/fs/filesystem.ts',
       'test/storage/backend-contract.ts',
       'test/emulator/auth/authenticator.test.ts',
     ],
