@@ -5,44 +5,31 @@
 // in namespace.ts, and everything about pending writes stays in the write path (write/writer.ts).
 // Behaviour that differs from POSIX is in docs/SEMANTICS.md.
 
-import type { TypeCache } from '../../cache/type-cache.js';
 import type { Logger } from '../../common/logger.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { Reader } from '../read/reader.js';
 import { replayJournal, type ReplayResult } from '../write/replay.js';
-import { Writer, type PendingUpload } from '../write/writer.js';
-import { FsContext } from './context.js';
+import type { PendingUpload, Writer } from '../write/writer.js';
+import { FsContext, type FsContextParts } from './context.js';
 import { DirectoryOps, type DirEntry } from './directory-ops.js';
 import { FileIo } from './file-io.js';
-import { HandleTable } from './handles.js';
-import { keepParent } from './keep-parent.js';
 import { MetadataOps } from './metadata-ops.js';
 import { NameOps } from './name-ops.js';
-import { Namespace } from './namespace.js';
-import { nodeAttr, type Attr, type Defaults } from './nodes.js';
-import type { Layout } from './paths.js';
-import { Renamer } from './rename.js';
-import { Xattrs } from './xattrs.js';
+import { nodeAttr, type Attr } from './nodes.js';
+import type { Renamer } from './rename.js';
+import type { Xattrs } from './xattrs.js';
 
 export type { DirEntry } from './directory-ops.js';
 
-export interface FilesystemOptions {
-  backend: StorageBackend;
-  layout: Layout;
-  defaults: Defaults;
-  implicitDirs: boolean;
-  readOnly: boolean;
-  /** Where staging files live, and where the bytes of failed uploads are kept. */
-  stagingDir: string;
-  keepDir: string;
+/** The collaborators, built by daemon/assemble.ts (the composition root); the filesystem builds none. */
+export interface FilesystemParts extends FsContextParts {
+  xattrs: Xattrs;
+  renamer: Renamer;
   reader: Reader;
-  renameDirLimit: number;
-  /** "This name is a file, not a directory" answers (none: every lookup probes). */
-  typeCache?: TypeCache;
-  project?: string;
-  logger: Logger;
-  /** The clock of local modification times (tests pass a manual one). */
-  now?: () => Date;
+  /** Keeps an emptied implicit parent directory (keep-parent.ts), shared with the renamer. */
+  keepParent(bucket: string, key: string): Promise<void>;
+  /** Where a previous run's staged files and kept uploads are (recover()). */
+  recovery: { stagingDir: string; keepDir: string; logger: Logger };
 }
 
 export interface StatFs {
@@ -58,60 +45,24 @@ export interface StatFs {
 }
 
 export class Filesystem {
-  readonly #o: FilesystemOptions;
   readonly #c: FsContext;
+  readonly #backend: StorageBackend;
   readonly #writer: Writer;
-  readonly #handles: HandleTable;
+  readonly #recovery: FilesystemParts['recovery'];
   readonly #files: FileIo;
   readonly #dirs: DirectoryOps;
   readonly #names: NameOps;
   readonly #meta: MetadataOps;
-  readonly #now: () => Date;
 
-  constructor(options: FilesystemOptions) {
-    this.#o = options;
-    this.#now = options.now ?? (() => new Date());
-    const backend = options.backend;
-    const ns = new Namespace(backend, options.layout, options.implicitDirs, options.typeCache);
-    const handles = new HandleTable();
-    const xattrs = new Xattrs(backend, (b, k) => backend.statObject(b, k));
-    const writer = new Writer({
-      backend,
-      stagingDir: options.stagingDir,
-      keepDir: options.keepDir,
-      logger: options.logger,
-      now: this.#now,
-      uploaded: (b, k) => {
-        ns.rememberFile(b, k);
-      },
-    });
-    const keep = (b: string, k: string): Promise<void> =>
-      keepParent({ backend, writer, onlyDir: options.layout.onlyDir }, b, k);
-    const renamer = new Renamer({
-      backend,
-      ns,
-      writer,
-      handles,
-      renameDirLimit: options.renameDirLimit,
-      keepParent: keep,
-    });
-    this.#writer = writer;
-    this.#handles = handles;
-    this.#c = new FsContext({
-      backend,
-      ns,
-      writer,
-      handles,
-      layout: options.layout,
-      defaults: options.defaults,
-      readOnly: options.readOnly,
-      project: options.project,
-      now: this.#now,
-    });
-    this.#files = new FileIo(this.#c, options.reader);
+  constructor(parts: FilesystemParts) {
+    this.#c = new FsContext(parts);
+    this.#backend = parts.backend;
+    this.#writer = parts.writer;
+    this.#recovery = parts.recovery;
+    this.#files = new FileIo(this.#c, parts.reader);
     this.#dirs = new DirectoryOps(this.#c);
-    this.#names = new NameOps(this.#c, renamer, keep);
-    this.#meta = new MetadataOps(this.#c, xattrs);
+    this.#names = new NameOps(this.#c, parts.renamer, (b, k) => parts.keepParent(b, k));
+    this.#meta = new MetadataOps(this.#c, parts.xattrs);
   }
 
   // ---- attributes ----
@@ -259,18 +210,12 @@ export class Filesystem {
   }
 
   openFiles(): number {
-    return this.#handles.size;
+    return this.#c.handles.size;
   }
 
   /** At start, before the mount answers: settles what a previous run left staged (write/replay.ts). */
   recover(): Promise<ReplayResult> {
-    return replayJournal({
-      backend: this.#o.backend,
-      stagingDir: this.#o.stagingDir,
-      keepDir: this.#o.keepDir,
-      logger: this.#o.logger,
-      now: this.#now,
-    });
+    return replayJournal({ backend: this.#backend, ...this.#recovery, now: this.#c.now });
   }
 
   /** Uploads every pending change (clean stop); returns what could not be uploaded. */
