@@ -74,6 +74,10 @@ export default tseslint.config(
   layer('storage', ['cache', 'daemon', 'emulator']),
   layer('cache', ['daemon', 'emulator']),
   layer('daemon', ['emulator']),
+  // Inside daemon/: the write path serves the filesystem core (daemon/fs) and never imports it; what both
+  // need (the errno-shaped FsError, the POSIX attribute keys) is in daemon/posix, which imports neither.
+  layer('daemon/write', ['emulator', 'fs']),
+  layer('daemon/posix', ['emulator', 'fs', 'write']),
   layer('emulator', ['storage', 'cache', 'daemon']),
   { files: ['storage/**/*.ts', 'cache/**/*.ts', 'daemon/**/*.ts'], rules: noSync },
   {

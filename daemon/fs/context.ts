@@ -4,7 +4,7 @@
 
 import type { StorageBackend } from '../../storage/backend.js';
 import type { Writer } from '../write/writer.js';
-import { FsError, toFsError } from './errors.js';
+import { FsError, toFsError } from '../posix/errors.js';
 import type { HandleTable } from './handles.js';
 import type { Namespace } from './namespace.js';
 import type { Defaults, Node } from './nodes.js';

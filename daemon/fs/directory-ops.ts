@@ -3,11 +3,11 @@
 // was looked up). At the root of a project mount, directories are buckets.
 
 import type { FsContext } from './context.js';
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 import { dirAttr, fileAttr, nodeAttr, type Attr } from './nodes.js';
 import { describe, isShowableName, markerKey } from './paths.js';
 import { pendingNode } from './pending-node.js';
-import { writePosix } from './posix-attrs.js';
+import { writePosix } from '../posix/attrs.js';
 
 export interface DirEntry {
   name: string;

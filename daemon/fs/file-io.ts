@@ -7,7 +7,7 @@ import { isStorageError } from '../../storage/errors.js';
 import type { Reader } from '../read/reader.js';
 import type { PendingObject } from '../write/pending-object.js';
 import type { FsContext } from './context.js';
-import { FsError, toFsError } from './errors.js';
+import { FsError, toFsError } from '../posix/errors.js';
 import type { Handle, ReadHandle, ReadView } from './handles.js';
 import { describe } from './paths.js';
 

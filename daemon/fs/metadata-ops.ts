@@ -1,12 +1,12 @@
 // Metadata of an object or directory marker: the POSIX attributes (chmod, chown, utimens, stored in
-// gsutil-compatible metadata keys, posix-attrs.ts) and extended attributes (xattrs.ts). A file being
+// gsutil-compatible metadata keys, posix/attrs.ts) and extended attributes (xattrs.ts). A file being
 // written here takes the change with its upload, or uploads first and then follows the new generation.
 
 import { writableOf } from '../../storage/writable-metadata.js';
 import type { FsContext } from './context.js';
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 import type { Node } from './nodes.js';
-import { readPosix, writePosix, type PosixOverrides } from './posix-attrs.js';
+import { readPosix, writePosix, type PosixOverrides } from '../posix/attrs.js';
 import { strip as stripXattrName, type Xattrs } from './xattrs.js';
 
 export class MetadataOps {

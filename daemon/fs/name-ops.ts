@@ -3,9 +3,9 @@
 
 import { isStorageError } from '../../storage/errors.js';
 import type { FsContext } from './context.js';
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 import { describe } from './paths.js';
-import { SYMLINK_KEY } from './posix-attrs.js';
+import { SYMLINK_KEY } from '../posix/attrs.js';
 import type { Renamer } from './rename.js';
 
 export class NameOps {

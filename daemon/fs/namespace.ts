@@ -11,10 +11,10 @@ import { systemClock } from '../../common/clock.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 import type { Node } from './nodes.js';
 import { canBeDir, dirPrefix, markerKey, type Layout, type Location } from './paths.js';
-import { SYMLINK_KEY } from './posix-attrs.js';
+import { SYMLINK_KEY } from '../posix/attrs.js';
 
 export class Namespace {
   /** Names known to be files and not directories: kept coherent with the mount's own changes by
