@@ -16,8 +16,7 @@ import { DiskBlocks } from '../cache/disk-blocks.js';
 import { ListingCache } from '../cache/listing-cache.js';
 import { MemoryBlocks } from '../cache/memory-blocks.js';
 import { MetadataCache } from '../cache/metadata-cache.js';
-import { NegativeCache } from '../cache/negative-cache.js';
-import { TypeCache } from '../cache/type-cache.js';
+import { NameSet } from '../cache/name-set.js';
 import type { Credentials } from '../storage/auth/credentials.js';
 import type { StorageBackend } from '../storage/backend.js';
 import { XmlApiBackend } from '../storage/client/xml-api-backend.js';
@@ -90,7 +89,7 @@ export async function assemble(
   const backend = new CachedBackend(raw, {
     metadata: new MetadataCache({ ttlMs: c.statCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     // Absent names get their own short TTL (gcsfuse: 5 s): a file created elsewhere must show up soon.
-    negative: new NegativeCache({ ttlMs: c.negativeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
+    negative: new NameSet({ ttlMs: c.negativeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     listings: new ListingCache({ ttlMs: c.listCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     content,
     logger,
@@ -107,7 +106,8 @@ export async function assemble(
     onlyDir: onlyDir === '/' ? '' : onlyDir,
   };
   const now = (): Date => new Date(clock.now());
-  const typeCache = new TypeCache({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock });
+  // The type cache: names known to be files, so that their stat needs no directory probe.
+  const typeCache = new NameSet({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock });
   const ns = new Namespace(backend, layout, c.implicitDirs, typeCache);
   const handles = new HandleTable();
   const writer = new Writer({
