@@ -6,33 +6,33 @@
 // knows as a file skips the LIST; a directory with a marker adds a HEAD of the marker (its mode, owner and
 // mtime live in metadata a listing does not carry), which the stat cache then answers.
 
-import { TypeCache } from '../../cache/type-cache.js';
+import { NameSet } from '../../cache/name-set.js';
 import { systemClock } from '../../common/clock.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 import type { Node } from './nodes.js';
 import { canBeDir, dirPrefix, markerKey, type Layout, type Location } from './paths.js';
-import { SYMLINK_KEY } from './posix-attrs.js';
+import { SYMLINK_KEY } from '../posix/attrs.js';
 
 export class Namespace {
   /** Names known to be files and not directories: kept coherent with the mount's own changes by
    *  forgetPath(); changes made elsewhere are seen after the type-cache TTL, as in gcsfuse. */
-  readonly #types: TypeCache;
+  readonly #types: NameSet;
 
   constructor(
     readonly backend: StorageBackend,
     readonly layout: Layout,
     readonly implicitDirs: boolean,
-    types: TypeCache = TypeCache.disabled(systemClock),
+    types: NameSet = NameSet.disabled(systemClock),
   ) {
     this.#types = types;
   }
 
   /** A listing with delimiter showed `key` as an object and not as a prefix: it is a file, not a dir. */
   rememberFile(bucket: string, key: string): void {
-    this.#types.addFile(bucket, key);
+    this.#types.add(bucket, key);
   }
 
   /** The mount created, renamed or removed something at `key`: `key` and its ancestors may have become
@@ -60,7 +60,7 @@ export class Namespace {
   }
 
   async lookupEntry(bucket: string, key: string): Promise<Node> {
-    const knownFile = this.#types.isFile(bucket, key);
+    const knownFile = this.#types.has(bucket, key);
     const [stat, dir] = await Promise.all([
       this.#stat(bucket, key),
       knownFile ? undefined : this.#dirProbe(bucket, key),
@@ -68,7 +68,7 @@ export class Namespace {
     if (dir) return dir;
     if (stat) {
       // A known file keeps its first expiry: only a listing or a probe that saw it renews the answer.
-      if (!knownFile) this.#types.addFile(bucket, key);
+      if (!knownFile) this.#types.add(bucket, key);
       return fileNode(stat);
     }
     this.#types.delete(bucket, key);

@@ -7,7 +7,7 @@
 import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
 import type { Writer } from '../write/writer.js';
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 import type { HandleTable } from './handles.js';
 import type { Namespace } from './namespace.js';
 import type { Node } from './nodes.js';

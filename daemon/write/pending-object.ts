@@ -5,8 +5,8 @@
 // bytes are incomplete, so no close or fsync may upload them.
 
 import type { Generation, ObjectMeta } from '../../storage/types.js';
-import type { FsError } from '../fs/errors.js';
-import type { PosixOverrides } from '../fs/posix-attrs.js';
+import type { FsError } from '../posix/errors.js';
+import type { PosixOverrides } from '../posix/attrs.js';
 import type { JournalState } from './journal.js';
 import type { StagingFile } from './staging-file.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createLogger } from '../../common/logger.js';
 import { assemble } from '../../daemon/assemble.js';
 import { parseMountArgs } from '../../daemon/config/parse-args.js';
-import { toFsError } from '../../daemon/fs/errors.js';
+import { toFsError } from '../../daemon/posix/errors.js';
 import type { Filesystem } from '../../daemon/fs/filesystem.js';
 import { listKept, type KeptFile } from '../../daemon/write/kept-files.js';
 import { MemoryBackend } from '../../storage/fake/memory-backend.js';
