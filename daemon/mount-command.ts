@@ -35,6 +35,7 @@ import {
   watchUnmount,
 } from './lifecycle/mountpoint.js';
 import { writePid } from './lifecycle/pid-file.js';
+import { checkBucket, RetryWatch } from './lifecycle/bucket-check.js';
 import { checkCacheDir, checkEndpoint } from './lifecycle/preflight.js';
 import { createNotifier, type Notifier } from './lifecycle/sd-notify.js';
 import { handleSignals } from './lifecycle/signals.js';
@@ -226,6 +227,7 @@ async function serveMount(
   await checkCacheDir(config.cacheDir);
   // Metrics (off at port 0) see every request: the decorator sits on the raw client, below the caches.
   const metrics = config.metricsPort > 0 ? createMetrics({ version: await version() }) : undefined;
+  const retries = new RetryWatch();
   const client = new XmlApiBackend({
     endpoint,
     credentials: resolved.credentials,
@@ -233,12 +235,21 @@ async function serveMount(
     maxConnections: config.maxConnsPerHost,
     retry: { maxDelayMs: config.maxRetrySleepMs, multiplier: config.retryMultiplier },
     logger,
-    ...(metrics ? { onRetry: metrics.onRetry } : {}),
+    onRetry: (event) => {
+      retries.note(event);
+      metrics?.onRetry(event);
+    },
   });
   const raw = metrics ? new MetricsBackend(client, metrics.observeRequest) : client;
   void notifier.status(`checking bucket ${config.bucket} at ${endpoint}`);
-  if (config.bucket === PROJECT_MOUNT) await raw.listBuckets(project ? { project } : {});
-  else await raw.headBucket(config.bucket);
+  await checkBucket({
+    endpoint,
+    credentials: resolved.credentials,
+    backend: raw,
+    bucket: config.bucket === PROJECT_MOUNT ? undefined : config.bucket,
+    project: project || undefined,
+    retries,
+  });
 
   // One cache dir per mount: the disk cache wipes its own folder at start.
   const cacheDir = path.join(config.cacheDir, id);
