@@ -19,6 +19,7 @@ import { MetadataCache } from '../cache/metadata-cache.js';
 import { NameSet } from '../cache/name-set.js';
 import type { Credentials } from '../storage/auth/credentials.js';
 import type { StorageBackend } from '../storage/backend.js';
+import type { RetryEvent } from '../storage/client/retry.js';
 import { XmlApiBackend } from '../storage/client/xml-api-backend.js';
 import { PROJECT_MOUNT, type MountConfig } from './config/mount-config.js';
 import { Filesystem } from './fs/filesystem.js';
@@ -162,7 +163,13 @@ export interface Remote {
 /** The Cloud Storage side of the graph, before assemble(): the mount checks the bucket with it first. */
 export async function remote(
   c: RemoteConfig,
-  to: { endpoint: string; credentials: Credentials; project?: string | undefined },
+  to: {
+    endpoint: string;
+    credentials: Credentials;
+    project?: string | undefined;
+    /** Told of every retry besides the metrics (the bucket check at start watches them). */
+    onRetry?: (event: RetryEvent) => void;
+  },
   logger: Logger,
 ): Promise<Remote> {
   // Metrics (off at port 0) see every request: the decorator sits on the raw client, below the caches.
@@ -174,7 +181,10 @@ export async function remote(
     maxConnections: c.maxConnsPerHost,
     retry: { maxDelayMs: c.maxRetrySleepMs, multiplier: c.retryMultiplier },
     logger,
-    ...(metrics ? { onRetry: metrics.onRetry } : {}),
+    onRetry: (event: RetryEvent) => {
+      to.onRetry?.(event);
+      metrics?.onRetry(event);
+    },
   });
   return { backend: metrics ? new MetricsBackend(client, metrics.observeRequest) : client, metrics };
 }

@@ -33,6 +33,7 @@ import {
   watchUnmount,
 } from './lifecycle/mountpoint.js';
 import { writePid } from './lifecycle/pid-file.js';
+import { checkBucket, RetryWatch } from './lifecycle/bucket-check.js';
 import { checkCacheDir, checkEndpoint } from './lifecycle/preflight.js';
 import { createNotifier, type Notifier } from './lifecycle/sd-notify.js';
 import { handleSignals } from './lifecycle/signals.js';
@@ -221,14 +222,21 @@ async function serveMount(
   void notifier.status(`checking ${endpoint} and the cache dir`);
   await checkEndpoint(endpoint);
   await checkCacheDir(config.cacheDir);
+  const retries = new RetryWatch();
   const { backend: raw, metrics } = await remote(
     config,
-    { endpoint, credentials: resolved.credentials, project },
+    { endpoint, credentials: resolved.credentials, project, onRetry: (event) => retries.note(event) },
     logger,
   );
   void notifier.status(`checking bucket ${config.bucket} at ${endpoint}`);
-  if (config.bucket === PROJECT_MOUNT) await raw.listBuckets(project ? { project } : {});
-  else await raw.headBucket(config.bucket);
+  await checkBucket({
+    endpoint,
+    credentials: resolved.credentials,
+    backend: raw,
+    bucket: config.bucket === PROJECT_MOUNT ? undefined : config.bucket,
+    project: project || undefined,
+    retries,
+  });
 
   // One cache dir per mount: the disk cache wipes its own folder at start.
   const cacheDir = path.join(config.cacheDir, id);
