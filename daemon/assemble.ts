@@ -1,5 +1,5 @@
 // Builds the caches and the filesystem over a given storage backend, in one documented order: content cache
-// (memory, then disk) -> metadata caches (CachedBackend, which drops content blocks on mutation) -> reader ->
+// (memory, then disk) -> metadata caches (CachedBackend, which drops content blocks on mutation) -> readdir's attribute prefetch -> reader ->
 // filesystem. The backend comes from daemon/mount-command.ts (the XML client, under the metrics decorator
 // when metrics are on) or from a test; the filesystem still builds its own namespace, handles and xattrs.
 // The FUSE adapter and lifecycle take the result.
@@ -19,6 +19,7 @@ import { NegativeCache } from '../cache/negative-cache.js';
 import { TypeCache } from '../cache/type-cache.js';
 import type { StorageBackend } from '../storage/backend.js';
 import { PROJECT_MOUNT, type MountConfig } from './config/mount-config.js';
+import { AttrPrefetch } from './fs/attr-prefetch.js';
 import { Filesystem } from './fs/filesystem.js';
 import { Reader } from './read/reader.js';
 import { DEFAULT_MAX_WINDOW } from './read/window.js';
@@ -27,6 +28,8 @@ export interface Assembled {
   fs: Filesystem;
   backend: CachedBackend;
   content: ContentCache;
+  /** readdir's background attribute fetches (tests wait for them with idle()). */
+  attrPrefetch: AttrPrefetch;
   /** SIGHUP: forget cached metadata (content stays valid: it is keyed by generation). */
   dropCaches(): void;
 }
@@ -82,6 +85,11 @@ export async function assemble(
     content,
     logger,
   });
+  // Into the stat cache: useless when it is off, and never more jobs than it holds.
+  const attrPrefetch = new AttrPrefetch({
+    backend,
+    maxQueued: c.statCacheTtlMs === 0 ? 0 : c.statCacheMaxEntries,
+  });
   const project = c.bucket === PROJECT_MOUNT;
   // Failed uploads are kept beside the staged bytes, so keeping them is a rename on one file system.
   const tempDir = c.tempDir ?? c.cacheDir;
@@ -103,8 +111,9 @@ export async function assemble(
     reader: new Reader(backend, content, { budget, maxWindow: Math.max(c.readAheadSize, 1 << 20) }),
     renameDirLimit: c.renameDirLimit,
     typeCache: new TypeCache({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
+    attrPrefetch,
     ...defined({ project: c.project }),
     logger,
   });
-  return { fs, backend, content, dropCaches: () => backend.dropAll() };
+  return { fs, backend, content, attrPrefetch, dropCaches: () => backend.dropAll() };
 }

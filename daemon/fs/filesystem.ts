@@ -5,6 +5,7 @@
 // every descriptor, stat and listing. Behaviour that differs from POSIX is in docs/SEMANTICS.md.
 
 import type { TypeCache } from '../../cache/type-cache.js';
+import type { AttrPrefetch } from './attr-prefetch.js';
 import type { Logger } from '../../common/logger.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
@@ -36,6 +37,8 @@ export interface FilesystemOptions {
   renameDirLimit: number;
   /** "This name is a file, not a directory" answers (none: every lookup probes). */
   typeCache?: TypeCache;
+  /** Fetches listed entries' attributes in the background after readdir (none: on lookup only). */
+  attrPrefetch?: AttrPrefetch;
   project?: string;
   logger: Logger;
   /** The clock of local modification times (tests pass a manual one). */
@@ -186,12 +189,17 @@ export class Filesystem {
       const name = e.key.slice(prefix.length);
       if (!name.includes('/') && isShowableName(name)) files.set(name, nodeAttr(d, pendingNode(e)));
     }
+    const listed: string[] = [];
     for (const [name, attr] of files) {
       if (dirs.has(name)) continue; // a directory shadows a file
       entries.push({ name, attr });
       // The listing says this name is no prefix: the lstat that ls -l sends next needs no directory probe.
       this.#ns.rememberFile(bucket, prefix + name);
+      if (!this.#writer.find(bucket, prefix + name)) listed.push(prefix + name);
     }
+    // ... and finds its attributes fetched or in flight (attr-prefetch.ts).
+    this.#o.attrPrefetch?.files(bucket, listed);
+    this.#o.attrPrefetch?.dirs(bucket, [...dirs].map((name) => prefix + name));
     return entries;
   }
 
