@@ -2,69 +2,28 @@
 // FUSE binding's own ceiling (bench/fuse-ceiling.ts), all against ONE emulator in ONE run on this machine,
 // printed as one markdown table (machines here are shared and noisy: absolute numbers mean little, ratios
 // within a run do). A peer that is not installed is reported and skipped. BENCH_RECORD=1 appends the table
-// with the machine to docs/benchmarks.md. Never part of `npm test`. Sizes come from the environment:
-//   BENCH_READ_MIB (1024)  P1 cold sequential read and P2 write size, and the curl rows
-//   BENCH_LS_N (10000)     P3 objects in one directory
-//   BENCH_SMALL_N (1000)   P4 4 KiB files
-//   BENCH_FIO_S (10)       P1r seconds per fio job (skipped without fio)
+// with the machine to docs/benchmarks.md. Never part of `npm test`. Quick sizes by default; BENCH_FULL=1
+// (or `-- --full`) runs issue 11's (sizes and their variables: bench/tools.ts). BENCH_PEERS=gcsmount,s3fs
+// runs only those rows; BENCH_CPU_PROF=DIR writes a CPU profile of each gcsmount daemon there.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
+import { bounded, dropCaches, has, mibps, peakRss, secs, sh, SIZES, timed, waitMounted, wanted } from './tools.js';
 
-const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-const MIB = env('BENCH_READ_MIB', 1024);
-const LS_N = env('BENCH_LS_N', 10000);
-const SMALL_N = env('BENCH_SMALL_N', 1000);
-const FIO_S = env('BENCH_FIO_S', 10);
+const MIB = SIZES.readMib;
+const LS_N = SIZES.lsN;
+const SMALL_N = SIZES.smallN;
+const FIO_S = SIZES.fioS;
+const FAN = SIZES.findFanout;
+const P5_PART = Math.max(1, Math.floor(SIZES.p5Mib / 4));
+
 const KEY = 'GOOG1EEXAMPLEACCESSID';
 const SECRET = 'bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ';
 const root = path.resolve(import.meta.dirname, '..');
 const BUCKET = 'bench';
-
-function sh(cmd: string, e: NodeJS.ProcessEnv = process.env): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = spawn('bash', ['-c', cmd], { env: e, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    c.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd}: ${code} ${err}`))));
-  });
-}
-
-async function timed(cmd: string): Promise<number> {
-  const t0 = performance.now();
-  await sh(`timeout 600 bash -c '${cmd.replace(/'/g, "'\\''")}'`);
-  const s = (performance.now() - t0) / 1000;
-  process.stderr.write(`  ${s.toFixed(2)}s  ${cmd.slice(0, 100)}\n`);
-  return s;
-}
-
-const has = (tool: string): Promise<boolean> =>
-  sh(`command -v ${tool}`).then(
-    () => true,
-    () => false,
-  );
-const dropCaches = (): Promise<unknown> =>
-  sh('sync; echo 3 > /proc/sys/vm/drop_caches').catch(() => undefined);
-
-async function waitMounted(dir: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if ((await readFile('/proc/mounts', 'utf8')).includes(` ${dir} `)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`not mounted: ${dir}`);
-}
-
-async function peakRss(pid: number | undefined): Promise<number | undefined> {
-  if (pid === undefined) return undefined;
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = /VmHWM:\s+(\d+)/.exec(status)?.[1];
-  return kb === undefined ? undefined : Number(kb) / 1024;
-}
 
 const work = await mkdtemp(path.join(tmpdir(), 'gcsmount-bench-'));
 const children: ChildProcess[] = [];
@@ -78,18 +37,14 @@ const url = await new Promise<string>((resolve) =>
 
 /** Puts many small objects with bounded concurrency (fetch, no process per object). */
 async function putMany(names: string[], body: Buffer): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < names.length) {
-        const name = names[next++] as string;
-        const res = await fetch(`${url}/${BUCKET}/${name}`, { method: 'PUT', body });
-        if (!res.ok) throw new Error(`PUT ${name}: ${res.status}`);
-        await res.arrayBuffer();
-      }
-    }),
-  );
+  await bounded(16, names.length, async (i) => {
+    const res = await fetch(`${url}/${BUCKET}/${names[i] ?? ''}`, { method: 'PUT', body });
+    if (!res.ok) throw new Error(`PUT ${names[i] ?? ''}: ${res.status}`);
+    await res.arrayBuffer();
+  });
 }
+
+const del = (name: string): Promise<unknown> => fetch(`${url}/${BUCKET}/${name}`, { method: 'DELETE' });
 
 async function countKeys(prefix: string): Promise<number> {
   const text = await (await fetch(`${url}/${BUCKET}?prefix=${encodeURIComponent(prefix)}`)).text();
@@ -97,7 +52,9 @@ async function countKeys(prefix: string): Promise<number> {
 }
 
 const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${(await sh('uname -r')).trim()}, load ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')} at start`;
-process.stderr.write(`${machine}\npreparing: ${MIB} MiB object, ${LS_N} objects, ${SMALL_N} small files\n`);
+process.stderr.write(
+  `${machine}\npreparing: ${MIB} MiB object, ${LS_N} objects, ${FAN}^3 tree, ${SMALL_N} small files, P5 4 x ${P5_PART} MiB\n`,
+);
 await sh(`curl -sf -X PUT ${url}/${BUCKET}`);
 const src = path.join(work, 'src.bin');
 await writeFile(src, randomBytes(MIB * 1024 * 1024));
@@ -106,6 +63,11 @@ await putMany(
   Array.from({ length: LS_N }, (_, i) => `ls/f${String(i).padStart(6, '0')}`),
   Buffer.from('x'),
 );
+// find: a FAN x FAN x FAN tree of implicit directories (as gsutil leaves them), one object per leaf.
+const leaves: string[] = [];
+for (let a = 0; a < FAN; a++)
+  for (let b = 0; b < FAN; b++) for (let c = 0; c < FAN; c++) leaves.push(`tree/d${a}/d${b}/d${c}/f`);
+await putMany(leaves, Buffer.from('x'));
 const small = path.join(work, 'small');
 await mkdir(small);
 const four = randomBytes(4096);
@@ -113,16 +75,16 @@ await Promise.all(Array.from({ length: SMALL_N }, (_, i) => writeFile(path.join(
 
 type Row = Record<string, string>;
 const rows: [string, Row][] = [];
-const mibps = (bytes: number, s: number): string => `${(bytes / 2 ** 20 / s).toFixed(0)} MiB/s`;
 const bytes = MIB * 2 ** 20;
 
 // Raw HTTP: what the emulator itself does.
 const curlGet = await timed(`curl -sf -o /dev/null ${url}/${BUCKET}/read.bin`);
 const curlPut = await timed(`curl -sf -T ${src} ${url}/${BUCKET}/raw-put.bin`);
 rows.push(['curl (raw HTTP)', { P1: mibps(bytes, curlGet), P2: mibps(bytes, curlPut) }]);
+await del('raw-put.bin');
 
 // The binding's ceiling.
-{
+if (wanted('fuse-native')) {
   const dir = path.join(work, 'mnt-ceiling');
   await mkdir(dir);
   const c = spawn('npx', ['tsx', path.join(root, 'bench/fuse-ceiling.ts'), dir, String(bytes)], {
@@ -172,25 +134,19 @@ const rclone = (mode: string) => (dir: string) =>
     ],
     renv,
   );
+// node refuses --cpu-prof in NODE_OPTIONS: a profiled daemon runs node on the built entry point itself.
+const profDir = process.env.BENCH_CPU_PROF;
+const gcsmount = (dir: string, extra: string[] = []): ChildProcess =>
+  fg(
+    profDir ? 'node' : path.join(root, 'bin/gcsmount'),
+    [
+      ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`, path.join(root, 'build/daemon/cli.js')] : []),
+      ...['mount', '-f', '--endpoint', url, '--anonymous', '--cache-dir', `${work}/gcs-cache`],
+      ...['--log-level', 'error', ...extra, BUCKET, dir],
+    ],
+  );
 const peers: Peer[] = [
-  {
-    name: 'gcsmount',
-    tool: path.join(root, 'bin/gcsmount'),
-    start: (dir) =>
-      fg(path.join(root, 'bin/gcsmount'), [
-        'mount',
-        '-f',
-        '--endpoint',
-        url,
-        '--anonymous',
-        '--cache-dir',
-        `${work}/gcs-cache`,
-        '--log-level',
-        'error',
-        BUCKET,
-        dir,
-      ]),
-  },
+  { name: 'gcsmount', tool: path.join(root, 'bin/gcsmount'), start: (dir) => gcsmount(dir) },
   {
     name: 's3fs',
     tool: 's3fs',
@@ -213,6 +169,7 @@ const peers: Peer[] = [
 const fio = await has('fio');
 
 for (const p of peers) {
+  if (!wanted(p.name)) continue;
   if (!(await has(p.tool))) {
     rows.push([p.name, { note: 'not installed: skipped' }]);
     continue;
@@ -248,8 +205,11 @@ for (const p of peers) {
           `cp ${src} ${dir}/${w}/big.bin && until curl -sfI ${url}/${BUCKET}/${w}/big.bin >/dev/null; do sleep 0.05; done`,
         ),
       );
-      row['P3 cold'] = `${(await timed(`ls -l ${dir}/ls > /dev/null`)).toFixed(2)} s`;
-      row['P3 warm'] = `${(await timed(`ls -l ${dir}/ls > /dev/null`)).toFixed(2)} s`;
+      await del(`${w}/big.bin`);
+      row['P3 cold'] = secs(await timed(`ls -l ${dir}/ls > /dev/null`));
+      row['P3 warm'] = secs(await timed(`ls -l ${dir}/ls > /dev/null`));
+      row['find cold'] = secs(await timed(`find ${dir}/tree > /dev/null`));
+      row['find warm'] = secs(await timed(`find ${dir}/tree > /dev/null`));
       const t0 = performance.now();
       await sh(`cp -r ${small} ${dir}/${w}/small`);
       while ((await countKeys(`${w}/small/`)) < SMALL_N) await new Promise((r) => setTimeout(r, 50));
@@ -260,13 +220,48 @@ for (const p of peers) {
         `${(SMALL_N / (await timed(`cat ${dir}/${w}/small/* > /dev/null`))).toFixed(0)} files/s`;
     }
     const rss = await peakRss(child.pid);
-    if (rss !== undefined) row['P5 peak RSS'] = `${rss.toFixed(0)} MiB`;
+    if (rss !== undefined) row['peak RSS'] = `${rss.toFixed(0)} MiB`;
   } catch (err) {
     row.note = `failed: ${String(err).split('\n')[0]?.slice(0, 120) ?? ''}`;
   }
   rows.push([p.name, row]);
   await sh(`fusermount -u ${dir} || fusermount -uz ${dir}`).catch(() => undefined);
   child.kill('SIGTERM');
+}
+
+// P5: the daemon's peak RSS reading 4 objects of a quarter each, one after the other and 4 at once, with
+// a 256 MiB memory cache (a fresh mount each, so each high-water mark is its own).
+if (wanted('gcsmount')) {
+  const parts = Array.from({ length: 4 }, (_, i) => `p5/part${i}`);
+  const part = path.join(work, 'part.bin');
+  await writeFile(part, randomBytes(P5_PART * 2 ** 20));
+  for (const name of parts) await sh(`curl -sf -T ${part} ${url}/${BUCKET}/${name}`);
+  await rm(part);
+  const row: Row = {};
+  for (const [col, cmd] of [
+    ['P5 1 reader', (d: string) => parts.map((n) => `dd if=${d}/${n} of=/dev/null bs=1M`).join('; ')],
+    [
+      'P5 4 readers',
+      (d: string) => `${parts.map((n) => `dd if=${d}/${n} of=/dev/null bs=1M 2>/dev/null &`).join(' ')} wait`,
+    ],
+  ] as const) {
+    const dir = path.join(work, `mnt-p5-${col.length}`);
+    await mkdir(dir);
+    const child = gcsmount(dir, ['--memory-cache-size', '256M']);
+    children.push(child);
+    try {
+      await waitMounted(dir);
+      await dropCaches();
+      const s = await timed(cmd(dir));
+      const rss = await peakRss(child.pid);
+      row[col] = `${rss?.toFixed(0) ?? '?'} MiB (${mibps(4 * P5_PART * 2 ** 20, s)})`;
+    } catch (err) {
+      row.note = `failed: ${String(err).split('\n')[0]?.slice(0, 120) ?? ''}`;
+    }
+    await sh(`fusermount -u ${dir} || fusermount -uz ${dir}`).catch(() => undefined);
+    child.kill('SIGTERM');
+  }
+  rows.push(['gcsmount, P5 (256 MiB cache)', row]);
 }
 
 const columns = [
@@ -276,9 +271,13 @@ const columns = [
   'P2',
   'P3 cold',
   'P3 warm',
+  'find cold',
+  'find warm',
   'P4 create',
   'P4 read',
-  'P5 peak RSS',
+  'peak RSS',
+  'P5 1 reader',
+  'P5 4 readers',
   'note',
 ];
 const used = columns.filter((c) => rows.some(([, r]) => r[c] !== undefined));
@@ -287,7 +286,8 @@ const table = [
   `|---|${used.map(() => '---').join('|')}|`,
   ...rows.map(([name, r]) => `| ${name} | ${used.map((c) => r[c] ?? '').join(' | ')} |`),
 ].join('\n');
-const report = `\n## Run of ${new Date().toISOString().slice(0, 10)}\n\n${machine}. Sizes: P1/P2 ${MIB} MiB, P3 ${LS_N} objects, P4 ${SMALL_N} x 4 KiB${fio ? `, fio ${FIO_S} s per job` : ', fio not installed'}. P5 is the peak RSS after all of the mount's workloads (including 4 concurrent sequential readers).\n\n${table}\n`;
+const fioNote = fio ? `, fio ${FIO_S} s per job` : ', fio not installed (P1r skipped)';
+const report = `\n## Run of ${new Date().toISOString().slice(0, 10)}${SIZES.full ? ' (full sizes)' : ' (quick sizes)'}\n\n${machine}. Sizes: P1/P2 ${MIB} MiB, P3 ${LS_N} objects, find over ${FAN}x${FAN}x${FAN} directories, P4 ${SMALL_N} x 4 KiB, P5 4 x ${P5_PART} MiB${fioNote}. "peak RSS" is the mount process's after all of its workloads (including 4 concurrent sequential readers of the P1 object).\n\n${table}\n`;
 console.log(report);
 if (process.env.BENCH_RECORD === '1') await appendFile(path.join(root, 'docs/benchmarks.md'), report);
 for (const c of children) c.kill('SIGTERM');

@@ -6,7 +6,7 @@
 // failure, which may have happened server-side) invalidates. Only directory-shaped listings (delimiter '/',
 // prefix '' or ending in '/', no startAfter) are cached; they clear negative entries and drop stat entries they
 // show to be stale, but fill none (a listing lacks a stat's content type and metadata). Returned metadata must be
-// treated as read-only: cache hits are frozen objects.
+// treated as read-only: cache hits are frozen objects. Concurrent stats of one name share one HEAD.
 
 import type { Logger } from '../common/logger.js';
 import type {
@@ -63,6 +63,8 @@ export class CachedBackend extends ForwardingBackend {
   readonly #logger: Logger | undefined;
   readonly #stats = new FetchGuard();
   readonly #lists = new FetchGuard();
+  /** HEADs in flight without an abort signal, which a concurrent stat of the same name joins. */
+  readonly #statFlights = new Map<string, { ticket: Ticket; meta: Promise<ObjectMeta> }>();
 
   constructor(backend: StorageBackend, caches: CachedBackendCaches) {
     super(backend);
@@ -115,7 +117,23 @@ export class CachedBackend extends ForwardingBackend {
     }
     const cached = this.metadata.getObject(bucket, name);
     if (cached) return cached;
-    const ticket = this.#stats.begin(entryKey(bucket, name));
+    const key = entryKey(bucket, name);
+    // A HEAD of this name is in flight (readdir's prefetch, or a concurrent lookup) and no mutation
+    // overtook it: its answer is as fresh as a new one would be.
+    const flight = this.#statFlights.get(key);
+    if (flight && this.#stats.valid(flight.ticket) && options?.signal === undefined) return flight.meta;
+    const ticket = this.#stats.begin(key);
+    const meta = this.#fetchStat(bucket, name, ticket, options);
+    if (options?.signal !== undefined) return meta;
+    this.#statFlights.set(key, { ticket, meta });
+    try {
+      return await meta;
+    } finally {
+      if (this.#statFlights.get(key)?.ticket === ticket) this.#statFlights.delete(key);
+    }
+  }
+
+  async #fetchStat(bucket: string, name: string, ticket: Ticket, options?: CallOptions): Promise<ObjectMeta> {
     let meta: ObjectMeta;
     try {
       meta = await this.inner.statObject(bucket, name, options);

@@ -1,8 +1,8 @@
 // The composition root: the one place the daemon's object graph is built, in one documented order.
 // remote(): the XML client, under the metrics decorator when metrics are on (it sees every request, below
 // the caches). assemble(), over that backend or a test's: content cache (memory, then disk) -> metadata
-// caches (CachedBackend, which drops content blocks on mutation) -> reader -> namespace, handles, xattrs,
-// writer, renamer -> the Filesystem facade, which receives them all and builds nothing itself. The FUSE
+// caches (CachedBackend, which drops content blocks on mutation) -> readdir's attribute prefetch -> reader
+// -> namespace, handles, xattrs, writer, renamer -> the Filesystem facade, which receives them all and builds nothing itself. The FUSE
 // adapter and lifecycle take the result.
 
 import path from 'node:path';
@@ -22,6 +22,7 @@ import type { StorageBackend } from '../storage/backend.js';
 import type { RetryEvent } from '../storage/client/retry.js';
 import { XmlApiBackend } from '../storage/client/xml-api-backend.js';
 import { PROJECT_MOUNT, type MountConfig } from './config/mount-config.js';
+import { AttrPrefetch } from './fs/attr-prefetch.js';
 import { Filesystem } from './fs/filesystem.js';
 import { HandleTable } from './fs/handles.js';
 import { keepParent } from './fs/keep-parent.js';
@@ -40,6 +41,8 @@ export interface Assembled {
   fs: Filesystem;
   backend: CachedBackend;
   content: ContentCache;
+  /** readdir's background attribute fetches (tests wait for them with idle()). */
+  attrPrefetch: AttrPrefetch;
   /** SIGHUP: forget cached metadata (content stays valid: it is keyed by generation). */
   dropCaches(): void;
 }
@@ -95,6 +98,11 @@ export async function assemble(
     content,
     logger,
   });
+  // Into the stat cache: useless when it is off, and never more jobs than it holds.
+  const attrPrefetch = new AttrPrefetch({
+    backend,
+    maxQueued: c.statCacheTtlMs === 0 ? 0 : c.statCacheMaxEntries,
+  });
   const project = c.bucket === PROJECT_MOUNT;
   // Failed uploads are kept beside the staged bytes, so keeping them is a rename on one file system.
   const tempDir = c.tempDir ?? c.cacheDir;
@@ -134,6 +142,7 @@ export async function assemble(
       mountedAt: now(),
     },
     readOnly: c.readOnly,
+    attrPrefetch,
     ...defined({ project: c.project }),
     now,
     ns,
@@ -145,7 +154,7 @@ export async function assemble(
     keepParent: keep,
     recovery: { stagingDir, keepDir, logger },
   });
-  return { fs, backend, content, dropCaches: () => backend.dropAll() };
+  return { fs, backend, content, attrPrefetch, dropCaches: () => backend.dropAll() };
 }
 
 export type RemoteConfig = Pick<

@@ -2,6 +2,7 @@
 // object `key/` holding the POSIX attributes) and rmdir (only when empty, conditioned on the marker that
 // was looked up). At the root of a project mount, directories are buckets.
 
+import type { AttrPrefetch } from './attr-prefetch.js';
 import type { FsContext } from './context.js';
 import { FsError } from '../posix/errors.js';
 import { dirAttr, fileAttr, nodeAttr, type Attr } from './nodes.js';
@@ -16,9 +17,12 @@ export interface DirEntry {
 
 export class DirectoryOps {
   readonly #c: FsContext;
+  readonly #prefetch: AttrPrefetch | undefined;
 
-  constructor(c: FsContext) {
+  /** `prefetch` fetches listed entries' attributes in the background (none: on lookup only). */
+  constructor(c: FsContext, prefetch?: AttrPrefetch) {
     this.#c = c;
+    this.#prefetch = prefetch;
   }
 
   async readdir(path: string): Promise<DirEntry[]> {
@@ -60,12 +64,20 @@ export class DirectoryOps {
       const name = e.key.slice(prefix.length);
       if (!name.includes('/') && isShowableName(name)) files.set(name, nodeAttr(d, pendingNode(e)));
     }
+    const listed: string[] = [];
     for (const [name, attr] of files) {
       if (dirs.has(name)) continue; // a directory shadows a file
       entries.push({ name, attr });
       // The listing says this name is no prefix: the lstat that ls -l sends next needs no directory probe.
       c.ns.rememberFile(bucket, prefix + name);
+      if (!c.writer.find(bucket, prefix + name)) listed.push(prefix + name);
     }
+    // ... and finds its attributes fetched or in flight (attr-prefetch.ts).
+    this.#prefetch?.files(bucket, listed);
+    this.#prefetch?.dirs(
+      bucket,
+      [...dirs].map((name) => prefix + name),
+    );
     return entries;
   }
 

@@ -11,6 +11,7 @@ import type { Reader } from '../read/reader.js';
 import { replayJournal, type ReplayResult } from '../write/replay.js';
 import type { PendingUpload, Writer } from '../write/writer.js';
 import { FsContext, type FsContextParts } from './context.js';
+import type { AttrPrefetch } from './attr-prefetch.js';
 import { DirectoryOps, type DirEntry } from './directory-ops.js';
 import { FileIo } from './file-io.js';
 import { MetadataOps } from './metadata-ops.js';
@@ -26,6 +27,8 @@ export interface FilesystemParts extends FsContextParts {
   xattrs: Xattrs;
   renamer: Renamer;
   reader: Reader;
+  /** Fetches listed entries' attributes in the background after readdir (none: on lookup only). */
+  attrPrefetch?: AttrPrefetch | undefined;
   /** Keeps an emptied implicit parent directory (keep-parent.ts), shared with the renamer. */
   keepParent(bucket: string, key: string): Promise<void>;
   /** Where a previous run's staged files and kept uploads are (recover()). */
@@ -60,7 +63,7 @@ export class Filesystem {
     this.#writer = parts.writer;
     this.#recovery = parts.recovery;
     this.#files = new FileIo(this.#c, parts.reader);
-    this.#dirs = new DirectoryOps(this.#c);
+    this.#dirs = new DirectoryOps(this.#c, parts.attrPrefetch);
     this.#names = new NameOps(this.#c, parts.renamer, (b, k) => parts.keepParent(b, k));
     this.#meta = new MetadataOps(this.#c, parts.xattrs);
   }

@@ -4,7 +4,8 @@
 // one name cannot be two things (docs/SEMANTICS.md "Names").
 // Request cost of a lookup: HEAD `key` and a one-entry LIST of `key/` in parallel; a name the type cache
 // knows as a file skips the LIST; a directory with a marker adds a HEAD of the marker (its mode, owner and
-// mtime live in metadata a listing does not carry), which the stat cache then answers.
+// mtime live in metadata a listing does not carry), which the stat cache then answers. The root of a bucket
+// mount costs nothing (its bucket was checked at start); a bucket of a project mount, one HEAD.
 
 import { NameSet } from '../../cache/name-set.js';
 import { systemClock } from '../../common/clock.js';
@@ -52,6 +53,9 @@ export class Namespace {
       case 'root':
         return { kind: 'root' };
       case 'bucket':
+        // A bucket mount's root: the mount checked its bucket at start (mount-command.ts), so a lookup
+        // under it (a missing name, a create's parent) costs no HEAD of the bucket each time.
+        if (!this.layout.project) return { kind: 'bucket', bucket: loc.bucket };
         await this.backend.headBucket(loc.bucket);
         return { kind: 'bucket', bucket: loc.bucket };
       case 'entry':

@@ -103,6 +103,9 @@ export function createHttpTransport(
           headers: request.headers,
           body: request.body ?? null,
           signal: request.signal ?? null,
+          // undici closes the connection after every HEAD (for servers that send a body with one) unless
+          // told not to: a new TCP connection per stat made `ls -l` of 1,000 files connect 1,000 times.
+          reset: false,
         });
         return { status: res.statusCode, headers: res.headers, body: res.body };
       } catch (e) {

@@ -280,3 +280,44 @@ test('a not-found overtaken by a create is not cached as missing', async (t) => 
   t.false(cached.negative.has('bkt', 'x'));
   t.is((await cached.statObject('bkt', 'x')).size, 3);
 });
+
+// --- concurrent stats of one name share one HEAD ---
+
+test('a stat of a name whose HEAD is in flight joins it', async (t) => {
+  const { backend, cached } = await setup();
+  await backend.put('bkt', 'x');
+  const hold = backend.held.holdNext('statObject');
+  const first = cached.statObject('bkt', 'x');
+  await hold.reached;
+  const second = cached.statObject('bkt', 'x');
+  hold.release();
+  t.is((await first).generation, (await second).generation);
+  t.is(backend.count('statObject'), 1);
+});
+
+test('a stat does not join a HEAD that a mutation overtook', async (t) => {
+  const { backend, cached } = await setup();
+  await backend.put('bkt', 'x');
+  const hold = backend.held.holdNext('statObject');
+  const slow = cached.statObject('bkt', 'x');
+  await hold.reached;
+  await cached.updateObjectMetadata('bkt', 'x', { metadata: { k: 'v' } });
+  cached.metadata.clear(); // as if the mutation's answer had expired: the next stat must ask
+  const fresh = cached.statObject('bkt', 'x');
+  hold.release();
+  t.deepEqual({ ...(await fresh).metadata }, { k: 'v' });
+  t.deepEqual({ ...(await slow).metadata }, {});
+  t.is(backend.count('statObject'), 2);
+});
+
+test('a joined HEAD that finds nothing is a not-found for both callers', async (t) => {
+  const { backend, cached } = await setup();
+  const hold = backend.held.holdNext('statObject');
+  const first = cached.statObject('bkt', 'x');
+  await hold.reached;
+  const second = cached.statObject('bkt', 'x');
+  hold.release();
+  t.true(await isMissing(first));
+  t.true(await isMissing(second));
+  t.is(backend.count('statObject'), 1);
+});

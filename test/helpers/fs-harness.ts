@@ -29,6 +29,8 @@ export interface Harness {
   requests: Counted;
   cacheDir: string;
   logs: string[];
+  /** Resolves once readdir's background attribute fetches are done. */
+  prefetched(): Promise<void>;
   /** The object's bytes in the store, or undefined when there is none. */
   object(name: string): Promise<string | undefined>;
   put(name: string, data: string): Promise<ObjectMeta>;
@@ -66,6 +68,7 @@ export async function harness(
     requests,
     cacheDir,
     logs,
+    prefetched: () => a.attrPrefetch.idle(),
     async object(name) {
       try {
         const chunks: Buffer[] = [];

@@ -4,6 +4,7 @@
 
 import test from 'ava';
 import { codeOf, harness, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../../helpers/fs-harness.js';
+import { writePosix } from '../../../daemon/posix/attrs.js';
 
 // ---- empty files (touch, : > f, truncate -s 0, O_TRUNC then close) ----
 
@@ -252,10 +253,23 @@ test('requests: stat of a file (cold, then warm), of a missing name, of director
   await h.put('marked/', '');
   t.deepEqual(await counted(h, () => h.fs.getattr('/f')), { statObject: 1, listPage: 1 });
   t.deepEqual(await counted(h, () => h.fs.getattr('/f')), {});
+  // A missing name: HEAD + one-entry LIST, and no HEAD of the bucket (checked when the mount started).
   t.deepEqual(await counted(h, () => t.throwsAsync(h.fs.getattr('/missing'))), {
     statObject: 1,
     listPage: 1,
   });
+  t.deepEqual(await counted(h, () => t.throwsAsync(h.fs.getattr('/implicit/missing'))), {
+    statObject: 1,
+    listPage: 1,
+  });
+  // touch of a new name: the lookup that fails, then the create's upload; nothing about the parent.
+  t.deepEqual(
+    await counted(h, async () => {
+      await t.throwsAsync(h.fs.getattr('/implicit/new'));
+      await h.fs.release(await h.fs.create('/implicit/new', 0o644));
+    }),
+    { statObject: 1, listPage: 1, writeObject: 1 },
+  );
   t.deepEqual(await counted(h, () => h.fs.getattr('/implicit')), { statObject: 1, listPage: 1 });
   // A marker directory: its probe, then a HEAD of the marker for the mode and owner stored on it.
   t.deepEqual(await counted(h, () => h.fs.getattr('/marked')), { statObject: 2, listPage: 1 });
@@ -282,7 +296,7 @@ test('requests: create + write + close is one upload; cat of a small file one GE
   );
 });
 
-test('requests: ls -l of N files is listings and one HEAD per entry (cold), listings only (warm)', async (t) => {
+test('requests: ls -l of N files is listings and one HEAD per entry, fetched by readdir (cold); listings only (warm)', async (t) => {
   const h = await harness(t);
   const n = 20;
   for (let i = 0; i < n; i++) await h.put(`dir/f${i}`, 'x');
@@ -292,9 +306,37 @@ test('requests: ls -l of N files is listings and one HEAD per entry (cold), list
     return names.length;
   };
   t.deepEqual(await counted(h, () => h.fs.getattr('/dir')), { statObject: 1, listPage: 1 });
-  // Two listings each time: readdir first probes that the path is a directory, then lists it.
-  t.deepEqual(await counted(h, lsl), { statObject: n, listPage: 2 });
+  // Two listings each time: readdir first probes that the path is a directory, then lists it. The HEADs
+  // are readdir's (attr-prefetch.ts: 32 in flight, before the kernel asks): the lstats find them cached.
+  t.deepEqual(
+    await counted(h, async () => {
+      await h.fs.readdir('/dir');
+      await h.prefetched();
+    }),
+    { statObject: n, listPage: 2 },
+  );
   t.deepEqual(await counted(h, lsl), { listPage: 2 });
+  t.deepEqual(await counted(h, lsl), { listPage: 2 });
+});
+
+test('requests: ls -l of subdirectories: readdir fetches each name and its marker; the lstat lists only', async (t) => {
+  const h = await harness(t);
+  // Made by another client (gsutil, another mount): nothing about them is cached here.
+  const metadata = writePosix({}, { mode: 0o700 });
+  for (const d of ['a', 'b', 'c']) await h.memory.writeObject('bkt', `top/${d}/`, Buffer.alloc(0), { metadata });
+  await h.put('top/implicit/x', 'x');
+  t.deepEqual(
+    await counted(h, async () => {
+      await h.fs.readdir('/top');
+      await h.prefetched();
+    }),
+    // readdir's lookup of /top (HEAD, LIST), its listing; then the name (absent) and marker of each of four.
+    { listPage: 2, statObject: 1 + 2 * 4 },
+  );
+  // Each lstat: the one-entry LIST that says "directory" (listings are not cached by default).
+  t.deepEqual(await counted(h, () => h.fs.getattr('/top/a')), { listPage: 1 });
+  t.is((await h.fs.getattr('/top/a')).mode & 0o777, 0o700);
+  t.deepEqual(await counted(h, () => h.fs.getattr('/top/implicit')), { listPage: 1 });
 });
 
 test('requests: rm and mv of a file', async (t) => {
@@ -303,7 +345,6 @@ test('requests: rm and mv of a file', async (t) => {
   await h.put('d/b', 'y');
   await h.fs.getattr('/a');
   t.deepEqual(await counted(h, () => h.fs.rename('/a', '/c')), {
-    headBucket: 1, // the parent of the new name (the bucket root)
     statObject: 1, // the new name (absent)
     listPage: 1, // the new name's directory probe
     copyObject: 1,

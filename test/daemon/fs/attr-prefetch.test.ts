@@ -1,0 +1,76 @@
+import test from 'ava';
+import { AttrPrefetch } from '../../../daemon/fs/attr-prefetch.js';
+import type { StorageBackend } from '../../../storage/backend.js';
+import { StorageError } from '../../../storage/errors.js';
+import type { ObjectMeta } from '../../../storage/types.js';
+
+/** A backend whose HEADs wait until the test opens the gate, counting what is in flight. */
+function gated() {
+  const asked: string[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const backend = {
+    async statObject(bucket: string, name: string): Promise<ObjectMeta> {
+      asked.push(`${bucket}/${name}`);
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await gate;
+      inFlight--;
+      if (name.startsWith('missing')) throw new StorageError('not-found', 'no', { bucket, object: name });
+      return { name } as ObjectMeta;
+    },
+  } as unknown as StorageBackend;
+  return { backend, asked, open, peak: () => peak, inFlight: () => inFlight };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('files: every listed name is fetched, at most 32 at a time', async (t) => {
+  const g = gated();
+  const p = new AttrPrefetch({ backend: g.backend, maxQueued: 1000 });
+  p.files('bkt', Array.from({ length: 100 }, (_, i) => `d/f${i}`));
+  await tick();
+  t.is(g.inFlight(), 32, 'the first 32 are in flight together, before any answered');
+  g.open();
+  await p.idle();
+  t.is(g.asked.length, 100);
+  t.is(g.peak(), 32);
+});
+
+test('a bounded concurrency other than 32', async (t) => {
+  const g = gated();
+  const p = new AttrPrefetch({ backend: g.backend, maxQueued: 1000, concurrency: 3 });
+  p.files('bkt', ['a', 'b', 'c', 'd', 'e']);
+  await tick();
+  t.is(g.inFlight(), 3);
+  g.open();
+  await p.idle();
+  t.deepEqual(g.asked, ['bkt/a', 'bkt/b', 'bkt/c', 'bkt/d', 'bkt/e']);
+});
+
+test('directories: the name and its marker', async (t) => {
+  const g = gated();
+  const p = new AttrPrefetch({ backend: g.backend, maxQueued: 1000 });
+  p.dirs('bkt', ['x/sub']);
+  g.open();
+  await p.idle();
+  t.deepEqual(g.asked, ['bkt/x/sub', 'bkt/x/sub/']);
+});
+
+test('failures are ignored; the queue is bounded; 0 disables', async (t) => {
+  const g = gated();
+  const p = new AttrPrefetch({ backend: g.backend, maxQueued: 2, concurrency: 1 });
+  p.files('bkt', ['missing1', 'a', 'b', 'c', 'd']);
+  g.open();
+  await p.idle();
+  // One runs at once, two wait: the rest of a listing past the bound is left to the lookups.
+  t.deepEqual(g.asked, ['bkt/missing1', 'bkt/a', 'bkt/b']);
+  const off = gated();
+  const none = new AttrPrefetch({ backend: off.backend, maxQueued: 0 });
+  none.files('bkt', ['a']);
+  none.dirs('bkt', ['d']);
+  await none.idle();
+  t.deepEqual(off.asked, []);
+});
