@@ -53,6 +53,9 @@ export type AssembleConfig = Pick<
   | 'statCacheMaxEntries'
   | 'memoryCacheSize'
   | 'diskCacheSize'
+  | 'uploadConcurrency'
+  | 'asyncUploads'
+  | 'uploadDelayMs'
 >;
 
 /** Prefetch room beyond the memory cache: two full windows, so one `cp` streams at full speed even with
@@ -104,6 +107,8 @@ export async function assemble(
     renameDirLimit: c.renameDirLimit,
     typeCache: new TypeCache({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     ...defined({ project: c.project }),
+    uploads: { concurrency: c.uploadConcurrency, async: c.asyncUploads, delayMs: c.uploadDelayMs },
+    clock,
     logger,
   });
   return { fs, backend, content, dropCaches: () => backend.dropAll() };

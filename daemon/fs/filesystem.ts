@@ -11,7 +11,9 @@ import type { StorageBackend } from '../../storage/backend.js';
 import type { Reader } from '../read/reader.js';
 import type { PendingObject } from '../write/pending-object.js';
 import { replayJournal, type ReplayResult } from '../write/replay.js';
+import type { UploadPolicy, UploadStats } from '../write/uploader.js';
 import { Writer, type PendingUpload } from '../write/writer.js';
+import type { Clock } from '../../common/clock.js';
 import { FsError, toFsError } from './errors.js';
 import { HandleTable, type Handle, type ReadHandle, type ReadView } from './handles.js';
 import { writableOf } from '../../storage/writable-metadata.js';
@@ -40,6 +42,9 @@ export interface FilesystemOptions {
   logger: Logger;
   /** The clock of local modification times (tests pass a manual one). */
   now?: () => Date;
+  /** When uploads run (write/uploader.ts) and the clock of their delays and retries. */
+  uploads?: UploadPolicy;
+  clock?: Clock;
 }
 
 export interface DirEntry {
@@ -77,6 +82,8 @@ export class Filesystem {
       uploaded: (b, k) => {
         this.#ns.rememberFile(b, k);
       },
+      ...(options.uploads ? { policy: options.uploads } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     this.#renamer = new Renamer({
       backend: options.backend,
@@ -394,6 +401,11 @@ export class Filesystem {
   /** Changes not uploaded yet (what a stop must drain). */
   pendingUploads(): PendingUpload[] {
     return this.#writer.pending();
+  }
+
+  /** The upload queue's figures (metrics and status). */
+  uploadStats(): UploadStats {
+    return this.#writer.stats();
   }
 
   openFiles(): number {
