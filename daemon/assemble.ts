@@ -69,6 +69,9 @@ export type AssembleConfig = Pick<
   | 'statCacheMaxEntries'
   | 'memoryCacheSize'
   | 'diskCacheSize'
+  | 'uploadConcurrency'
+  | 'asyncUploads'
+  | 'uploadDelayMs'
 >;
 
 /** Prefetch room beyond the memory cache: two full windows, so one `cp` streams at full speed even with
@@ -128,6 +131,8 @@ export async function assemble(
     uploaded: (b, k) => {
       ns.rememberFile(b, k);
     },
+    policy: { concurrency: c.uploadConcurrency, async: c.asyncUploads, delayMs: c.uploadDelayMs },
+    clock,
   });
   const keep = (b: string, k: string): Promise<void> =>
     keepParent({ backend, writer, onlyDir: layout.onlyDir }, b, k);

@@ -292,6 +292,7 @@ async function serveMount(
   const startedAt = new Date().toISOString();
   const status = await publishStatus(config.mountpoint, async () => {
     const pending = a.fs.pendingUploads();
+    const q = a.fs.uploadStats();
     const c = a.content.stats();
     const kept = await readdir(keptDir).then(
       (names) => names.filter((n) => !n.endsWith('.json')).length, // each kept file has a record beside it
@@ -308,6 +309,14 @@ async function serveMount(
         pending: pending.length,
         bytes: pending.reduce((n, p) => n + p.bytes, 0),
         objects: pending.slice(0, LISTED_UPLOADS).map((p) => p.object),
+        queue: {
+          queued: q.queued,
+          uploading: q.uploading,
+          uploadedFiles: q.uploadedFiles,
+          uploadedBytes: q.uploadedBytes,
+          failures: q.failures,
+          retries: q.retries,
+        },
       },
       cache: {
         memoryBytes: c.memory.bytes,

@@ -9,6 +9,7 @@ import type { Logger } from '../../common/logger.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { Reader } from '../read/reader.js';
 import { replayJournal, type ReplayResult } from '../write/replay.js';
+import type { UploadStats } from '../write/uploader.js';
 import type { PendingUpload, Writer } from '../write/writer.js';
 import { FsContext, type FsContextParts } from './context.js';
 import type { AttrPrefetch } from './attr-prefetch.js';
@@ -210,6 +211,11 @@ export class Filesystem {
   /** Changes not uploaded yet (what a stop must drain). */
   pendingUploads(): PendingUpload[] {
     return this.#writer.pending();
+  }
+
+  /** The upload queue's figures (metrics and status). */
+  uploadStats(): UploadStats {
+    return this.#writer.stats();
   }
 
   openFiles(): number {
