@@ -10,12 +10,12 @@ import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
 import { FsError, toFsError } from '../fs/errors.js';
 import type { PosixOverrides } from '../fs/posix-attrs.js';
-import { keepStaged, writeRecord, type KeptRecord } from './kept-files.js';
 import type { PendingObject } from './pending-object.js';
 import { PendingRegistry } from './pending-registry.js';
 import { StagingFile } from './staging-file.js';
 import { removeJournal, writeJournal, type JournalState } from './journal.js';
 import { upload, uploadPlan } from './write-back.js';
+import { keepEntry, keepOpenWriters, openForWriting } from './stop.js';
 
 export interface WriterOptions {
   backend: StorageBackend;
@@ -84,6 +84,7 @@ export class Writer {
       await this.release(entry, false);
       throw toFsError(err);
     }
+    entry.writers++;
     return entry;
   }
 
@@ -106,6 +107,7 @@ export class Writer {
         throw toFsError(err);
       }
     }
+    entry.writers++;
     return entry;
   }
 
@@ -226,46 +228,29 @@ export class Writer {
    *  unlinked), else kept with a record. */
   async release(entry: PendingObject, wasWriter: boolean): Promise<void> {
     entry.refs--;
-    if (wasWriter && entry.dirty && !entry.unlinked && !entry.poisoned) {
+    if (wasWriter) entry.writers--;
+    // A stop never uploads at release: a close uploads in its flush; a release without one is the unmount.
+    if (wasWriter && entry.dirty && !entry.unlinked && !entry.poisoned && !this.#stopping) {
       // close(2) already reported a failed flush; one more try before the bytes are set aside.
-      await this.flush(entry).catch(() => undefined);
+      if (entry.state !== 'conflict') await this.flush(entry).catch(() => undefined);
     }
     if (entry.refs > 0) return;
     this.#registry.end(entry);
     const staging = entry.staging ?? (await entry.staging$?.catch(() => undefined));
     if (!staging) return;
-    await removeJournal(staging.path).catch(() => undefined);
     if (entry.unlinked || !entry.dirty) {
+      await removeJournal(staging.path).catch(() => undefined);
       await staging.discard();
       return;
     }
-    const record: KeptRecord = {
-      bucket: entry.bucket,
-      object: entry.key,
-      size: staging.size,
-      baseGeneration: entry.base,
-      reason: entry.poisoned ? 'write-failed' : entry.state === 'conflict' ? 'conflict' : 'upload-failed',
-      error: entry.poisoned?.message ?? `upload ${entry.state}`,
-      keptAt: this.#o.now().toISOString(),
-    };
-    const log = this.#o.logger;
-    const fields = { object: `gs://${entry.bucket}/${entry.key}`, reason: record.reason };
-    try {
-      const file = await keepStaged(staging, this.#o.keepDir, record);
-      // The record says what the bytes are; on a full disk it may not fit, and the log line says it.
-      const recorded = await writeRecord(file, record);
-      log.error('the written bytes were not uploaded; they are kept locally', {
-        ...fields,
-        keptAt: file,
-        ...(recorded ? {} : { record: 'not written (no space)', baseGeneration: record.baseGeneration }),
-      });
-    } catch (err) {
-      log.error('the written bytes were not uploaded and could not be moved to the keep dir', {
-        ...fields,
-        stagedAt: staging.path,
-        error: toFsError(err).message,
-      });
-    }
+    const reason = entry.poisoned
+      ? 'write-failed'
+      : entry.state === 'conflict'
+        ? 'conflict'
+        : entry.state === 'open' && this.#stopping
+          ? 'open-at-unmount'
+          : 'upload-failed';
+    await keepEntry(entry, staging, reason, entry.poisoned?.message ?? `upload ${entry.state}`, this.#o);
   }
 
   /** Changes not yet uploaded (what a stop has to drain). */
@@ -281,14 +266,29 @@ export class Writer {
     return this.#registry.all().reduce((n, e) => n + e.refs, 0);
   }
 
-  /** Uploads every pending change (a clean stop); returns what could not be uploaded. */
+  /** Files open for writing with changes no close is uploading (what a plain unmount refuses over). */
+  openWriters(): PendingUpload[] {
+    return this.#registry
+      .all()
+      .filter((e) => openForWriting(e) && e.dirty)
+      .map((e) => ({ object: `gs://${e.bucket}/${e.key}`, bytes: e.size }));
+  }
+
+  /** A stop: keeps what files still open for writing hold, never uploading it (stop.ts). */
+  keepOpenWriters(): Promise<string[]> {
+    return keepOpenWriters(this.#registry.all(), this.#o);
+  }
+
+  /** Uploads every pending change no descriptor is still writing, and waits for uploads in flight (a
+   *  close or fsync uploading); returns what could not be uploaded. */
   async drain(): Promise<{ uploaded: number; failed: string[] }> {
     let uploaded = 0;
     const failed: string[] = [];
     for (const e of this.#registry.all()) {
-      if (!e.dirty || e.unlinked || e.poisoned) continue;
+      const inFlight = e.upload$;
+      if (!inFlight && (!e.dirty || e.unlinked || e.poisoned || e.writers > 0)) continue;
       try {
-        await this.flush(e);
+        await (inFlight ?? this.flush(e));
         uploaded++;
       } catch {
         failed.push(`gs://${e.bucket}/${e.key}`);
