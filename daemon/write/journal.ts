@@ -11,8 +11,9 @@ export const RECORD_SUFFIX = '.json';
 
 /** open: descriptors may still write (after a crash: possibly half-written, never uploaded as is);
  *  closing: a close is uploading it (after a crash: upload it); uploaded: the staged bytes are the object
- *  at `uploadedGeneration` (after a crash: nothing to do). */
-export type JournalState = 'open' | 'closing' | 'uploaded';
+ *  at `uploadedGeneration` (after a crash: nothing to do); conflict: its upload failed its generation
+ *  precondition (412: someone else wrote the object; after a crash: kept as a conflict, never uploaded). */
+export type JournalState = 'open' | 'closing' | 'uploaded' | 'conflict';
 
 export interface JournalRecord {
   v: 1;

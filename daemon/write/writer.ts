@@ -216,8 +216,15 @@ export class Writer {
       entry.state = entry.version === version ? 'uploaded' : 'open';
       if (entry.version === version) await this.#journal(entry, 'uploaded');
     } catch (err) {
-      entry.state = isStorageError(err, 'precondition-failed') ? 'conflict' : 'failed';
-      await this.#journal(entry, 'open').catch(() => undefined);
+      const conflict = isStorageError(err, 'precondition-failed');
+      entry.state = conflict ? 'conflict' : 'failed';
+      // A conflict is never retried (the same precondition fails again) and never clobbers the remote.
+      if (conflict)
+        this.#o.logger.warn(
+          'the object changed in the bucket since it was opened: not overwritten (ESTALE); the bytes are kept',
+          { object: `gs://${entry.bucket}/${entry.key}`, base: entry.base },
+        );
+      await this.#journal(entry, conflict ? 'conflict' : 'open').catch(() => undefined);
       throw toFsError(err);
     } finally {
       entry.upload$ = undefined;

@@ -70,3 +70,18 @@ test('a conflict (412) is not retried at release (the same precondition would fa
   t.like(kept[0], { bucket: 'bkt', object: 'f', size: 2, reason: 'conflict' });
   t.is(await h.object('f'), 'someone else');
 });
+
+test('a conflict is journaled as one while the file is still open, so a crash then keeps it as a conflict', async (t) => {
+  const h = await harness(t);
+  await h.put('f', 'v1');
+  const fd = await h.fs.open('/f', O_WRONLY);
+  await h.write(fd, 'mine', 0);
+  await h.put('f', 'theirs');
+  t.is(await codeOf(t, h.fs.fsync(fd)), 'stale');
+  t.true(h.logs.some((l) => /changed in the bucket since it was opened.*object="gs:\/\/bkt\/f"/.test(l)));
+  // The "crash": the descriptor is never released; the next start finds the record.
+  const next = await harness(t, { memory: h.memory, cacheDir: h.cacheDir });
+  t.deepEqual((await next.fs.recover()).kept, ['gs://bkt/f']);
+  t.like((await next.kept())[0], { object: 'f', size: 4, reason: 'conflict' });
+  t.is(await next.object('f'), 'theirs');
+});
