@@ -24,7 +24,7 @@ _gcsmount_kind() {
 _gcsmount_flags() {
   case "$1" in
     mount) echo '-f -o --endpoint --project --key-file --boto-config --anonymous --client-id --client-secret-file --token-url --only-dir --read-only --uid --gid --file-mode --dir-mode --implicit-dirs --rename-dir-limit --upload-concurrency --async-uploads --upload-delay --cache-dir --stat-cache-ttl --type-cache-ttl --list-cache-ttl --stat-cache-max-entries --memory-cache-size --disk-cache-size --foreground --allow-other --op-timeout --debug-fuse --log-level --log-format --metrics-port --billing-project --max-conns-per-host --max-retry-sleep --retry-multiplier --negative-cache-ttl --temp-dir --read-ahead-size --config-file --log-file --nonempty --custom-endpoint --sequential-read-size-mb --anonymous-access --metadata-cache-ttl-secs --metadata-cache-negative-ttl-secs --stat-cache-capacity --prometheus-port --log-severity --help' ;;
-    unmount) echo '--help' ;;
+    unmount) echo '--force --help' ;;
     recover) echo '--cache-dir --mount --to --help' ;;
     status) echo '--json --help' ;;
     emulator) echo '--host --port --data --project --hmac --hmac-file --require-auth --service-account --oauth-user --oauth-user-file --faults --log-level --help' ;;

@@ -35,9 +35,9 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   {
     name: 'unmount',
-    summary: 'stop a mount cleanly (uploads finish first)',
-    synopsis: ['MOUNTPOINT'],
-    flags: [],
+    summary: 'stop a mount cleanly (uploads finish first; refused while files are open for writing)',
+    synopsis: ['[--force] MOUNTPOINT'],
+    flags: [{ flag: 'force', value: 'none' }],
     positional: 'gcsmount-mount',
   },
   {

@@ -170,13 +170,17 @@ function holdStopSignals(): HeldSignals {
   const signalled = new Promise<string>((resolve) => (fire = resolve));
   const onTerm = (): void => fire('SIGTERM');
   const onInt = (): void => fire('SIGINT');
+  // A polite stop this early (SIGUSR2 would otherwise kill the process) stops it too: open files are kept.
+  const onUsr2 = (): void => fire('gcsmount unmount');
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
+  process.on('SIGUSR2', onUsr2);
   return {
     signalled,
     dispose: () => {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
+      process.off('SIGUSR2', onUsr2);
     },
   };
 }
@@ -290,6 +294,8 @@ async function serveMount(
   let state: MountStatus['state'] = 'serving';
   const keptDir = path.join(tempDir ?? cacheDir, 'failed-uploads');
   const startedAt = new Date().toISOString();
+  let refused: MountStatus['refused'];
+  const openForWriting = (): string[] => a.fs.openWriters().map((p) => p.object);
   const status = await publishStatus(config.mountpoint, async () => {
     const pending = a.fs.pendingUploads();
     const q = a.fs.uploadStats();
@@ -327,6 +333,9 @@ async function serveMount(
       errors: { ...opErrors, keptUploads: kept },
       keptDir,
       logs: sink.where,
+      openForWriting: openForWriting().slice(0, LISTED_UPLOADS),
+      politeStop: true,
+      ...(refused ? { refused } : {}),
     };
   });
   logger.info('mounted', { bucket: config.bucket, mountpoint: config.mountpoint });
@@ -353,6 +362,11 @@ async function serveMount(
   const code = await handleSignals(
     {
       drain: () => drainStaged(a.fs, logger),
+      busy: openForWriting,
+      refuse: (files) => {
+        refused = { at: Date.now(), files: files.slice(0, LISTED_UPLOADS) };
+        void status.publish();
+      },
       unmount: async () => {
         state = 'unmounting';
         await status.publish();

@@ -51,6 +51,9 @@ export function describe(s: MountStatus): string {
     ...(s.uploads.pending > s.uploads.objects.length
       ? [`  ... and ${s.uploads.pending - s.uploads.objects.length} more`]
       : []),
+    ...(s.openForWriting?.length
+      ? [`open for writing (a plain unmount refuses): ${s.openForWriting.join(' ')}`]
+      : []),
     `cache: memory ${formatBytes(s.cache.memoryBytes)}` +
       (s.cache.diskBytes === undefined ? '' : `, disk ${formatBytes(s.cache.diskBytes)}`) +
       `; ${s.cache.hits} hits, ${s.cache.misses} misses`,

@@ -222,6 +222,16 @@ export class Filesystem {
     return this.#c.handles.size;
   }
 
+  /** Files open for writing with changes not yet closed (what a plain unmount refuses over). */
+  openWriters(): PendingUpload[] {
+    return this.#writer.openWriters();
+  }
+
+  /** A stop: keeps the bytes of files still open for writing for recovery, never uploads them. */
+  keepOpenWriters(): Promise<string[]> {
+    return this.#writer.keepOpenWriters();
+  }
+
   /** At start, before the mount answers: settles what a previous run left staged (write/replay.ts). */
   recover(): Promise<ReplayResult> {
     return replayJournal({ backend: this.#backend, ...this.#recovery, now: this.#c.now });

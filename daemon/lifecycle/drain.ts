@@ -1,7 +1,8 @@
 // The drain of a clean stop: first close the door (new creates and opens for write, and path truncates,
-// fail with EROFS, so no new staged data starts), then upload every pending change, again while writes to
-// already-open files keep adding changes, and log each object drained or kept. It does not bound the
-// time (signals.ts races it against the drain timeout) and does not unmount.
+// fail with EROFS, so no new staged data starts), then keep for recovery what files still open for writing
+// hold (they may be half-written: never uploaded as if complete; write/stop.ts), then upload every other
+// pending change and wait for closes already uploading, and log each object drained or kept. It does not
+// bound the time (signals.ts races it against the drain timeout) and does not unmount.
 
 import type { Logger } from '../../common/logger.js';
 import type { Filesystem } from '../fs/filesystem.js';
@@ -9,10 +10,15 @@ import type { Filesystem } from '../fs/filesystem.js';
 export interface DrainResult {
   uploaded: number;
   failed: string[];
+  /** Files open for writing at the stop: kept for `gcsmount recover`, not uploaded. */
+  kept: string[];
 }
 
-export async function drainStaged(fs: Filesystem, logger: Logger): Promise<DrainResult> {
+type DrainFs = Pick<Filesystem, 'stopWrites' | 'pendingUploads' | 'drain' | 'keepOpenWriters'>;
+
+export async function drainStaged(fs: DrainFs, logger: Logger): Promise<DrainResult> {
   fs.stopWrites();
+  const kept = await fs.keepOpenWriters();
   let uploaded = 0;
   let failed: string[] = [];
   for (;;) {
@@ -25,5 +31,9 @@ export async function drainStaged(fs: Filesystem, logger: Logger): Promise<Drain
     // Another pass only when this one made progress: a file that keeps failing would loop forever.
     if (r.uploaded === 0 || fs.pendingUploads().length <= failed.length) break;
   }
-  return { uploaded, failed };
+  // A descriptor whose fsync was uploading when the stop began may have written again since.
+  kept.push(...(await fs.keepOpenWriters()));
+  for (const object of kept)
+    logger.warn('open for writing at the stop: kept for recovery, not uploaded', { object });
+  return { uploaded, failed, kept };
 }

@@ -1,12 +1,19 @@
-// Clean stop and cache reload. SIGTERM/SIGINT (and `gcsmount unmount`): stop taking new writes, upload
-// every staged file (bounded wait), report what was drained and what was not, then unmount. SIGHUP drops
+// Clean stop and cache reload. SIGTERM/SIGINT (systemd, `gcsmount unmount --force`): stop taking new
+// writes, keep for recovery what files still open for writing hold (never uploaded half-written), upload
+// every other staged file (bounded wait), report what was drained and what was not, then unmount. SIGUSR2
+// (a plain `gcsmount unmount`) is the polite stop: refused, and the mount keeps serving, while any file is
+// open for writing (the refusal goes out through the `refuse` hook: the status file). SIGHUP drops
 // the metadata caches. A second SIGTERM during the drain skips the rest of it. Tells systemd (through the
 // optional hooks) STOPPING=1 and STATUS= lines, and keeps extending its stop timeout while a drain runs.
 
 import type { Logger } from '../../common/logger.js';
 
 export interface StopHooks {
-  drain(): Promise<{ uploaded: number; failed: string[] }>;
+  drain(): Promise<{ uploaded: number; failed: string[]; kept?: string[] }>;
+  /** Files open for writing now (a polite stop is refused while there are any). */
+  busy?(): string[];
+  /** A polite stop was refused over these files. */
+  refuse?(files: string[]): void;
   unmount(): Promise<void>;
   reload(): void;
   /** Resolves with a reason to stop without a signal (the mount was unmounted from outside: drain what
@@ -51,7 +58,11 @@ export function handleSignals(h: StopHooks, logger: Logger, drainTimeoutMs: numb
           });
           code = 1;
         } else {
-          logger.info('drained', { uploaded: result.uploaded, failed: result.failed.length });
+          logger.info('drained', {
+            uploaded: result.uploaded,
+            failed: result.failed.length,
+            keptOpen: result.kept?.length ?? 0,
+          });
           for (const f of result.failed)
             logger.error('could not upload; the bytes are kept in the cache dir', { object: f });
           if (result.failed.length > 0) code = 1;
@@ -75,6 +86,15 @@ export function handleSignals(h: StopHooks, logger: Logger, drainTimeoutMs: numb
     });
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGUSR2', () => {
+      if (stopping) return;
+      const open = h.busy?.() ?? [];
+      if (open.length === 0) return stop('gcsmount unmount');
+      logger.warn('unmount refused: files are open for writing (gcsmount unmount --force keeps them)', {
+        files: open.join(' '),
+      });
+      h.refuse?.(open);
+    });
     process.on('SIGHUP', () => {
       logger.info('SIGHUP: dropping metadata caches');
       h.reload();

@@ -31,6 +31,13 @@ export interface MountStatus {
   errors: { ops: number; last?: { op: string; errno: string; at: string }; keptUploads: number };
   keptDir: string;
   logs: string;
+  /** Files open for writing with changes not yet closed (at most LISTED_UPLOADS names). */
+  openForWriting?: string[];
+  /** The daemon takes SIGUSR2 as a polite stop (refused while files are open for writing); an older one
+   *  would die of it, so `gcsmount unmount` sends it only when this says so. */
+  politeStop?: boolean;
+  /** The last polite stop refused (ms since the epoch, and the files open for writing then). */
+  refused?: { at: number; files: string[] };
 }
 
 /** At most this many pending object names go into the file (the counts are always complete). */

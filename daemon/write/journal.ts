@@ -12,8 +12,10 @@ export const RECORD_SUFFIX = '.json';
 /** open: descriptors may still write (after a crash: possibly half-written, never uploaded as is);
  *  closing: a close is uploading it (after a crash: upload it); queued: closed with --async-uploads, the
  *  upload waits in the queue (fsync'd: after a crash, upload it); failed: the queue gave up on it (after a
- *  crash: keep it); uploaded: the staged bytes are the object at `uploadedGeneration` (nothing to do). */
-export type JournalState = 'open' | 'closing' | 'queued' | 'failed' | 'uploaded';
+ *  crash: keep it); uploaded: the staged bytes are the object at `uploadedGeneration` (nothing to do);
+ *  conflict: its upload failed its generation precondition (412: someone else wrote the object; after a
+ *  crash: kept as a conflict, never uploaded). */
+export type JournalState = 'open' | 'closing' | 'queued' | 'failed' | 'uploaded' | 'conflict';
 
 export interface JournalRecord {
   v: 1;

@@ -14,8 +14,9 @@ export interface KeptRecord {
   /** The generation the bytes were written over ('0': a new object). */
   baseGeneration: string;
   /** Why the bytes were not uploaded. open-at-crash: the file was open for writing when the daemon
-   *  died (maybe incomplete); no-record: a staged file whose journal record was lost. */
-  reason: 'upload-failed' | 'conflict' | 'write-failed' | 'open-at-crash' | 'no-record';
+   *  died (maybe incomplete); open-at-unmount: the same at a forced unmount or a SIGTERM; no-record: a
+   *  staged file whose journal record was lost. */
+  reason: 'upload-failed' | 'conflict' | 'write-failed' | 'open-at-crash' | 'open-at-unmount' | 'no-record';
   error: string;
   keptAt: string;
 }

@@ -41,6 +41,8 @@ export class PendingObject {
   ended = false;
   /** Descriptors pointing here (read and write). */
   refs = 0;
+  /** Of those, the ones open for writing (a stop keeps, never uploads, what they hold: stop.ts). */
+  writers = 0;
   /** POSIX attributes set while pending (chmod, chown, utimens), written with the upload. */
   posix: PosixOverrides = {};
   /** Local modification time (what stat shows while the bytes are not uploaded). */

@@ -1,8 +1,9 @@
 // Recovery at start, before the mount answers: every staged file a previous run left (a crash, a kill -9)
 // is settled by its journal record. A file whose close was uploading it is uploaded now, under the same
 // generation precondition; a file still open for writing may be half-written, so it is kept, never
-// uploaded; a file already uploaded is dropped. Whatever cannot be uploaded (a conflict: 412, an error)
-// moves to the keep dir with a record. Nothing is dropped silently and nothing is left that no record names.
+// uploaded; a file already uploaded is dropped; a conflict (an upload that got a 412) is kept as one.
+// Whatever cannot be uploaded (a 412, an error) moves to the keep dir with a record. Nothing is dropped
+// silently and nothing is left that no record names.
 
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -78,6 +79,12 @@ export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
         result.kept.push(object);
         continue;
       }
+    }
+    if (record?.state === 'conflict') {
+      const why = `gs://${record.bucket}/${record.object} changed in the bucket since generation ${record.baseGeneration}`;
+      await keep(o, file, record, size, 'conflict', why);
+      result.kept.push(object);
+      continue;
     }
     const why = !record
       ? 'its journal record is missing or unreadable'

@@ -165,11 +165,19 @@ export class Uploader {
       if (entry.version === version) await this.#d.journal(entry, 'uploaded');
       settles = true;
     } catch (err) {
-      entry.state = isStorageError(err, 'precondition-failed') ? 'conflict' : 'failed';
+      const conflict = isStorageError(err, 'precondition-failed');
+      entry.state = conflict ? 'conflict' : 'failed';
       entry.lastError = toFsError(err).message;
+      // A conflict is never retried (the same precondition fails again) and never clobbers the remote.
+      if (conflict) {
+        this.#d.logger.warn(
+          'the object changed in the bucket since it was opened: not overwritten (ESTALE); the bytes are kept',
+          { object: `gs://${entry.bucket}/${entry.key}`, base: entry.base },
+        );
+      }
       if (urgent) {
         this.#failures++;
-        await this.#d.journal(entry, 'failed').catch(() => undefined);
+        await this.#d.journal(entry, conflict ? 'conflict' : 'failed').catch(() => undefined);
       } else {
         entry.state = 'queued'; // the queue may try again; a crash now still uploads it
       }
@@ -192,7 +200,7 @@ export class Uploader {
       state: entry.state,
       error: e.message,
     });
-    await this.#d.journal(entry, 'failed', true).catch(() => undefined);
+    await this.#d.journal(entry, entry.state === 'conflict' ? 'conflict' : 'failed', true).catch(() => undefined);
     await this.#d.settled(entry);
   }
 }

@@ -18,6 +18,7 @@ import type { PosixOverrides } from '../posix/attrs.js';
 import type { PendingObject } from './pending-object.js';
 import { PendingRegistry } from './pending-registry.js';
 import { setAside } from './set-aside.js';
+import { keepOpenWriters, openForWriting } from './stop.js';
 import { StagingFile, syncDir } from './staging-file.js';
 import { removeJournal, writeJournal, type JournalState } from './journal.js';
 import { Uploader, type UploadPolicy, type UploadStats } from './uploader.js';
@@ -108,6 +109,7 @@ export class Writer {
       await this.release(entry, false);
       throw toFsError(err);
     }
+    entry.writers++;
     return entry;
   }
 
@@ -130,6 +132,7 @@ export class Writer {
         throw toFsError(err);
       }
     }
+    entry.writers++;
     return entry;
   }
 
@@ -233,10 +236,13 @@ export class Writer {
    *  discarded once uploaded (or unlinked), else kept with a record. */
   async release(entry: PendingObject, wasWriter: boolean): Promise<void> {
     entry.refs--;
+    if (wasWriter) entry.writers--;
     const queued = this.#uploads.has(entry);
-    if (wasWriter && entry.dirty && !entry.unlinked && !entry.poisoned && !queued) {
-      // close(2) already reported a failed flush; one more try before the bytes are set aside.
-      await this.flush(entry).catch(() => undefined);
+    // A stop never uploads at release: a close uploads in its flush; a release without one is the unmount.
+    if (wasWriter && entry.dirty && !entry.unlinked && !entry.poisoned && !queued && !this.#stopping) {
+      // close(2) already reported a failed flush; one more try before the bytes are set aside (a
+      // conflict would only fail its precondition again).
+      if (entry.state !== 'conflict') await this.flush(entry).catch(() => undefined);
     }
     if (entry.refs > 0) return;
     await this.#endWhenIdle(entry);
@@ -254,7 +260,8 @@ export class Writer {
       await staging.discard();
       return;
     }
-    await setAside(entry, staging, this.#o.keepDir, this.#o.logger, this.#o.now());
+    const atStop = entry.state === 'open' && this.#stopping;
+    await setAside(entry, staging, this.#o, atStop ? 'open-at-unmount' : undefined);
   }
 
   /** Changes not yet uploaded (what a stop has to drain). */
@@ -265,15 +272,30 @@ export class Writer {
       .map((e) => ({ object: `gs://${e.bucket}/${e.key}`, bytes: e.size }));
   }
 
+  /** Files open for writing with changes no close is uploading (what a plain unmount refuses over). */
+  openWriters(): PendingUpload[] {
+    return this.#registry
+      .all()
+      .filter((e) => openForWriting(e) && e.dirty)
+      .map((e) => ({ object: `gs://${e.bucket}/${e.key}`, bytes: e.size }));
+  }
+
+  /** A stop: keeps what files still open for writing hold, never uploading it (stop.ts). */
+  keepOpenWriters(): Promise<string[]> {
+    return keepOpenWriters(this.#registry.all(), this.#o);
+  }
+
   /** Open descriptors on pending objects. */
   openCount(): number {
     return this.#registry.all().reduce((n, e) => n + e.refs, 0);
   }
 
-  /** Uploads every pending change now (a clean stop: queued ones without their delay); returns what
-   *  could not be uploaded. */
+  /** Uploads every pending change no descriptor is still writing, now (a clean stop: queued ones without
+   *  their delay), and waits for uploads in flight; returns what could not be uploaded. */
   async drain(): Promise<{ uploaded: number; failed: string[] }> {
-    const dirty = this.#registry.all().filter((e) => e.dirty && !e.unlinked && !e.poisoned);
+    const dirty = this.#registry
+      .all()
+      .filter((e) => e.upload$ !== undefined || (e.dirty && !e.unlinked && !e.poisoned && e.writers === 0));
     // All at once: the queue bounds the concurrency and starts queued ones without their delay.
     const results = await Promise.allSettled(dirty.map((e) => this.flush(e)));
     await this.#uploads.drain();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { mount } from '../helpers/mount.js';
+import { GCSMOUNT, mount } from '../helpers/mount.js';
 import { run, runOk } from '../helpers/tools.js';
 
 const object = async (m: Awaited<ReturnType<typeof mount>>, key: string): Promise<Buffer> =>
@@ -79,6 +79,9 @@ except OSError as e:
   t.is(await runOk('sh', ['-c', `cat $(ls -d ${dir}/* | grep -v '\\.json$')`]), 'mine');
   const record = JSON.parse(await runOk('sh', ['-c', `cat ${dir}/*.json`])) as Record<string, unknown>;
   t.like(record, { bucket: 'test-bucket', object: 'race.txt', size: 4, reason: 'conflict' });
+  const list = await runOk(GCSMOUNT, ['recover', 'list', '--cache-dir', m.cacheDir]);
+  t.regex(list, /^test-bucket\/race\.txt\t4\tkept\t\d+s\tconflict/m);
+  t.regex(m.logs(), /changed in the bucket since it was opened: not overwritten \(ESTALE\)/);
 });
 
 test('fsync uploads before close; a later write is uploaded at close', async (t) => {

@@ -1,6 +1,7 @@
 // `gcsmount unmount` against the states a crash leaves behind: a stale pid file naming a live stranger
 // (never signalled; the mount is cleared with fusermount -u), a daemon that dies during the stop (the wait
-// ends at once), and a stop that has uploads to drain (it says what it waits for; status shows them).
+// ends at once), a stop that has uploads to drain (it says what it waits for; status shows them), and a
+// file held open for writing (a plain unmount refuses, naming it; --force keeps its bytes for recovery).
 
 import test from 'ava';
 import { spawn } from 'node:child_process';
@@ -48,11 +49,13 @@ test('a drain says what it waits for; status shows the pending upload; a daemon 
   const s = await detachedSetup(t);
   await runOk(GCSMOUNT, ['mount', ...s.flags(emu.url), b, s.dir], { env: s.env });
   const daemon = (await s.daemonPid()) ?? 0;
-  // Another process holds the file open with 3 MiB written (not this one: it serves the emulator).
-  const py =
-    "import os,sys,time; fd=os.open(sys.argv[1], os.O_WRONLY|os.O_CREAT); os.write(fd, b'x'*(3<<20)); print('written', flush=True); time.sleep(120)";
+  // Another process writes 3 MiB (not this one: it serves the emulator), and closes when told, in a
+  // thread: the close blocks while it uploads.
+  const py = `import os,sys,time,threading
+fd=os.open(sys.argv[1], os.O_WRONLY|os.O_CREAT); os.write(fd, b'x'*(3<<20)); print('written', flush=True)
+sys.stdin.readline(); threading.Thread(target=os.close, args=(fd,), daemon=True).start(); time.sleep(120)`;
   const holder = spawn('python3', ['-c', py, path.join(s.dir, 'big.bin')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'ignore'],
   });
   t.teardown(() => holder.kill('SIGKILL'));
   await new Promise((r) => holder.stdout.once('data', r));
@@ -64,6 +67,14 @@ test('a drain says what it waits for; status shows the pending upload; a daemon 
       /uploads: 1 pending \(3\.0 MiB\)/.test((await run(GCSMOUNT, ['status', s.dir], { env: s.env })).stdout),
     'status to show the pending upload',
   );
+  // Closed (uploading), so no longer open for writing: the unmount waits for it instead of refusing.
+  holder.stdin.write('close\n');
+  await waitUntil(async () => {
+    const st = await run(GCSMOUNT, ['status', '--json', s.dir], { env: s.env });
+    return (
+      st.code === 0 && (JSON.parse(st.stdout) as { openForWriting?: string[] }).openForWriting?.length === 0
+    );
+  }, 'the close to begin');
 
   const unmount = spawn(GCSMOUNT, ['unmount', s.dir], { env: s.env, stdio: ['ignore', 'ignore', 'pipe'] });
   let said = '';
@@ -77,4 +88,43 @@ test('a drain says what it waits for; status shows the pending upload; a daemon 
   process.kill(daemon, 'SIGKILL');
   t.is(await code, 1);
   t.regex(said, /exited without unmounting; unmounting with fusermount -u/);
+});
+
+test('a file open for writing: unmount refuses (EBUSY, names it); --force keeps its bytes, uploads nothing', async (t) => {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  await emu.call(`/${b}/notes.txt`, { method: 'PUT', body: 'the old notes' });
+  const s = await detachedSetup(t);
+  await runOk(GCSMOUNT, ['mount', ...s.flags(emu.url), b, s.dir], { env: s.env });
+  // Another process holds the file open for writing, half-written. (Not a shell's `exec 3>f; echo >&3`:
+  // the shell closes a dup of fd 3 after the echo, and that close uploads, as any close does.)
+  const py = `import os,sys,time
+fd=os.open(sys.argv[1], os.O_WRONLY|os.O_TRUNC); os.write(fd, b'half'); print('written', flush=True); time.sleep(60)`;
+  const holder = spawn('python3', ['-c', py, path.join(s.dir, 'notes.txt')], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  t.teardown(() => holder.kill('SIGKILL'));
+  await new Promise((r) => holder.stdout.once('data', r));
+  await waitUntil(async () => {
+    const st = await run(GCSMOUNT, ['status', '--json', s.dir], { env: s.env });
+    return (
+      st.code === 0 && (JSON.parse(st.stdout) as { openForWriting?: string[] }).openForWriting?.length === 1
+    );
+  }, 'status to show the file open for writing');
+
+  const refused = await run(GCSMOUNT, ['unmount', s.dir], { env: s.env, timeoutMs: 30_000 });
+  t.is(refused.code, 16, refused.stderr);
+  t.regex(refused.stderr, new RegExp(`EBUSY: files are open for writing: gs://${b}/notes\\.txt`));
+  t.true(await mounted(s.dir));
+  t.true(await alive(holder.pid ?? 0));
+
+  const forced = await run(GCSMOUNT, ['unmount', '--force', s.dir], { env: s.env, timeoutMs: 30_000 });
+  t.is(forced.code, 0, forced.stderr);
+  t.regex(forced.stderr, /kept for recovery/);
+  t.false(await mounted(s.dir));
+  t.is(await (await emu.call(`/${b}/notes.txt`)).text(), 'the old notes');
+  const list = await runOk(GCSMOUNT, ['recover', 'list', '--cache-dir', s.cacheDir]);
+  t.regex(list, new RegExp(`^${b}/notes\\.txt\\t4\\tkept\\t\\d+s\\topen-at-unmount`, 'm'));
+  const staged = await run('sh', ['-c', `find ${s.cacheDir} -path '*staging*' -type f`]);
+  t.is(staged.stdout, '');
 });

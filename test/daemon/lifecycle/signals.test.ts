@@ -4,7 +4,7 @@ import { handleSignals, type StopHooks } from '../../../daemon/lifecycle/signals
 
 // The handlers live on `process`: each test removes them, and the tests run one at a time.
 test.afterEach.always(() => {
-  for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.removeAllListeners(s);
+  for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'] as const) process.removeAllListeners(s);
 });
 
 function hooks(drain: StopHooks['drain']): { h: StopHooks; events: string[] } {
@@ -81,3 +81,22 @@ test.serial(
     t.deepEqual(events.slice(-3), ['drain', 'status:drained 1 file(s); unmounting', 'unmount']);
   },
 );
+
+test.serial('SIGUSR2 (a plain gcsmount unmount) is refused while files are open for writing', async (t) => {
+  const { h, events } = hooks(() => Promise.resolve({ uploaded: 0, failed: [] }));
+  let open = ['gs://b/half.txt'];
+  const refusals: string[][] = [];
+  const done = handleSignals(
+    { ...h, busy: () => open, refuse: (files) => refusals.push(files) },
+    silentLogger,
+    60_000,
+  );
+  process.emit('SIGUSR2', 'SIGUSR2');
+  t.deepEqual(refusals, [['gs://b/half.txt']]);
+  t.deepEqual(events, []); // still serving: no drain, no unmount
+  open = [];
+  process.emit('SIGUSR2', 'SIGUSR2');
+  t.is(await done, 0);
+  t.deepEqual(events.slice(-2), ['status:drained 0 file(s); unmounting', 'unmount']);
+  t.is(refusals.length, 1);
+});
