@@ -65,6 +65,8 @@ test('async: close returns before the upload, with the bytes and a queued record
   await settled(h);
   t.is(await h.object('a.txt'), 'hello async');
   t.like(h.fs.uploadStats(), { queued: 0, uploading: 0, uploadedBytes: 11, uploadedFiles: 1, failures: 0 });
+  // The entry ends (its staged file discarded) just after the queue settles.
+  await until(async () => (await readdir(path.join(h.cacheDir, 'staging'))).length === 0);
   t.deepEqual(await readdir(path.join(h.cacheDir, 'staging')), []);
   t.is((await h.fs.getattr('/a.txt')).size, 11);
 });
@@ -158,7 +160,8 @@ test('async: a failure after close is logged, counted and kept for recovery', as
   await clock.advance(2000);
   await settled(h);
   t.is(await h.object('c'), 'someone else');
-  await until(async () => (await h.kept()).length > 0);
+  // The staged bytes move first, their record follows: wait for both.
+  await until(async () => (await h.kept()).some((k) => k.bucket === 'bkt'));
   const kept = await h.kept();
   t.is(kept.length, 1);
   t.like(kept[0], { bucket: 'bkt', object: 'c', size: 4, reason: 'conflict' });
