@@ -70,7 +70,8 @@ export function handleSignals(h: StopHooks, logger: Logger, drainTimeoutMs: numb
         h.status?.(
           result === 'timeout'
             ? 'drain timed out; unmounting'
-            : `drained ${result.uploaded} file(s)${result.failed.length ? `, ${result.failed.length} kept` : ''}; unmounting`,
+            : `drained ${result.uploaded} file(s)${result.failed.length ? `, ${result.failed.length} kept` : ''}` +
+                `${result.kept?.length ? `, ${result.kept.length} open for writing kept for recovery` : ''}; unmounting`,
         );
         try {
           await h.unmount();

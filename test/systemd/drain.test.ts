@@ -1,27 +1,28 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { bucket, emulator } from '../helpers/emulator.js';
 import { GCSMOUNT, mounted } from '../helpers/mount.js';
 import { run } from '../helpers/tools.js';
 import { notifySocket, startDaemon, within, workDir } from './daemon.js';
 
-test('gcsmount unmount drains: new files fail EROFS meanwhile, the open file is uploaded, then unmount', async (t) => {
+test('gcsmount unmount drains: new files fail EROFS meanwhile, a closed file queued for upload is uploaded, then unmount', async (t) => {
   const emu = await emulator(t);
   const b = await bucket(emu);
   const w = await workDir(t);
   const notify = notifySocket(t, w.base);
-  const d = startDaemon(t, { emu, ...w, bucket: b, env: { NOTIFY_SOCKET: notify.path } });
-  await within(20_000, `READY=1\n${d.logs()}`, notify.next('READY'));
-
-  const hold =
-    "const fs = require('fs'); const fd = fs.openSync(process.argv[1], 'w'); fs.writeSync(fd, 'slow-upload');" +
-    " console.log('written'); setTimeout(() => fs.closeSync(fd), 60000);";
-  const writer = spawn(process.execPath, ['-e', hold, path.join(w.dir, 'held.txt')], {
-    stdio: ['ignore', 'pipe', 'ignore'],
+  // A closed file waits in the upload queue (--async-uploads, a long delay) when the stop begins. (A file
+  // still open for writing would make a plain unmount refuse: test/integration/unmount.test.ts.)
+  const d = startDaemon(t, {
+    emu,
+    ...w,
+    bucket: b,
+    env: { NOTIFY_SOCKET: notify.path },
+    flags: ['--async-uploads', '--upload-delay', '10m'],
   });
-  t.teardown(() => writer.kill('SIGKILL'));
-  await within(10_000, 'the writer', new Promise((r) => writer.stdout.once('data', r)));
+  await within(20_000, `READY=1\n${d.logs()}`, notify.next('READY'));
+  const closed = await run('sh', ['-c', 'printf slow-upload > "$1"', '_', path.join(w.dir, 'held.txt')]);
+  t.is(closed.code, 0, closed.stderr);
+  t.is((await emu.call(`/${b}/held.txt`)).status, 404, 'queued, not uploaded yet');
 
   // Uploads now take 1.5 s: long enough to try a new file while the drain runs.
   emu.faults.set({
