@@ -4,7 +4,7 @@
 // names the mount's daemon (pid-file.ts): a stale file after a crash never gets a stranger signalled; the
 // mount is then cleared with fusermount -u. A daemon that dies during the stop ends the wait at once.
 
-import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock, type Clock } from '../common/clock.js';
 import { fusermountUnmount, isMounted } from './lifecycle/mountpoint.js';
 import { readPidFile, stillRunning, type DaemonProcess } from './lifecycle/pid-file.js';
 import { describeUploads, readStatus } from './lifecycle/status-file.js';
@@ -15,7 +15,7 @@ const POLL_MS = 200;
 
 const say = (text: string): void => void process.stderr.write(`gcsmount unmount: ${text}\n`);
 
-export async function unmountMain(argv: string[]): Promise<number> {
+export async function unmountMain(argv: string[], clock: Clock = systemClock): Promise<number> {
   const mountpoint = argv.find((a) => !a.startsWith('-'));
   if (argv.includes('--help') || argv.includes('-h') || mountpoint === undefined) {
     process.stdout.write(
@@ -36,7 +36,7 @@ export async function unmountMain(argv: string[]): Promise<number> {
     say(`the pid file is stale (${recorded.why}); unmounting with fusermount -u`);
     return fallback(mountpoint);
   }
-  return stopDaemon(mountpoint, recorded.daemon);
+  return stopDaemon(mountpoint, recorded.daemon, clock);
 }
 
 async function fallback(mountpoint: string): Promise<number> {
@@ -48,7 +48,7 @@ async function fallback(mountpoint: string): Promise<number> {
   return 1;
 }
 
-async function stopDaemon(mountpoint: string, daemon: DaemonProcess): Promise<number> {
+async function stopDaemon(mountpoint: string, daemon: DaemonProcess, clock: Clock): Promise<number> {
   try {
     process.kill(daemon.pid, 'SIGTERM');
   } catch {
@@ -57,8 +57,8 @@ async function stopDaemon(mountpoint: string, daemon: DaemonProcess): Promise<nu
   }
   say(`asked gcsmount (pid ${daemon.pid}) to stop: staged uploads finish first`);
   let told = '';
-  const deadline = Date.now() + WAIT_MS;
-  while (Date.now() < deadline) {
+  const deadline = clock.now() + WAIT_MS;
+  while (clock.now() < deadline) {
     if (!(await isMounted(mountpoint))) return 0;
     if (!(await stillRunning(daemon))) {
       say(`gcsmount (pid ${daemon.pid}) exited without unmounting; unmounting with fusermount -u`);
@@ -76,7 +76,7 @@ async function stopDaemon(mountpoint: string, daemon: DaemonProcess): Promise<nu
             : '';
     if (now !== '' && now !== told) say(now);
     told = now || told;
-    await sleep(POLL_MS);
+    await clock.sleep(POLL_MS);
   }
   say(`${mountpoint} is still mounted after ${WAIT_MS / 1000}s (daemon pid ${daemon.pid})`);
   return 1;
