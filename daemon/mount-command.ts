@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { systemClock, type Clock } from '../common/clock.js';
 import { defined } from '../common/defined.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { loadBotoConfig } from '../storage/auth/boto-config.js';
@@ -45,6 +46,8 @@ const DRAIN_TIMEOUT_MS = 5 * 60_000;
 const ANSWER_TIMEOUT_MS = 30_000;
 /** Metrics name buckets and objects: loopback only (scrape through a local agent or an SSH tunnel). */
 const METRICS_HOST = '127.0.0.1';
+/** The one clock of a mount: TTLs, modification times, status timestamps (tests of parts inject theirs). */
+const clock: Clock = systemClock;
 
 export async function mountMain(argv: string[]): Promise<number> {
   let config: MountConfig;
@@ -249,6 +252,7 @@ async function serveMount(
     raw,
     { ...config, cacheDir, ...defined({ project: project || undefined, tempDir }) },
     logger,
+    clock,
   );
   void notifier.status('recovering files staged before the last stop');
   const recovered = await a.fs.recover();
@@ -271,7 +275,7 @@ async function serveMount(
     onOp: (op, errno, seconds) => {
       if (REPORTED_ERRNOS.has(Math.abs(errno))) {
         opErrors.ops++;
-        opErrors.last = { op, errno: errnoName(errno), at: new Date().toISOString() };
+        opErrors.last = { op, errno: errnoName(errno), at: new Date(clock.now()).toISOString() };
       }
       metrics?.observeOp(op, errno, seconds);
     },
@@ -285,7 +289,7 @@ async function serveMount(
     throw err;
   });
   try {
-    await waitUntilAnswers(config.mountpoint, ANSWER_TIMEOUT_MS);
+    await waitUntilAnswers(config.mountpoint, ANSWER_TIMEOUT_MS, clock);
   } catch (err) {
     await fuse.unmount().catch(() => undefined);
     throw err;
@@ -293,7 +297,7 @@ async function serveMount(
   const removePid = await writePid(config.mountpoint);
   let state: MountStatus['state'] = 'serving';
   const keptDir = path.join(tempDir ?? cacheDir, 'failed-uploads');
-  const startedAt = new Date().toISOString();
+  const startedAt = new Date(clock.now()).toISOString();
   let refused: MountStatus['refused'];
   const openForWriting = (): string[] => a.fs.openWriters().map((p) => p.object);
   const status = await publishStatus(config.mountpoint, async () => {
@@ -309,7 +313,7 @@ async function serveMount(
       bucket: config.bucket,
       mountpoint: path.resolve(config.mountpoint),
       startedAt,
-      updatedAt: new Date().toISOString(),
+      updatedAt: new Date(clock.now()).toISOString(),
       state,
       uploads: {
         pending: pending.length,
@@ -364,7 +368,7 @@ async function serveMount(
       drain: () => drainStaged(a.fs, logger),
       busy: openForWriting,
       refuse: (files) => {
-        refused = { at: Date.now(), files: files.slice(0, LISTED_UPLOADS) };
+        refused = { at: clock.now(), files: files.slice(0, LISTED_UPLOADS) };
         void status.publish();
       },
       unmount: async () => {

@@ -5,6 +5,7 @@
 
 import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { systemClock, type Clock } from '../common/clock.js';
 import { readJournal, RECORD_SUFFIX } from './write/journal.js';
 import { discardKept, listKept, type KeptFile } from './write/kept-files.js';
 
@@ -52,7 +53,7 @@ function parse(argv: string[]): Args | string {
   return a;
 }
 
-export async function recoverMain(argv: string[]): Promise<number> {
+export async function recoverMain(argv: string[], clock: Clock = systemClock): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
     return 0;
@@ -69,9 +70,9 @@ export async function recoverMain(argv: string[]): Promise<number> {
   }
   const kept = await allKept(a.cacheDir);
   if (a.verb === 'list') {
-    const now = Date.now();
+    const now = clock.now();
     for (const k of kept) process.stdout.write(line(k, now));
-    for (const s of await allStaged(a.cacheDir)) process.stdout.write(s);
+    for (const s of await allStaged(a.cacheDir, now)) process.stdout.write(s);
     return 0;
   }
   let status = 0;
@@ -129,7 +130,7 @@ async function allKept(cacheDir: string): Promise<KeptFile[]> {
 }
 
 /** Staged files with their journal state (a live daemon's, or a stopped one's, settled at its next start). */
-async function allStaged(cacheDir: string): Promise<string[]> {
+async function allStaged(cacheDir: string, now: number): Promise<string[]> {
   const out: string[] = [];
   for (const dir of await mountDirs(cacheDir)) {
     const staging = path.join(dir, 'staging');
@@ -143,7 +144,7 @@ async function allStaged(cacheDir: string): Promise<string[]> {
       const file = path.join(staging, n);
       const r = await readJournal(file);
       const size = (await stat(file).catch(() => ({ size: -1 }))).size;
-      const age = r ? `${Math.round((Date.now() - Date.parse(r.updatedAt)) / 1000)}s` : '?';
+      const age = r ? `${Math.round((now - Date.parse(r.updatedAt)) / 1000)}s` : '?';
       const object = r ? `${r.bucket}/${r.object}` : `?/${n}`;
       out.push(`${object}\t${size}\tstaged:${r?.state ?? 'no-record'}\t${age}\tpending\t${file}\n`);
     }

@@ -7,7 +7,7 @@
 // names the mount's daemon (pid-file.ts): a stale file after a crash never gets a stranger signalled; the
 // mount is then cleared with fusermount -u. A daemon that dies during the stop ends the wait at once.
 
-import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock, type Clock } from '../common/clock.js';
 import { fusermountUnmount, isMounted } from './lifecycle/mountpoint.js';
 import { readPidFile, stillRunning, type DaemonProcess } from './lifecycle/pid-file.js';
 import { describeUploads, readStatus } from './lifecycle/status-file.js';
@@ -21,7 +21,7 @@ const say = (text: string): void => void process.stderr.write(`gcsmount unmount:
 /** The exit status of a refused unmount: EBUSY's number. */
 export const EXIT_BUSY = 16;
 
-export async function unmountMain(argv: string[]): Promise<number> {
+export async function unmountMain(argv: string[], clock: Clock = systemClock): Promise<number> {
   const mountpoint = argv.find((a) => !a.startsWith('-'));
   if (argv.includes('--help') || argv.includes('-h') || mountpoint === undefined) {
     process.stdout.write(
@@ -44,7 +44,7 @@ export async function unmountMain(argv: string[]): Promise<number> {
     say(`the pid file is stale (${recorded.why}); unmounting with fusermount -u`);
     return fallback(mountpoint);
   }
-  return stopDaemon(mountpoint, recorded.daemon, argv.includes('--force') || argv.includes('-f'));
+  return stopDaemon(mountpoint, recorded.daemon, argv.includes('--force') || argv.includes('-f'), clock);
 }
 
 async function fallback(mountpoint: string): Promise<number> {
@@ -56,11 +56,16 @@ async function fallback(mountpoint: string): Promise<number> {
   return 1;
 }
 
-async function stopDaemon(mountpoint: string, daemon: DaemonProcess, force: boolean): Promise<number> {
+async function stopDaemon(
+  mountpoint: string,
+  daemon: DaemonProcess,
+  force: boolean,
+  clock: Clock,
+): Promise<number> {
   const before = await readStatus(mountpoint);
   // The polite stop only where the daemon says it knows it (an older one would die of SIGUSR2).
   const polite = !force && before?.pid === daemon.pid && before.politeStop === true;
-  const sentAt = Date.now();
+  const sentAt = clock.now();
   try {
     process.kill(daemon.pid, polite ? 'SIGUSR2' : 'SIGTERM');
   } catch {
@@ -72,8 +77,8 @@ async function stopDaemon(mountpoint: string, daemon: DaemonProcess, force: bool
   if (force && open.length > 0)
     say(`open for writing, kept for recovery (gcsmount recover list): ${open.join(' ')}`);
   let told = '';
-  const deadline = Date.now() + WAIT_MS;
-  while (Date.now() < deadline) {
+  const deadline = clock.now() + WAIT_MS;
+  while (clock.now() < deadline) {
     if (!(await isMounted(mountpoint))) return 0;
     const refused = polite ? (await readStatus(mountpoint))?.refused : undefined;
     if (refused && refused.at >= sentAt) {
@@ -100,7 +105,7 @@ async function stopDaemon(mountpoint: string, daemon: DaemonProcess, force: bool
             : '';
     if (now !== '' && now !== told) say(now);
     told = now || told;
-    await sleep(POLL_MS);
+    await clock.sleep(POLL_MS);
   }
   say(`${mountpoint} is still mounted after ${WAIT_MS / 1000}s (daemon pid ${daemon.pid})`);
   return 1;

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { systemClock, type Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 
 export class MountpointError extends Error {}
@@ -95,10 +96,14 @@ async function probeList(dir: string, timeoutMs = 5000): Promise<string> {
 
 /** Resolves once the mount answers: listed in /proc/mounts and a stat of it succeeds (READY=1 waits for
  *  this, so a unit ordered after gcsmount@NAME finds files, not an empty directory). */
-export async function waitUntilAnswers(mountpoint: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+export async function waitUntilAnswers(
+  mountpoint: string,
+  timeoutMs: number,
+  clock: Clock = systemClock,
+): Promise<void> {
+  const deadline = clock.now() + timeoutMs;
   let last = 'not in /proc/mounts';
-  while (Date.now() < deadline) {
+  while (clock.now() < deadline) {
     if (await isMounted(mountpoint)) {
       try {
         await stat(mountpoint);
@@ -107,7 +112,7 @@ export async function waitUntilAnswers(mountpoint: string, timeoutMs: number): P
         last = `stat failed: ${String(err)}`;
       }
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await clock.sleep(50);
   }
   throw new MountpointError(`mountpoint ${mountpoint} does not answer after ${timeoutMs} ms (${last})`);
 }
