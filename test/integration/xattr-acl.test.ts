@@ -2,7 +2,7 @@
 // user.* name as custom metadata, with rsync -X (docs/XATTRS.md).
 
 import test from 'ava';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mount } from '../helpers/mount.js';
@@ -49,6 +49,39 @@ test('rsync -X copies a user.test xattr onto the mount, where it is custom metad
   t.teardown(() => rm(back, { recursive: true, force: true }));
   await runOk('rsync', ['-X', m.at('tagged.txt'), `${back}/`]);
   t.is(await get(path.join(back, 'tagged.txt'), 'user.test'), 'hello');
+});
+
+test('cp --preserve=xattr and rsync -aX of a tree round-trip; a re-sync removes what the source lost', async (t) => {
+  const m = await mount(t);
+  const src = await mkdtemp(path.join(tmpdir(), 'gcsmount-xcopy-'));
+  t.teardown(() => rm(src, { recursive: true, force: true }));
+  const f = path.join(src, 'tree', 'sub', 'f.txt');
+  await mkdir(path.dirname(f), { recursive: true });
+  await writeFile(f, 'f\n');
+  await runOk('setfattr', ['-n', 'user.k', '-v', 'v', f]);
+  await runOk('setfattr', ['-n', 'user.xdg.comment', '-v', 'note', f]);
+  await runOk('setfattr', ['-n', 'user.dirtag', '-v', 'd1', path.dirname(f)]);
+  await runOk('cp', ['--preserve=xattr', f, m.at('cp.txt')]);
+  t.is(
+    await runOk('getfattr', ['-d', '--absolute-names', m.at('cp.txt')]),
+    `# file: ${m.at('cp.txt')}\nuser.k="v"\nuser.xdg.comment="note"\n\n`,
+  );
+  await runOk('rsync', ['-aX', path.join(src, 'tree'), `${m.dir}/`]);
+  t.is(await get(m.at('tree', 'sub'), 'user.dirtag'), 'd1'); // a directory's, on its marker object
+  await runOk('setfattr', ['-x', 'user.k', f]);
+  await runOk('rsync', ['-aX', path.join(src, 'tree'), `${m.dir}/`]);
+  t.regex(
+    (await run('getfattr', ['-n', 'user.k', m.at('tree', 'sub', 'f.txt')])).stderr,
+    /No such attribute/,
+  );
+  // and back to a local disk, where the copy carries the same names and no user.gcs.* one
+  const back = path.join(src, 'back');
+  await runOk('rsync', ['-aX', m.at('tree'), `${back}/`]);
+  t.is(
+    await runOk('getfattr', ['-R', '-d', '--absolute-names', path.join(back, 'tree')]),
+    `# file: ${path.join(back, 'tree', 'sub')}\nuser.dirtag="d1"\n\n` +
+      `# file: ${path.join(back, 'tree', 'sub', 'f.txt')}\nuser.xdg.comment="note"\n\n`,
+  );
 });
 
 test('setfattr -n user.xdg.tags: tagging tools store custom metadata', async (t) => {

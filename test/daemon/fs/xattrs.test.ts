@@ -5,6 +5,7 @@ import { MODE_KEY, SYMLINK_KEY } from '../../../daemon/posix/attrs.js';
 import { CUSTOM_METADATA_MAX_BYTES } from '../../../daemon/fs/xattr-names.js';
 import { strip, Xattrs } from '../../../daemon/fs/xattrs.js';
 import { MemoryBackend } from '../../../storage/fake/memory-backend.js';
+import { harness } from '../../helpers/fs-harness.js';
 
 async function setup(metadata: Record<string, string> = {}) {
   const backend = new MemoryBackend();
@@ -115,4 +116,37 @@ test('other namespaces are ENOTSUP before any lookup; user.gcs.* still works as 
     code(await t.throwsAsync(xattrs.set(await node(), 'user.gcs.bogus', Buffer.from('x')))),
     'not-supported',
   );
+});
+
+// Through the whole filesystem (fs-harness), in the order copying tools call it.
+
+test("cp --preserve=xattr's order (create, write, fsetxattr, write, close) keeps bytes and attributes", async (t) => {
+  const h = await harness(t);
+  const fd = await h.fs.create('/copy.txt', 0o644);
+  await h.write(fd, 'first ', 0);
+  await h.fs.setxattr('/copy.txt', 'user.test', Buffer.from('hello'));
+  await h.write(fd, 'second', 6);
+  await h.fs.release(fd);
+  t.is(await h.object('copy.txt'), 'first second');
+  t.is((await h.memory.statObject('bkt', 'copy.txt')).metadata['test'], 'hello');
+  // What getfattr -d, rsync -X and cp read back: the copy's own attribute only, no POSIX key (create set
+  // the mode), no virtual user.gcs.* name.
+  t.deepEqual(await h.fs.listxattr('/copy.txt'), ['user.test']);
+});
+
+test('a copy round-trips: every listed name reads back and sets on another file; a re-sync removes', async (t) => {
+  const h = await harness(t);
+  await h.memory.writeObject('bkt', 'src', Buffer.from('s'), { metadata: { a: '1', 'xdg.tags': 'x,y' } });
+  const fd = await h.fs.create('/dst', 0o600);
+  await h.fs.release(fd);
+  await h.fs.chmod('/src', 0o600); // stores a POSIX key on the source, which must not travel
+  for (const name of await h.fs.listxattr('/src'))
+    await h.fs.setxattr('/dst', name, await h.fs.getxattr('/src', name));
+  t.deepEqual((await h.fs.listxattr('/dst')).sort(), ['user.a', 'user.xdg.tags']);
+  // rsync -X again after the source lost one: it removes every listed name the source lacks.
+  await h.fs.removexattr('/src', 'user.a');
+  const keep = new Set(await h.fs.listxattr('/src'));
+  for (const name of await h.fs.listxattr('/dst')) if (!keep.has(name)) await h.fs.removexattr('/dst', name);
+  t.deepEqual(await h.fs.listxattr('/dst'), ['user.xdg.tags']);
+  t.is((await h.fs.getattr('/dst')).mode & 0o777, 0o600, 'the destination keeps its own mode');
 });
