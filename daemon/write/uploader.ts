@@ -17,6 +17,7 @@ import type { PosixOverrides } from '../posix/attrs.js';
 import type { JournalState } from './journal.js';
 import type { PendingObject } from './pending-object.js';
 import type { StagingFile } from './staging-file.js';
+import { adoptIfOurs } from './lost-attempt.js';
 import { UploadQueue, type QueueStats } from './upload-queue.js';
 import { upload, uploadPlan } from './write-back.js';
 
@@ -125,7 +126,7 @@ export class Uploader {
     return this.#queue.enqueue(
       entry.id,
       {
-        run: () => this.#upload(entry, urgent),
+        run: (attempt) => this.#upload(entry, urgent, attempt),
         bytes: () => entry.size,
         name: () => `gs://${entry.bucket}/${entry.key}`,
       },
@@ -135,7 +136,7 @@ export class Uploader {
 
   /** One upload attempt of what the entry holds now (a queued one may have been rewritten, renamed or
    *  unlinked since it was asked for). */
-  async #upload(entry: PendingObject, urgent: boolean): Promise<void> {
+  async #upload(entry: PendingObject, urgent: boolean, attempt = 1): Promise<void> {
     if (!entry.dirty || entry.unlinked || entry.poisoned) return;
     // Written again since its async close: that file's next close queues it again (never half a rewrite).
     if (!urgent && entry.journaled === 'open') return;
@@ -145,7 +146,18 @@ export class Uploader {
     entry.state = 'uploading';
     // A crash from here on finds a closed file to upload, not a half-written one to keep.
     if (entry.journaled !== 'queued') await this.#d.journal(entry, 'closing');
-    const sending = upload(this.#d.backend, uploadPlan(entry), staging.source(), this.#d.logger);
+    const plan = uploadPlan(entry);
+    const source = staging.source();
+    const sending = upload(this.#d.backend, plan, source, this.#d.logger).catch(async (err: unknown) => {
+      // A retry's 412 may be our own earlier attempt, stored though its answer was lost.
+      if (attempt === 1 || !isStorageError(err, 'precondition-failed')) throw err;
+      const ours = await adoptIfOurs(this.#d.backend, plan, source);
+      if (!ours) throw err;
+      this.#d.logger.info('upload settled: an earlier attempt had stored it', {
+        object: `gs://${plan.bucket}/${plan.key}`,
+      });
+      return ours;
+    });
     entry.upload$ = sending;
     let settles = urgent; // a background failure is settled by the retry or the give-up
     try {

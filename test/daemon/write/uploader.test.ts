@@ -167,6 +167,7 @@ test('async: a failure after close is logged, counted and kept for recovery', as
   t.like(kept[0], { bucket: 'bkt', object: 'c', size: 4, reason: 'conflict' });
   t.like(h.fs.uploadStats(), { failures: 1, retries: 0 });
   t.true(h.logs.some((l) => l.includes('a background upload failed')));
+  await until(async () => (await records(h)).length === 0);
   t.deepEqual(await records(h), []);
 });
 
@@ -233,5 +234,6 @@ test('async: files closed but not uploaded when the daemon dies are uploaded at 
   t.deepEqual(r.kept, []);
   for (let i = 0; i < 3; i++) t.is(await next.object(`q${i}`), `queued ${i}`);
   t.is(await next.object('old'), 'v2');
+  await until(async () => (await readdir(path.join(crashed.cacheDir, 'staging'))).length === 0);
   t.deepEqual(await readdir(path.join(crashed.cacheDir, 'staging')), []);
 });
