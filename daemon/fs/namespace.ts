@@ -3,7 +3,8 @@
 // file `foo` and a directory `foo/` exist, the directory wins and the file is hidden, as in mountpoint-s3:
 // one name cannot be two things (docs/SEMANTICS.md "Names").
 // Request cost of a lookup: HEAD `key` and a one-entry LIST of `key/` in parallel; a name the type cache
-// knows as a file skips the LIST; a directory with a marker adds a HEAD of the marker (its mode, owner and
+// knows as a file skips the LIST; one it knows as a directory costs only the HEAD of its marker (an
+// implicit directory's 404 is then negatively cached); a directory with a marker adds a HEAD of the marker (its mode, owner and
 // mtime live in metadata a listing does not carry), which the stat cache then answers. The root of a bucket
 // mount costs nothing (its bucket was checked at start); a bucket of a project mount, one HEAD.
 
@@ -63,13 +64,33 @@ export class Namespace {
     }
   }
 
+  /** A listing showed `key/` as a prefix: `key` is a directory. */
+  rememberDir(bucket: string, key: string): void {
+    this.#types.addDir(bucket, key);
+  }
+
+  /** A directory `key` was renamed or removed here: forget it and every name under it as well. */
+  forgetTree(bucket: string, key: string): void {
+    this.forgetPath(bucket, key);
+    this.#types.deleteUnder(bucket, `${key.replace(/\/+$/, '')}/`);
+  }
+
   async lookupEntry(bucket: string, key: string): Promise<Node> {
+    if (this.#types.isDir(bucket, key)) {
+      // Known a directory (a listing or a probe showed it): only its marker's metadata, which the stat
+      // cache usually has (readdir's prefetch).
+      const marker = await this.#stat(bucket, markerKey(key));
+      return marker ? { kind: 'dir', bucket, key, marker } : { kind: 'dir', bucket, key };
+    }
     const knownFile = this.#types.isFile(bucket, key);
     const [stat, dir] = await Promise.all([
       this.#stat(bucket, key),
       knownFile ? undefined : this.#dirProbe(bucket, key),
     ]);
-    if (dir) return dir;
+    if (dir) {
+      this.#types.addDir(bucket, key);
+      return dir;
+    }
     if (stat) {
       // A known file keeps its first expiry: only a listing or a probe that saw it renews the answer.
       if (!knownFile) this.#types.addFile(bucket, key);

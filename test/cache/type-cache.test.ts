@@ -39,3 +39,24 @@ test('TTL 0 and the disabled cache remember nothing', (t) => {
     t.false(types.isFile('b', 'f'));
   }
 });
+
+test('a directory answer is not a file answer; the later answer wins; deleteUnder forgets a subtree', async (t) => {
+  const clock = new ManualClock();
+  const types = new TypeCache({ ttlMs: 60_000, maxEntries: 10, clock });
+  types.addDir('b', 'd');
+  t.true(types.isDir('b', 'd'));
+  t.false(types.isFile('b', 'd'));
+  types.addFile('b', 'd');
+  t.false(types.isDir('b', 'd'));
+  types.addDir('b', 'd');
+  types.addDir('b', 'd/e');
+  types.addFile('b', 'd/e/f');
+  types.addDir('b', 'dz');
+  types.deleteUnder('b', 'd/');
+  t.false(types.isDir('b', 'd/e'));
+  t.false(types.isFile('b', 'd/e/f'));
+  t.true(types.isDir('b', 'd'), 'the directory itself is not under its prefix');
+  t.true(types.isDir('b', 'dz'));
+  await clock.advance(60_000);
+  t.false(types.isDir('b', 'd'));
+});
