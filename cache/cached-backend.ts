@@ -38,13 +38,14 @@ import type { ContentCache } from './content-cache.js';
 import { FetchGuard, type Ticket } from './fetch-guard.js';
 import { listingsShowing, type ListingCache } from './listing-cache.js';
 import type { MetadataCache } from './metadata-cache.js';
-import type { NegativeCache } from './negative-cache.js';
+import type { NameSet } from './name-set.js';
 import { MAX_PAGE_SIZE, directoryOf, pagesOf } from './listing-pages.js';
 import { bucketKeyPrefix, entryKey } from './ttl-map.js';
 
 export interface CachedBackendCaches {
   metadata: MetadataCache;
-  negative: NegativeCache;
+  /** Names known not to exist (name-set.ts), with their own short TTL. */
+  negative: NameSet;
   listings: ListingCache;
   /** When given, blocks of objects the mount overwrites or deletes are dropped (to free space: generations
    *  already keep them from being served). */
@@ -56,7 +57,7 @@ type ListRequest = ListOptions & CallOptions & { pageToken?: string };
 
 export class CachedBackend extends ForwardingBackend {
   readonly metadata: MetadataCache;
-  readonly negative: NegativeCache;
+  readonly negative: NameSet;
   readonly listings: ListingCache;
   readonly #content: ContentCache | undefined;
   readonly #logger: Logger | undefined;

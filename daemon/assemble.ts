@@ -1,8 +1,9 @@
-// Builds the caches and the filesystem over a given storage backend, in one documented order: content cache
-// (memory, then disk) -> metadata caches (CachedBackend, which drops content blocks on mutation) -> readdir's attribute prefetch -> reader ->
-// filesystem. The backend comes from daemon/mount-command.ts (the XML client, under the metrics decorator
-// when metrics are on) or from a test; the filesystem still builds its own namespace, handles and xattrs.
-// The FUSE adapter and lifecycle take the result.
+// The composition root: the one place the daemon's object graph is built, in one documented order.
+// remote(): the XML client, under the metrics decorator when metrics are on (it sees every request, below
+// the caches). assemble(), over that backend or a test's: content cache (memory, then disk) -> metadata
+// caches (CachedBackend, which drops content blocks on mutation) -> readdir's attribute prefetch -> reader
+// -> namespace, handles, xattrs, writer, renamer -> the Filesystem facade, which receives them all and builds nothing itself. The FUSE
+// adapter and lifecycle take the result.
 
 import path from 'node:path';
 import { systemClock, type Clock } from '../common/clock.js';
@@ -15,14 +16,26 @@ import { DiskBlocks } from '../cache/disk-blocks.js';
 import { ListingCache } from '../cache/listing-cache.js';
 import { MemoryBlocks } from '../cache/memory-blocks.js';
 import { MetadataCache } from '../cache/metadata-cache.js';
-import { NegativeCache } from '../cache/negative-cache.js';
-import { TypeCache } from '../cache/type-cache.js';
+import { NameSet } from '../cache/name-set.js';
+import type { Credentials } from '../storage/auth/credentials.js';
 import type { StorageBackend } from '../storage/backend.js';
+import type { RetryEvent } from '../storage/client/retry.js';
+import { XmlApiBackend } from '../storage/client/xml-api-backend.js';
 import { PROJECT_MOUNT, type MountConfig } from './config/mount-config.js';
 import { AttrPrefetch } from './fs/attr-prefetch.js';
 import { Filesystem } from './fs/filesystem.js';
+import { HandleTable } from './fs/handles.js';
+import { keepParent } from './fs/keep-parent.js';
+import { Namespace } from './fs/namespace.js';
+import type { Layout } from './fs/paths.js';
+import { Renamer } from './fs/rename.js';
+import { Xattrs } from './fs/xattrs.js';
+import { MetricsBackend } from './lifecycle/metrics-backend.js';
+import { createMetrics, type Metrics } from './lifecycle/metrics.js';
 import { Reader } from './read/reader.js';
 import { DEFAULT_MAX_WINDOW } from './read/window.js';
+import { Writer } from './write/writer.js';
+import { version } from './version.js';
 
 export interface Assembled {
   fs: Filesystem;
@@ -56,6 +69,9 @@ export type AssembleConfig = Pick<
   | 'statCacheMaxEntries'
   | 'memoryCacheSize'
   | 'diskCacheSize'
+  | 'uploadConcurrency'
+  | 'asyncUploads'
+  | 'uploadDelayMs'
 >;
 
 /** Prefetch room beyond the memory cache: two full windows, so one `cp` streams at full speed even with
@@ -80,7 +96,7 @@ export async function assemble(
   const backend = new CachedBackend(raw, {
     metadata: new MetadataCache({ ttlMs: c.statCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     // Absent names get their own short TTL (gcsfuse: 5 s): a file created elsewhere must show up soon.
-    negative: new NegativeCache({ ttlMs: c.negativeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
+    negative: new NameSet({ ttlMs: c.negativeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     listings: new ListingCache({ ttlMs: c.listCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     content,
     logger,
@@ -93,27 +109,98 @@ export async function assemble(
   const project = c.bucket === PROJECT_MOUNT;
   // Failed uploads are kept beside the staged bytes, so keeping them is a rename on one file system.
   const tempDir = c.tempDir ?? c.cacheDir;
+  const stagingDir = path.join(tempDir, 'staging');
+  const keepDir = path.join(tempDir, 'failed-uploads');
   const onlyDir = c.onlyDir ? `${c.onlyDir.replace(/^\/+|\/+$/g, '')}/` : '';
+  const layout: Layout = {
+    project,
+    ...(project ? {} : { bucket: c.bucket }),
+    onlyDir: onlyDir === '/' ? '' : onlyDir,
+  };
+  const now = (): Date => new Date(clock.now());
+  // The type cache: names known to be files, so that their stat needs no directory probe.
+  const typeCache = new NameSet({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock });
+  // The directory half of the type cache: same TTL and bound (gcsfuse's type cache holds both).
+  const dirTypes = new NameSet({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock });
+  const ns = new Namespace(backend, layout, c.implicitDirs, typeCache, dirTypes);
+  const handles = new HandleTable();
+  const writer = new Writer({
+    backend,
+    stagingDir,
+    keepDir,
+    logger,
+    now,
+    uploaded: (b, k) => {
+      ns.rememberFile(b, k);
+    },
+    policy: { concurrency: c.uploadConcurrency, async: c.asyncUploads, delayMs: c.uploadDelayMs },
+    clock,
+  });
+  const keep = (b: string, k: string): Promise<void> =>
+    keepParent({ backend, writer, onlyDir: layout.onlyDir }, b, k);
   const fs = new Filesystem({
     backend,
-    layout: { project, ...(project ? {} : { bucket: c.bucket }), onlyDir: onlyDir === '/' ? '' : onlyDir },
+    layout,
     defaults: {
       uid: c.uid ?? process.getuid?.() ?? 0,
       gid: c.gid ?? process.getgid?.() ?? 0,
       fileMode: c.fileMode,
       dirMode: c.dirMode,
-      mountedAt: new Date(clock.now()),
+      mountedAt: now(),
     },
-    implicitDirs: c.implicitDirs,
     readOnly: c.readOnly,
-    stagingDir: path.join(tempDir, 'staging'),
-    keepDir: path.join(tempDir, 'failed-uploads'),
-    reader: new Reader(backend, content, { budget, maxWindow: Math.max(c.readAheadSize, 1 << 20) }),
-    renameDirLimit: c.renameDirLimit,
-    typeCache: new TypeCache({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     attrPrefetch,
     ...defined({ project: c.project }),
-    logger,
+    now,
+    ns,
+    handles,
+    writer,
+    xattrs: new Xattrs(backend, (b, k) => backend.statObject(b, k)),
+    renamer: new Renamer({ backend, ns, writer, handles, renameDirLimit: c.renameDirLimit, keepParent: keep }),
+    reader: new Reader(backend, content, { budget, maxWindow: Math.max(c.readAheadSize, 1 << 20) }),
+    keepParent: keep,
+    recovery: { stagingDir, keepDir, logger },
   });
   return { fs, backend, content, attrPrefetch, dropCaches: () => backend.dropAll() };
+}
+
+export type RemoteConfig = Pick<
+  MountConfig,
+  'billingProject' | 'maxConnsPerHost' | 'maxRetrySleepMs' | 'retryMultiplier' | 'metricsPort'
+>;
+
+export interface Remote {
+  /** The XML client, under the metrics decorator when metrics are on. */
+  backend: StorageBackend;
+  /** Off (undefined) at --metrics-port 0. */
+  metrics: Metrics | undefined;
+}
+
+/** The Cloud Storage side of the graph, before assemble(): the mount checks the bucket with it first. */
+export async function remote(
+  c: RemoteConfig,
+  to: {
+    endpoint: string;
+    credentials: Credentials;
+    project?: string | undefined;
+    /** Told of every retry besides the metrics (the bucket check at start watches them). */
+    onRetry?: (event: RetryEvent) => void;
+  },
+  logger: Logger,
+): Promise<Remote> {
+  // Metrics (off at port 0) see every request: the decorator sits on the raw client, below the caches.
+  const metrics = c.metricsPort > 0 ? createMetrics({ version: await version() }) : undefined;
+  const client = new XmlApiBackend({
+    endpoint: to.endpoint,
+    credentials: to.credentials,
+    ...defined({ project: to.project || undefined, userProject: c.billingProject }),
+    maxConnections: c.maxConnsPerHost,
+    retry: { maxDelayMs: c.maxRetrySleepMs, multiplier: c.retryMultiplier },
+    logger,
+    onRetry: (event: RetryEvent) => {
+      to.onRetry?.(event);
+      metrics?.onRetry(event);
+    },
+  });
+  return { backend: metrics ? new MetricsBackend(client, metrics.observeRequest) : client, metrics };
 }

@@ -1,38 +1,22 @@
 // `gcsmount SUBCOMMAND ...`: the one entry point (bin/gcsmount runs this file). Each subcommand module is
 // imported only when chosen, so `gcsmount emulator` never loads FUSE and `gcsmount mount` never loads
-// the emulator.
+// the emulator. What each command is (summary, usage, flags) is data in commands.ts.
 
-interface Subcommand {
-  summary: string;
-  run: (argv: string[]) => Promise<number>;
-}
+import { COMMANDS } from './commands.js';
 
-const SUBCOMMANDS: Record<string, Subcommand> = {
-  mount: {
-    summary: 'mount a bucket (or _ for a whole project) at a directory',
-    // A served mount keeps sockets and timers alive; once it is unmounted the process is done.
-    run: async (argv) => process.exit(await (await import('./mount-command.js')).mountMain(argv)),
-  },
-  unmount: {
-    summary: 'stop a mount cleanly (uploads finish first)',
-    run: async (argv) => (await import('./unmount-command.js')).unmountMain(argv),
-  },
-  recover: {
-    summary: 'list, upload or discard bytes the mount kept instead of uploading',
-    run: async (argv) => (await import('./recover-command.js')).recoverMain(argv),
-  },
-  status: {
-    summary: 'show what a mount is doing (pending uploads, cache use, errors)',
-    run: async (argv) => (await import('./status-command.js')).statusMain(argv),
-  },
-  emulator: {
-    summary: 'run the embedded Cloud Storage XML API emulator',
-    run: async (argv) => (await import('../emulator/main.js')).main(argv),
-  },
+type Run = (argv: string[]) => Promise<number>;
+
+const RUN: Record<string, Run> = {
+  // A served mount keeps sockets and timers alive; once it is unmounted the process is done.
+  mount: async (argv) => process.exit(await (await import('./mount-command.js')).mountMain(argv)),
+  unmount: async (argv) => (await import('./unmount-command.js')).unmountMain(argv),
+  recover: async (argv) => (await import('./recover-command.js')).recoverMain(argv),
+  status: async (argv) => (await import('./status-command.js')).statusMain(argv),
+  emulator: async (argv) => (await import('../emulator/main.js')).main(argv),
 };
 
 function usage(): string {
-  const lines = Object.entries(SUBCOMMANDS).map(([name, s]) => `  ${name.padEnd(10)} ${s.summary}`);
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
   return `usage: gcsmount <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'gcsmount <command> --help' for a command's options.\n`;
 }
 
@@ -46,12 +30,12 @@ export async function cli(argv: string[]): Promise<number> {
     process.stdout.write(`gcsmount ${await (await import('./version.js')).version()}\n`);
     return 0;
   }
-  const sub = SUBCOMMANDS[name];
-  if (!sub) {
+  const run = Object.hasOwn(RUN, name) ? RUN[name] : undefined;
+  if (!run) {
     process.stderr.write(`gcsmount: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
-  return sub.run(rest);
+  return run(rest);
 }
 
 cli(process.argv.slice(2)).then(

@@ -12,9 +12,8 @@ import { defined } from '../common/defined.js';
 import { createLogger, type Logger } from '../common/logger.js';
 import { loadBotoConfig } from '../storage/auth/boto-config.js';
 import { resolveCredentials } from '../storage/auth/resolve.js';
-import { XmlApiBackend } from '../storage/client/xml-api-backend.js';
 import { isStorageError } from '../storage/errors.js';
-import { assemble } from './assemble.js';
+import { assemble, remote } from './assemble.js';
 import { mountHelp } from './config/help.js';
 import { PROJECT_MOUNT, type MountConfig } from './config/mount-config.js';
 import { loadMountArgs } from './config/load-mount-args.js';
@@ -24,8 +23,7 @@ import { mountFuse } from './fuse/adapter.js';
 import { detachFromParent, isDetachedChild, reportToParent, runDetached } from './lifecycle/daemonize.js';
 import { drainStaged } from './lifecycle/drain.js';
 import { detachedLogFile, openLogSink, stderrSink, type LogSink } from './lifecycle/log-sink.js';
-import { MetricsBackend } from './lifecycle/metrics-backend.js';
-import { createMetrics, errnoName, serveMetrics } from './lifecycle/metrics.js';
+import { errnoName, serveMetrics } from './lifecycle/metrics.js';
 import { resolveLogFormat } from './lifecycle/log-format.js';
 import {
   isMounted,
@@ -35,11 +33,11 @@ import {
   watchUnmount,
 } from './lifecycle/mountpoint.js';
 import { writePid } from './lifecycle/pid-file.js';
+import { checkBucket, RetryWatch } from './lifecycle/bucket-check.js';
 import { checkCacheDir, checkEndpoint } from './lifecycle/preflight.js';
 import { createNotifier, type Notifier } from './lifecycle/sd-notify.js';
 import { handleSignals } from './lifecycle/signals.js';
 import { LISTED_UPLOADS, publishStatus, type MountStatus } from './lifecycle/status-file.js';
-import { version } from './version.js';
 
 /** How long a clean stop waits for staged uploads before unmounting anyway (bytes stay in the cache dir). */
 const DRAIN_TIMEOUT_MS = 5 * 60_000;
@@ -224,21 +222,21 @@ async function serveMount(
   void notifier.status(`checking ${endpoint} and the cache dir`);
   await checkEndpoint(endpoint);
   await checkCacheDir(config.cacheDir);
-  // Metrics (off at port 0) see every request: the decorator sits on the raw client, below the caches.
-  const metrics = config.metricsPort > 0 ? createMetrics({ version: await version() }) : undefined;
-  const client = new XmlApiBackend({
+  const retries = new RetryWatch();
+  const { backend: raw, metrics } = await remote(
+    config,
+    { endpoint, credentials: resolved.credentials, project, onRetry: (event) => retries.note(event) },
+    logger,
+  );
+  void notifier.status(`checking bucket ${config.bucket} at ${endpoint}`);
+  await checkBucket({
     endpoint,
     credentials: resolved.credentials,
-    ...defined({ project: project || undefined, userProject: config.billingProject }),
-    maxConnections: config.maxConnsPerHost,
-    retry: { maxDelayMs: config.maxRetrySleepMs, multiplier: config.retryMultiplier },
-    logger,
-    ...(metrics ? { onRetry: metrics.onRetry } : {}),
+    backend: raw,
+    bucket: config.bucket === PROJECT_MOUNT ? undefined : config.bucket,
+    project: project || undefined,
+    retries,
   });
-  const raw = metrics ? new MetricsBackend(client, metrics.observeRequest) : client;
-  void notifier.status(`checking bucket ${config.bucket} at ${endpoint}`);
-  if (config.bucket === PROJECT_MOUNT) await raw.listBuckets(project ? { project } : {});
-  else await raw.headBucket(config.bucket);
 
   // One cache dir per mount: the disk cache wipes its own folder at start.
   const cacheDir = path.join(config.cacheDir, id);
@@ -294,6 +292,7 @@ async function serveMount(
   const startedAt = new Date().toISOString();
   const status = await publishStatus(config.mountpoint, async () => {
     const pending = a.fs.pendingUploads();
+    const q = a.fs.uploadStats();
     const c = a.content.stats();
     const kept = await readdir(keptDir).then(
       (names) => names.filter((n) => !n.endsWith('.json')).length, // each kept file has a record beside it
@@ -310,6 +309,14 @@ async function serveMount(
         pending: pending.length,
         bytes: pending.reduce((n, p) => n + p.bytes, 0),
         objects: pending.slice(0, LISTED_UPLOADS).map((p) => p.object),
+        queue: {
+          queued: q.queued,
+          uploading: q.uploading,
+          uploadedFiles: q.uploadedFiles,
+          uploadedBytes: q.uploadedBytes,
+          failures: q.failures,
+          retries: q.retries,
+        },
       },
       cache: {
         memoryBytes: c.memory.bytes,

@@ -41,7 +41,12 @@ export async function statusMain(argv: string[]): Promise<number> {
 export function describe(s: MountStatus): string {
   const lines = [
     `gs://${s.bucket} at ${s.mountpoint}: ${s.state} (pid ${s.pid}, since ${s.startedAt})`,
-    `uploads: ${s.uploads.pending} pending (${formatBytes(s.uploads.bytes)})`,
+    `uploads: ${s.uploads.pending} pending (${formatBytes(s.uploads.bytes)})` +
+      (s.uploads.queue
+        ? `; queue: ${s.uploads.queue.queued} waiting, ${s.uploads.queue.uploading} uploading; ` +
+          `${s.uploads.queue.uploadedFiles} uploaded (${formatBytes(s.uploads.queue.uploadedBytes)}), ` +
+          `${s.uploads.queue.failures} failed, ${s.uploads.queue.retries} retried`
+        : ''),
     ...s.uploads.objects.map((o) => `  ${o}`),
     ...(s.uploads.pending > s.uploads.objects.length
       ? [`  ... and ${s.uploads.pending - s.uploads.objects.length} more`]

@@ -135,7 +135,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
 }
 
+/** The client closed the connection first (a reader cancelling a GET it no longer needs): nothing to
+ *  answer and no fault of the server's. */
+function clientWentAway(res: ServerResponse, err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return res.destroyed && (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'EPIPE');
+}
+
 function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, logger: Logger): void {
+  if (clientWentAway(res, err)) {
+    logger.debug('emulator: client closed the connection', { method: req.method, url: req.url });
+    return;
+  }
   const api =
     err instanceof ApiError
       ? err

@@ -6,7 +6,7 @@ import { OPTIONS, type OptionSpec } from './options.js';
 
 const GROUPS = [...new Set(OPTIONS.map((o) => o.group))];
 
-function placeholder(spec: OptionSpec): string {
+export function placeholder(spec: OptionSpec): string {
   switch (spec.type) {
     case 'boolean':
       return '';
@@ -27,8 +27,8 @@ function placeholder(spec: OptionSpec): string {
   }
 }
 
-function fstabKeys(spec: OptionSpec): string[] {
-  return [spec.flag.replaceAll('-', '_'), ...(spec.fstabAliases ?? [])];
+export function fstabKeys(spec: OptionSpec): string[] {
+  return [...new Set([spec.flag.replaceAll('-', '_'), ...(spec.fstabAliases ?? [])])];
 }
 
 const CONVERSION_HELP = {
@@ -38,7 +38,7 @@ const CONVERSION_HELP = {
 } as const;
 
 /** What a gcsfuse name means here: `sets --stat-cache-ttl and --type-cache-ttl (whole seconds, ...)`. */
-function gcsfuseMeaning(n: GcsfuseName): string {
+export function gcsfuseMeaning(n: GcsfuseName): string {
   const sets = n.sets.map((f) => `--${f}`).join(' and ');
   return n.convert === undefined ? `same as ${sets}` : `sets ${sets} (${CONVERSION_HELP[n.convert]})`;
 }

@@ -139,6 +139,27 @@ const ROWS = [
     help: 'most objects one directory rename may copy server-side (it is not atomic); beyond it rename fails with EXDEV, so mv falls back to copying file by file',
     default: '10000',
   },
+  {
+    flag: 'upload-concurrency',
+    type: 'integer',
+    group: 'Files and directories',
+    help: 'most uploads of closed files running at once (the rest wait in the upload queue; one upload per object at a time)',
+    default: '4',
+  },
+  {
+    flag: 'async-uploads',
+    type: 'boolean',
+    group: 'Files and directories',
+    help: 'close returns once the written bytes and their journal record are fsynced in the cache dir; the upload runs in the background after --upload-delay (fsync still waits for it; see docs/SEMANTICS.md "Durability")',
+    default: 'false',
+  },
+  {
+    flag: 'upload-delay',
+    type: 'duration',
+    group: 'Files and directories',
+    help: 'with --async-uploads: how long a closed file waits before its upload, so a file rewritten at once is uploaded once',
+    default: '2s',
+  },
   // Caches
   {
     flag: 'cache-dir',

@@ -49,6 +49,9 @@ export function validateMountConfig(config: MountConfig): MountConfig {
       `--retry-multiplier ${config.retryMultiplier} would shrink the wait: use 1 or more`,
     );
   }
+  if (config.uploadConcurrency < 1 || config.uploadConcurrency > 256) {
+    throw new ConfigError(`--upload-concurrency ${config.uploadConcurrency}: use 1 to 256 uploads at once`);
+  }
   if (config.readAheadSize > 0 && config.readAheadSize < 1024 * 1024) {
     throw new ConfigError('--read-ahead-size is counted in 1 MiB blocks: use 0 (off) or at least 1M');
   }

@@ -6,7 +6,7 @@
 // The grammar is documented in docs/XATTRS.md; parsing is strict so a typo never silently drops a grant.
 
 import type { Acl, AclEntry, AclScope, Permission } from '../../storage/types.js';
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 
 const PERMISSIONS: readonly Permission[] = ['READ', 'WRITE', 'FULL_CONTROL'];
 

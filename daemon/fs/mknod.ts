@@ -5,7 +5,7 @@
 
 import { constants } from 'node:fs';
 import type { Filesystem } from './filesystem.js';
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 
 const { S_IFMT, S_IFREG } = constants;
 

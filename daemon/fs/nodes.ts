@@ -4,7 +4,7 @@
 // implicit directory (no marker) shows the defaults until chmod/chown/touch writes a marker.
 
 import type { ListedObject, ObjectMeta } from '../../storage/types.js';
-import { readPosix } from './posix-attrs.js';
+import { readPosix } from '../posix/attrs.js';
 
 export const S_IFDIR = 0o040000;
 export const S_IFREG = 0o100000;

@@ -2,7 +2,7 @@
 // (object key without a trailing slash) in a bucket. Also the inverse, and the name rules that decide which
 // object names can appear as directory entries at all (see docs/SEMANTICS.md "Names").
 
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 
 export interface Layout {
   /** Whole-project mount: buckets are the top-level directories. */

@@ -6,7 +6,7 @@ import type { ObjectMeta } from '../../storage/types.js';
 import type { PendingObject } from '../write/pending-object.js';
 import { fileNode } from './namespace.js';
 import type { Node } from './nodes.js';
-import { writePosix } from './posix-attrs.js';
+import { writePosix } from '../posix/attrs.js';
 
 export function pendingMeta(entry: PendingObject): ObjectMeta {
   const base: ObjectMeta = entry.meta ?? {

@@ -7,7 +7,7 @@
 import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
 import type { Writer } from '../write/writer.js';
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 import type { HandleTable } from './handles.js';
 import type { Namespace } from './namespace.js';
 import type { Node } from './nodes.js';
@@ -49,6 +49,7 @@ export class Renamer {
     if (src.bucket === dst.bucket && src.key === dst.key) return;
     const over = await this.#target(dst);
     const pending = this.d.writer.find(src.bucket, src.key);
+    if (pending) await this.d.writer.quiet(pending); // an upload in flight settles the base first
     // The remote object under the old name: none for a file created here and not uploaded yet.
     const remote = pending ? (pending.base === '0' ? undefined : pending.base) : node.meta.generation;
     let copied: ObjectMeta | undefined;

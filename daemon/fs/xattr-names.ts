@@ -6,8 +6,8 @@
 // all keys and values of an object at most 8 KiB); a name or value it cannot keep exactly is refused
 // (EINVAL, or ENOSPC past the size limit) rather than stored altered. docs/XATTRS.md has the table.
 
-import { FsError } from './errors.js';
-import { GID_KEY, MODE_KEY, MTIME_KEY, SYMLINK_KEY, UID_KEY } from './posix-attrs.js';
+import { FsError } from '../posix/errors.js';
+import { GID_KEY, MODE_KEY, MTIME_KEY, SYMLINK_KEY, UID_KEY } from '../posix/attrs.js';
 
 export const GCS_PREFIX = 'user.gcs.';
 export const USER_PREFIX = 'user.';

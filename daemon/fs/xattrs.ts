@@ -13,7 +13,7 @@ import {
   type WritableMetadata,
 } from '../../storage/types.js';
 import { addGrant, aclToText, parseEntry, textToAcl } from './acl-text.js';
-import { FsError } from './errors.js';
+import { FsError } from '../posix/errors.js';
 import { writableOf } from '../../storage/writable-metadata.js';
 import type { Node } from './nodes.js';
 import {

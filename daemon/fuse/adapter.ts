@@ -8,7 +8,7 @@
 
 import { createRequire } from 'node:module';
 import type { Logger } from '../../common/logger.js';
-import { toFsError } from '../fs/errors.js';
+import { toFsError } from '../posix/errors.js';
 import type { Filesystem } from '../fs/filesystem.js';
 import { ERRNO, QUIET } from './errno.js';
 import { OPS, type Op, type Reply } from './ops.js';

@@ -1,7 +1,7 @@
 // THE mapping from filesystem errors to Linux errno values, exhaustive by type: a new FsErrorCode without
 // an errno fails to compile. fuse-native expects the negated value.
 
-import type { FsErrorCode } from '../fs/errors.js';
+import type { FsErrorCode } from '../posix/errors.js';
 
 export const ERRNO: Record<FsErrorCode, number> = {
   perm: 1, // EPERM

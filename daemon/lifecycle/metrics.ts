@@ -142,12 +142,56 @@ export function createMetrics(o: { version?: string } = {}): Metrics {
     });
     new Gauge({
       name: 'gcsmount_upload_queue_files',
-      help: 'Open files with changes not yet uploaded (what a stop would drain)',
+      help: 'Files with changes not yet uploaded, open or queued (what a stop would drain)',
       registers,
       collect() {
         this.set(dirty().files);
       },
     });
+    // The upload queue (write/upload-queue.ts): scraped from the writer's own figures.
+    new Gauge({
+      name: 'gcsmount_upload_queue_length',
+      help: 'Uploads in the upload queue, by state (queued: waiting for the delay, a slot or a retry)',
+      labelNames: ['state'] as const,
+      registers,
+      collect() {
+        const s = fs.uploadStats();
+        this.set({ state: 'queued' }, s.queued);
+        this.set({ state: 'uploading' }, s.uploading);
+      },
+    });
+    new Gauge({
+      name: 'gcsmount_upload_pending_bytes',
+      help: 'Bytes of the uploads queued or running',
+      registers,
+      collect() {
+        this.set(fs.uploadStats().bytesPending);
+      },
+    });
+    for (const [name, help, key] of [
+      ['gcsmount_uploaded_bytes_total', 'Bytes uploaded by the upload queue', 'uploadedBytes'],
+      ['gcsmount_uploaded_files_total', 'Objects uploaded by the upload queue', 'uploadedFiles'],
+      [
+        'gcsmount_upload_failures_total',
+        'Uploads that failed for good (a close or fsync got the error, or the queue gave up on a background one)',
+        'failures',
+      ],
+      [
+        'gcsmount_upload_retries_total',
+        'Whole uploads the queue ran again after a transient failure',
+        'retries',
+      ],
+    ] as const) {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(fs.uploadStats()[key]);
+        },
+      });
+    }
     new Gauge({
       name: 'gcsmount_open_files',
       help: 'Open file handles',

@@ -13,7 +13,20 @@ export interface MountStatus {
   startedAt: string;
   updatedAt: string;
   state: 'serving' | 'draining' | 'unmounting';
-  uploads: { pending: number; bytes: number; objects: string[] };
+  uploads: {
+    pending: number;
+    bytes: number;
+    objects: string[];
+    /** The upload queue (write/upload-queue.ts): waiting and running now, totals since the start. */
+    queue?: {
+      queued: number;
+      uploading: number;
+      uploadedFiles: number;
+      uploadedBytes: number;
+      failures: number;
+      retries: number;
+    };
+  };
   cache: { memoryBytes: number; diskBytes?: number; hits: number; misses: number };
   errors: { ops: number; last?: { op: string; errno: string; at: string }; keptUploads: number };
   keptDir: string;

@@ -10,9 +10,10 @@ import type { WritableMetadata } from '../../storage/types.js';
 export const RECORD_SUFFIX = '.json';
 
 /** open: descriptors may still write (after a crash: possibly half-written, never uploaded as is);
- *  closing: a close is uploading it (after a crash: upload it); uploaded: the staged bytes are the object
- *  at `uploadedGeneration` (after a crash: nothing to do). */
-export type JournalState = 'open' | 'closing' | 'uploaded';
+ *  closing: a close is uploading it (after a crash: upload it); queued: closed with --async-uploads, the
+ *  upload waits in the queue (fsync'd: after a crash, upload it); failed: the queue gave up on it (after a
+ *  crash: keep it); uploaded: the staged bytes are the object at `uploadedGeneration` (nothing to do). */
+export type JournalState = 'open' | 'closing' | 'queued' | 'failed' | 'uploaded';
 
 export interface JournalRecord {
   v: 1;

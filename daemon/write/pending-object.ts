@@ -5,14 +5,23 @@
 // bytes are incomplete, so no close or fsync may upload them.
 
 import type { Generation, ObjectMeta } from '../../storage/types.js';
-import type { FsError } from '../fs/errors.js';
-import type { PosixOverrides } from '../fs/posix-attrs.js';
+import type { FsError } from '../posix/errors.js';
+import type { PosixOverrides } from '../posix/attrs.js';
 import type { JournalState } from './journal.js';
 import type { StagingFile } from './staging-file.js';
 
-export type PendingState = 'open' | 'uploading' | 'uploaded' | 'failed' | 'conflict';
+/** open: descriptors may write; closing: a close waits for its upload; queued: closed, its upload waits
+ *  in the queue (async mode, or behind another upload of the object); uploading; uploaded; failed and
+ *  conflict: the last upload failed (a 412 for conflict), the bytes stay for a retry or recovery. */
+export type PendingState = 'open' | 'closing' | 'queued' | 'uploading' | 'uploaded' | 'failed' | 'conflict';
+
+let nextId = 0;
 
 export class PendingObject {
+  /** Identity in the upload queue (a rename changes the name, not the object). */
+  readonly id = `p${++nextId}`;
+  /** The message of the last failed upload (what a kept record says). */
+  lastError?: string | undefined;
   /** Bumped by every change to the staged bytes, so an upload knows whether it caught the last one. */
   version = 0;
   /** Version of the bytes last uploaded (or of the base, when nothing was written yet). */
@@ -28,6 +37,8 @@ export class PendingObject {
   emptiedOnly = false;
   /** The state its journal record says (undefined: no record yet). */
   journaled?: JournalState | undefined;
+  /** Ended: out of the registry, its staged bytes discarded or kept (it happens once). */
+  ended = false;
   /** Descriptors pointing here (read and write). */
   refs = 0;
   /** POSIX attributes set while pending (chmod, chown, utimens), written with the upload. */

@@ -64,7 +64,7 @@ export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
       result.dropped++;
       continue;
     }
-    if (record?.state === 'closing') {
+    if (record?.state === 'closing' || record?.state === 'queued') {
       try {
         await upload(o.backend, planOf(record), fileSource(file, size), o.logger);
         await rm(file, { force: true });
@@ -79,10 +79,13 @@ export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
         continue;
       }
     }
-    const why = record
-      ? 'it was still open for writing when the mount stopped (it may be incomplete)'
-      : 'its journal record is missing or unreadable';
-    await keep(o, file, record, size, record ? 'open-at-crash' : 'no-record', why);
+    const why = !record
+      ? 'its journal record is missing or unreadable'
+      : record.state === 'failed'
+        ? 'its upload had failed before the mount stopped'
+        : 'it was still open for writing when the mount stopped (it may be incomplete)';
+    const reason = !record ? 'no-record' : record.state === 'failed' ? 'upload-failed' : 'open-at-crash';
+    await keep(o, file, record, size, reason, why);
     result.kept.push(object);
   }
   return result;

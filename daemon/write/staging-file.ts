@@ -77,3 +77,13 @@ export class StagingFile {
     await rename(this.path, dest);
   }
 }
+
+/** fsyncs a directory, so the names created or renamed in it survive a power cut. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

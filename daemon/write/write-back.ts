@@ -8,7 +8,7 @@ import type { Logger } from '../../common/logger.js';
 import type { StorageBackend, UploadSource } from '../../storage/backend.js';
 import type { ObjectMeta, WritableMetadata } from '../../storage/types.js';
 import { writableOf } from '../../storage/writable-metadata.js';
-import { writePosix } from '../fs/posix-attrs.js';
+import { writePosix } from '../posix/attrs.js';
 import { contentTypeFor } from './content-type.js';
 import type { PendingObject } from './pending-object.js';
 

@@ -1,21 +1,27 @@
 // The write path: what happens to an object between the first write and the upload. It owns the pending
 // objects (one per object, shared by its descriptors), stages their bytes, and decides when to upload
-// (flush and fsync wait for the upload; release retries once, then keeps the bytes with a record), what a
-// failed write means (the object is poisoned: nothing incomplete is ever uploaded), and the stop (no new
-// writes, then a drain). The filesystem core asks it; it never looks at paths.
+// (through the upload queue: by default close and fsync wait for the upload, and release retries once,
+// then keeps the bytes with a record; with --async-uploads close only makes the bytes and their journal
+// record durable and the queue uploads after a coalescing delay, fsync still waits), what a failed write
+// means (the object is poisoned: nothing incomplete is ever uploaded), and the stop (no new writes, then
+// a drain of the queue). An entry lives while descriptors or a queued upload need it. The filesystem
+// core asks it; it never looks at paths.
 
+import path from 'node:path';
+import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
-import { FsError, toFsError } from '../fs/errors.js';
-import type { PosixOverrides } from '../fs/posix-attrs.js';
-import { keepStaged, writeRecord, type KeptRecord } from './kept-files.js';
+import { FsError, toFsError } from '../posix/errors.js';
+import type { PosixOverrides } from '../posix/attrs.js';
 import type { PendingObject } from './pending-object.js';
 import { PendingRegistry } from './pending-registry.js';
-import { StagingFile } from './staging-file.js';
+import { setAside } from './set-aside.js';
+import { StagingFile, syncDir } from './staging-file.js';
 import { removeJournal, writeJournal, type JournalState } from './journal.js';
-import { upload, uploadPlan } from './write-back.js';
+import { Uploader, type UploadPolicy, type UploadStats } from './uploader.js';
+import { uploadPlan } from './write-back.js';
 
 export interface WriterOptions {
   backend: StorageBackend;
@@ -27,6 +33,8 @@ export interface WriterOptions {
   now: () => Date;
   /** An upload finished: the name is now known to be a file (the type cache learns it). */
   uploaded?: (bucket: string, key: string) => void;
+  policy?: UploadPolicy;
+  clock?: Clock;
 }
 
 export interface PendingUpload {
@@ -37,10 +45,26 @@ export interface PendingUpload {
 export class Writer {
   readonly #o: WriterOptions;
   readonly #registry = new PendingRegistry();
+  readonly #uploads: Uploader;
   #stopping = false;
 
   constructor(o: WriterOptions) {
     this.#o = o;
+    this.#uploads = new Uploader({
+      backend: o.backend,
+      logger: o.logger,
+      policy: o.policy ?? { concurrency: 4, async: false, delayMs: 0 },
+      ...(o.clock ? { clock: o.clock } : {}),
+      journal: (entry, state, durable) => this.#journal(entry, state, entry.staging, durable),
+      stage: (entry) => this.#stage(entry),
+      settled: (entry) => this.#endWhenIdle(entry),
+      ...(o.uploaded ? { uploaded: o.uploaded } : {}),
+    });
+  }
+
+  /** Upload queue figures (metrics, status). */
+  stats(): UploadStats {
+    return this.#uploads.stats();
   }
 
   /** The pending object of a name, if any (stat, readdir and reads ask here first). */
@@ -117,6 +141,7 @@ export class Writer {
 
   async write(entry: PendingObject, data: Buffer, length: number, offset: number): Promise<number> {
     this.#usable(entry);
+    await this.quiet(entry);
     try {
       const staging = await this.#stage(entry);
       if (entry.journaled !== 'open') await this.#journal(entry, 'open');
@@ -132,6 +157,7 @@ export class Writer {
 
   async truncate(entry: PendingObject, size: number): Promise<void> {
     this.#usable(entry);
+    await this.quiet(entry);
     try {
       const staging = await this.#stage(entry, size);
       if (entry.journaled !== 'open') await this.#journal(entry, 'open');
@@ -185,52 +211,41 @@ export class Writer {
     this.#registry.unlink(entry);
   }
 
-  /** Uploads the object if it has changes; waits for an upload in flight. Errors reach close/fsync.
-   *  `close`: a close(2) that may not be the last (dup'd descriptors), which leaves an object that was
-   *  only emptied by O_TRUNC to the last close or an fsync. */
-  async flush(entry: PendingObject, why: 'close' | 'sync' = 'sync'): Promise<void> {
-    this.#usable(entry);
+  /** Waits for the object's upload in flight, if any (a rewrite, a rename: the upload reads the staged
+   *  file and is conditioned on the generation before it; neither may change under it). */
+  async quiet(entry: PendingObject): Promise<void> {
     while (entry.upload$) await entry.upload$.catch(() => undefined);
-    if (!entry.dirty || entry.unlinked) return;
-    if (why === 'close' && entry.emptiedOnly) return;
-    const staging = entry.staging ?? (await this.#stage(entry));
-    const version = entry.version;
-    const applied = { ...entry.posix };
-    entry.state = 'uploading';
-    // A crash from here on finds a closed file to upload, not a half-written one to keep.
-    await this.#journal(entry, 'closing');
-    const sending = upload(this.#o.backend, uploadPlan(entry), staging.source(), this.#o.logger);
-    entry.upload$ = sending;
-    try {
-      const meta = await sending;
-      entry.base = meta.generation;
-      entry.meta = meta;
-      entry.uploadedVersion = version;
-      // The object carries them now; what was set during the upload stays for the next one.
-      entry.posix = Object.fromEntries(
-        Object.entries(entry.posix).filter(([k, v]) => applied[k as keyof PosixOverrides] !== v),
-      );
-      this.#o.uploaded?.(entry.bucket, entry.key);
-      entry.state = entry.version === version ? 'uploaded' : 'open';
-      if (entry.version === version) await this.#journal(entry, 'uploaded');
-    } catch (err) {
-      entry.state = isStorageError(err, 'precondition-failed') ? 'conflict' : 'failed';
-      await this.#journal(entry, 'open').catch(() => undefined);
-      throw toFsError(err);
-    } finally {
-      entry.upload$ = undefined;
-    }
   }
 
-  /** A descriptor let go. The last one ends the entry: its bytes are discarded once uploaded (or
-   *  unlinked), else kept with a record. */
+  /** close(2) (`close`: maybe not the last, with dup'd descriptors) or fsync(2). By default both upload
+   *  the object's changes through the queue and return the result; with --async-uploads a close makes the
+   *  staged bytes and a `queued` record durable and returns, and the queue uploads later. A close leaves an
+   *  object that was only emptied by O_TRUNC to the last close or an fsync. */
+  async flush(entry: PendingObject, why: 'close' | 'sync' = 'sync'): Promise<void> {
+    this.#usable(entry);
+    if (!entry.dirty || entry.unlinked) return;
+    if (why === 'close' && entry.emptiedOnly) return;
+    if (why === 'close' && this.#uploads.async) await this.#uploads.later(entry);
+    else await this.#uploads.now(entry);
+  }
+
+  /** A descriptor let go. The last one ends the entry unless an upload is queued for it: its bytes are
+   *  discarded once uploaded (or unlinked), else kept with a record. */
   async release(entry: PendingObject, wasWriter: boolean): Promise<void> {
     entry.refs--;
-    if (wasWriter && entry.dirty && !entry.unlinked && !entry.poisoned) {
+    const queued = this.#uploads.has(entry);
+    if (wasWriter && entry.dirty && !entry.unlinked && !entry.poisoned && !queued) {
       // close(2) already reported a failed flush; one more try before the bytes are set aside.
       await this.flush(entry).catch(() => undefined);
     }
     if (entry.refs > 0) return;
+    await this.#endWhenIdle(entry);
+  }
+
+  /** Ends an entry nothing refers to, once no upload is queued or running for it. */
+  async #endWhenIdle(entry: PendingObject): Promise<void> {
+    if (entry.refs > 0 || this.#uploads.has(entry) || entry.upload$ || entry.ended) return;
+    entry.ended = true;
     this.#registry.end(entry);
     const staging = entry.staging ?? (await entry.staging$?.catch(() => undefined));
     if (!staging) return;
@@ -239,33 +254,7 @@ export class Writer {
       await staging.discard();
       return;
     }
-    const record: KeptRecord = {
-      bucket: entry.bucket,
-      object: entry.key,
-      size: staging.size,
-      baseGeneration: entry.base,
-      reason: entry.poisoned ? 'write-failed' : entry.state === 'conflict' ? 'conflict' : 'upload-failed',
-      error: entry.poisoned?.message ?? `upload ${entry.state}`,
-      keptAt: this.#o.now().toISOString(),
-    };
-    const log = this.#o.logger;
-    const fields = { object: `gs://${entry.bucket}/${entry.key}`, reason: record.reason };
-    try {
-      const file = await keepStaged(staging, this.#o.keepDir, record);
-      // The record says what the bytes are; on a full disk it may not fit, and the log line says it.
-      const recorded = await writeRecord(file, record);
-      log.error('the written bytes were not uploaded; they are kept locally', {
-        ...fields,
-        keptAt: file,
-        ...(recorded ? {} : { record: 'not written (no space)', baseGeneration: record.baseGeneration }),
-      });
-    } catch (err) {
-      log.error('the written bytes were not uploaded and could not be moved to the keep dir', {
-        ...fields,
-        stagedAt: staging.path,
-        error: toFsError(err).message,
-      });
-    }
+    await setAside(entry, staging, this.#o.keepDir, this.#o.logger, this.#o.now());
   }
 
   /** Changes not yet uploaded (what a stop has to drain). */
@@ -281,24 +270,26 @@ export class Writer {
     return this.#registry.all().reduce((n, e) => n + e.refs, 0);
   }
 
-  /** Uploads every pending change (a clean stop); returns what could not be uploaded. */
+  /** Uploads every pending change now (a clean stop: queued ones without their delay); returns what
+   *  could not be uploaded. */
   async drain(): Promise<{ uploaded: number; failed: string[] }> {
-    let uploaded = 0;
-    const failed: string[] = [];
-    for (const e of this.#registry.all()) {
-      if (!e.dirty || e.unlinked || e.poisoned) continue;
-      try {
-        await this.flush(e);
-        uploaded++;
-      } catch {
-        failed.push(`gs://${e.bucket}/${e.key}`);
-      }
-    }
-    return { uploaded, failed };
+    const dirty = this.#registry.all().filter((e) => e.dirty && !e.unlinked && !e.poisoned);
+    // All at once: the queue bounds the concurrency and starts queued ones without their delay.
+    const results = await Promise.allSettled(dirty.map((e) => this.flush(e)));
+    await this.#uploads.drain();
+    const failed = dirty
+      .filter((_, i) => results[i]?.status === 'rejected')
+      .map((e) => `gs://${e.bucket}/${e.key}`);
+    return { uploaded: dirty.length - failed.length, failed };
   }
 
   /** Writes the journal record of the entry's staging file (nothing to record before it has one). */
-  async #journal(entry: PendingObject, state: JournalState, staging = entry.staging): Promise<void> {
+  async #journal(
+    entry: PendingObject,
+    state: JournalState,
+    staging = entry.staging,
+    durable = false,
+  ): Promise<void> {
     if (!staging) return;
     const plan = uploadPlan(entry);
     await writeJournal(
@@ -314,8 +305,10 @@ export class Writer {
         size: staging.size,
         updatedAt: this.#o.now().toISOString(),
       },
-      false,
+      durable,
     );
+    // The rename of the record (and the staged file's name) survive a power cut only once the directory is.
+    if (durable) await syncDir(path.dirname(staging.path));
     entry.journaled = state;
   }
 

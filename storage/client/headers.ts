@@ -80,6 +80,9 @@ const META_PREFIXES = ['x-goog-meta-', 'x-amz-meta-'];
 
 /** ObjectMeta from the headers of a HEAD/GET (or any answer that carries the object's headers). Size is
  *  the stored size (x-goog-stored-content-length), not the length of this response. */
+/** What GCS sends as Cache-Control for an object that stores none: public and private objects. */
+const SERVED_CACHE_CONTROL_DEFAULTS = new Set(['public, max-age=3600', 'private, max-age=0']);
+
 export function objectMetaFromHeaders(bucket: string, name: string, headers: ResponseHeaders): ObjectMeta {
   const size =
     count(header(headers, 'x-goog-stored-content-length')) ?? count(header(headers, 'content-length'));
@@ -107,6 +110,12 @@ export function objectMetaFromHeaders(bucket: string, name: string, headers: Res
     metadata,
   };
   for (const field of WRITABLE_FIELDS) put(meta, field, header(headers, HEADER_OF[field]));
+  // An object with no stored Cache-Control is served with the service's default for its ACL (spec 4.1).
+  // The XML API has no header that tells the two apart, so the defaults read as "none stored": taken as
+  // stored, the next metadata rewrite (chmod, touch, setfattr) would store them for good.
+  if (meta.cacheControl !== undefined && SERVED_CACHE_CONTROL_DEFAULTS.has(meta.cacheControl)) {
+    delete meta.cacheControl;
+  }
   // A transcoded GET says what it sent; what is stored is in x-goog-stored-content-encoding.
   const stored = header(headers, 'x-goog-stored-content-encoding');
   if (stored === 'identity') delete meta.contentEncoding;

@@ -9,7 +9,7 @@ import { ContentCache } from '../../cache/content-cache.js';
 import { ListingCache } from '../../cache/listing-cache.js';
 import { MemoryBlocks } from '../../cache/memory-blocks.js';
 import { MetadataCache } from '../../cache/metadata-cache.js';
-import { NegativeCache } from '../../cache/negative-cache.js';
+import { NameSet } from '../../cache/name-set.js';
 import { MemoryBackend, type MemoryBackendOptions } from '../../storage/fake/memory-backend.js';
 import { backendContract, type BackendCapabilities } from '../storage/backend-contract.js';
 
@@ -24,7 +24,7 @@ function cachedOverMemory(title: string, options: MemoryBackendOptions, caps?: B
       await memory.createBucket('contract-bucket');
       const backend = new CachedBackend(memory, {
         metadata: new MetadataCache({ ttlMs: HOUR, maxEntries: 10_000, clock }),
-        negative: new NegativeCache({ ttlMs: HOUR, maxEntries: 10_000, clock }),
+        negative: new NameSet({ ttlMs: HOUR, maxEntries: 10_000, clock }),
         listings: new ListingCache({ ttlMs: HOUR, maxEntries: 10_000, clock }),
         content: new ContentCache({ memory: new MemoryBlocks({ maxBytes: 1 << 20 }) }),
       });

@@ -6,7 +6,7 @@ import { ManualClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
 import { assemble } from '../../daemon/assemble.js';
 import { parseMountArgs } from '../../daemon/config/parse-args.js';
-import { FsError } from '../../daemon/fs/errors.js';
+import { FsError } from '../../daemon/posix/errors.js';
 import { MemoryBackend } from '../../storage/fake/memory-backend.js';
 
 async function mount(t: import('ava').ExecutionContext, argv: string[] = []) {

@@ -8,7 +8,7 @@ import { ContentCache } from '../../cache/content-cache.js';
 import { ListingCache } from '../../cache/listing-cache.js';
 import { MemoryBlocks } from '../../cache/memory-blocks.js';
 import { MetadataCache } from '../../cache/metadata-cache.js';
-import { NegativeCache } from '../../cache/negative-cache.js';
+import { NameSet } from '../../cache/name-set.js';
 import { isStorageError } from '../../storage/errors.js';
 import { FaultyBackend } from '../../storage/fake/faulty-backend.js';
 import { MemoryBackend } from '../../storage/fake/memory-backend.js';
@@ -47,7 +47,7 @@ export async function setup(ttls: { stat?: number; negative?: number; list?: num
   const content = new ContentCache({ memory: new MemoryBlocks({ maxBytes: 1 << 20 }) });
   const cached = new CachedBackend(counted.backend, {
     metadata: new MetadataCache({ ttlMs: ttls.stat ?? STAT_TTL, maxEntries: 1000, clock }),
-    negative: new NegativeCache({ ttlMs: ttls.negative ?? NEG_TTL, maxEntries: 1000, clock }),
+    negative: new NameSet({ ttlMs: ttls.negative ?? NEG_TTL, maxEntries: 1000, clock }),
     listings: new ListingCache({ ttlMs: ttls.list ?? LIST_TTL, maxEntries: 10_000, clock }),
     content,
   });

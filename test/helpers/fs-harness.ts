@@ -7,10 +7,11 @@ import type { ExecutionContext } from 'ava';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Clock } from '../../common/clock.js';
 import { createLogger } from '../../common/logger.js';
 import { assemble } from '../../daemon/assemble.js';
 import { parseMountArgs } from '../../daemon/config/parse-args.js';
-import { toFsError } from '../../daemon/fs/errors.js';
+import { toFsError } from '../../daemon/posix/errors.js';
 import type { Filesystem } from '../../daemon/fs/filesystem.js';
 import { listKept, type KeptFile } from '../../daemon/write/kept-files.js';
 import { MemoryBackend } from '../../storage/fake/memory-backend.js';
@@ -49,6 +50,8 @@ export async function harness(
     memory?: MemoryBackend;
     /** Wraps the counted backend (e.g. to make uploads hang, standing in for a crash mid-upload). */
     wrap?: (b: StorageBackend) => StorageBackend;
+    /** The clock of TTLs and of the upload queue's delays and retries (a ManualClock: advance it). */
+    clock?: Clock;
   } = {},
 ): Promise<Harness> {
   const cacheDir = o.cacheDir ?? (await mkdtemp(path.join(tmpdir(), 'gcsmount-core-')));
@@ -60,7 +63,12 @@ export async function harness(
   if (parsed.help) throw new Error('unexpected --help');
   const logs: string[] = [];
   const logger = createLogger({ write: (l) => logs.push(l), level: 'warn' });
-  const a = await assemble(o.wrap ? o.wrap(requests.backend) : requests.backend, { ...parsed.config, cacheDir }, logger);
+  const a = await assemble(
+    o.wrap ? o.wrap(requests.backend) : requests.backend,
+    { ...parsed.config, cacheDir },
+    logger,
+    ...(o.clock ? [o.clock] : []),
+  );
   const fs = a.fs;
   return {
     fs,

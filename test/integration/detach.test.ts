@@ -4,6 +4,7 @@
 
 import test from 'ava';
 import { readFile, rename } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { bucket, emulator } from '../helpers/emulator.js';
 import { alive, detachedSetup } from '../helpers/detached.js';
@@ -97,6 +98,29 @@ test.serial('an endpoint that refuses connections fails the mount at once, with 
   t.is(r.stderr, `gcsmount mount: cannot reach ${url} (connection refused)\n`);
   t.false(await mounted(s.dir));
 });
+
+test.serial(
+  'an endpoint that accepts connections but never answers fails the mount within 10 s',
+  async (t) => {
+    const s = await detachedSetup(t);
+    const sockets: Socket[] = [];
+    const silent = createServer((c) => void sockets.push(c)); // accepts, reads nothing, answers nothing
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    t.teardown(() => {
+      for (const c of sockets) c.destroy();
+      return new Promise<void>((r) => silent.close(() => r()));
+    });
+    const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    // Bounded as the issue asks: killed (code null) at 10 s. The data path alone would wait 60 s per attempt.
+    const r = await run(GCSMOUNT, ['mount', ...s.flags(url), 'test-bucket', s.dir], {
+      env: s.env,
+      timeoutMs: 10_000,
+    });
+    t.is(r.code, 1, r.stderr);
+    t.is(r.stderr, `gcsmount mount: ${url} did not answer within 5 s (checking bucket test-bucket)\n`);
+    t.false(await mounted(s.dir));
+  },
+);
 
 test('an unusable cache dir fails the mount with a message (under /proc it used to spin forever)', async (t) => {
   const emu = await emulator(t);

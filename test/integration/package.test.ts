@@ -28,6 +28,8 @@ test('npm pack ships build/; npm i -g of the tarball gives a gcsmount that mount
   const files = await runOk('tar', ['tzf', tarball]);
   t.regex(files, /^package\/build\/daemon\/cli\.js$/m);
   t.regex(files, /^package\/bin\/gcsmount$/m);
+  t.regex(files, /^package\/man\/gcsmount\.1$/m);
+  t.regex(files, /^package\/completion\/gcsmount\.bash$/m);
   t.notRegex(files, /^package\/test\//m);
 
   const prefix = path.join(tmp, 'prefix');
@@ -40,6 +42,16 @@ test('npm pack ships build/; npm i -g of the tarball gives a gcsmount that mount
   const bin = path.join(prefix, 'bin', 'gcsmount');
   const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
   t.is(await runOk(bin, ['--version']), `gcsmount ${pkg.version}\n`);
+  // npm links the page of package.json `man` into PREFIX/share/man; the completion is in the package.
+  const page = await runOk('man', ['-l', path.join(prefix, 'share/man/man1/gcsmount.1')], {
+    env: { ...process.env, MANWIDTH: '80' },
+  });
+  t.regex(page, new RegExp(`gcsmount ${pkg.version.replaceAll('.', '\\.')} +GCSMOUNT\\(1\\)`));
+  const completion = path.join(prefix, 'lib/node_modules/gcsmount/completion/gcsmount.bash');
+  t.is(
+    await runOk('bash', ['-c', 'source "$1" && complete -p gcsmount', '_', completion]),
+    'complete -F _gcsmount gcsmount\n',
+  );
 
   const emu = await emulator(t);
   const b = await bucket(emu);

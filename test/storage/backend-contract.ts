@@ -474,6 +474,8 @@ export function backendContract(
         metageneration: after.metageneration,
         contentType: 'text/x-new',
       });
+      // No Cache-Control was stored: none is read back (the XML API serves a default in its place).
+      t.is(stat.cacheControl, undefined);
       t.is((await readAll((await backend.readObject(bucket, 'm')).body)).toString(), 'content');
       await rejects(
         t,

@@ -4,7 +4,7 @@
 
 import test from 'ava';
 import { codeOf, harness, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../../helpers/fs-harness.js';
-import { writePosix } from '../../../daemon/fs/posix-attrs.js';
+import { writePosix } from '../../../daemon/posix/attrs.js';
 
 // ---- empty files (touch, : > f, truncate -s 0, O_TRUNC then close) ----
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { constants } from 'node:fs';
-import { FsError } from '../../../daemon/fs/errors.js';
+import { FsError } from '../../../daemon/posix/errors.js';
 import { mknod } from '../../../daemon/fs/mknod.js';
 
 /** Records the create/release calls mknod makes. */

@@ -2,13 +2,12 @@ import test from 'ava';
 import { CachedBackend } from '../../../cache/cached-backend.js';
 import { ListingCache } from '../../../cache/listing-cache.js';
 import { MetadataCache } from '../../../cache/metadata-cache.js';
-import { NegativeCache } from '../../../cache/negative-cache.js';
-import { TypeCache } from '../../../cache/type-cache.js';
+import { NameSet } from '../../../cache/name-set.js';
 import { ManualClock } from '../../../common/clock.js';
-import { FsError } from '../../../daemon/fs/errors.js';
+import { FsError } from '../../../daemon/posix/errors.js';
 import { Namespace } from '../../../daemon/fs/namespace.js';
 import { nodeAttr, S_IFDIR, type Defaults, type Node } from '../../../daemon/fs/nodes.js';
-import { writePosix } from '../../../daemon/fs/posix-attrs.js';
+import { writePosix } from '../../../daemon/posix/attrs.js';
 import type { StorageBackend } from '../../../storage/backend.js';
 import { MemoryBackend } from '../../../storage/fake/memory-backend.js';
 import { counting } from '../../helpers/counting-backend.js';
@@ -26,16 +25,17 @@ async function setup(o: { implicitDirs?: boolean; cached?: boolean; typeTtl?: nu
   const backend: StorageBackend = o.cached
     ? new CachedBackend(counted.backend, {
         metadata: new MetadataCache({ ttlMs: 60_000, maxEntries: 1000, clock }),
-        negative: new NegativeCache({ ttlMs: TYPE_TTL, maxEntries: 1000, clock }),
+        negative: new NameSet({ ttlMs: TYPE_TTL, maxEntries: 1000, clock }),
         listings: new ListingCache({ ttlMs: 0, maxEntries: 1000, clock }),
       })
     : counted.backend;
-  const types = new TypeCache({ ttlMs: o.typeTtl ?? TYPE_TTL, maxEntries: 1000, clock });
+  const types = new NameSet({ ttlMs: o.typeTtl ?? TYPE_TTL, maxEntries: 1000, clock });
   const ns = new Namespace(
     backend,
     { project: false, bucket: 'bkt', onlyDir: '' },
     o.implicitDirs ?? true,
     types,
+    new NameSet({ ttlMs: o.typeTtl ?? TYPE_TTL, maxEntries: 1000, clock }),
   );
   /** Looks `key` up and returns the node with the requests that one lookup cost. */
   const look = async (key: string): Promise<{ node: Node; requests: ReturnType<typeof counted.counts> }> => {

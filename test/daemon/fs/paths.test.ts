@@ -1,5 +1,5 @@
 import test from 'ava';
-import { FsError } from '../../../daemon/fs/errors.js';
+import { FsError } from '../../../daemon/posix/errors.js';
 import {
   canBeDir,
   isShowableName,

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { FsError } from '../../../daemon/fs/errors.js';
+import { FsError } from '../../../daemon/posix/errors.js';
 import type { Node } from '../../../daemon/fs/nodes.js';
-import { MODE_KEY, SYMLINK_KEY } from '../../../daemon/fs/posix-attrs.js';
+import { MODE_KEY, SYMLINK_KEY } from '../../../daemon/posix/attrs.js';
 import { CUSTOM_METADATA_MAX_BYTES } from '../../../daemon/fs/xattr-names.js';
 import { strip, Xattrs } from '../../../daemon/fs/xattrs.js';
 import { MemoryBackend } from '../../../storage/fake/memory-backend.js';

@@ -20,9 +20,20 @@ test('ops, requests, retries and scrape-time state land in the registry', async 
   m.onRetry({ code: 'unavailable' });
   m.onRetry({ code: 'rate-limited' });
   m.onRetry({ code: 'rate-limited' });
-  const fs: Pick<Filesystem, 'pendingUploads' | 'openFiles'> = {
+  const fs: Pick<Filesystem, 'pendingUploads' | 'openFiles' | 'uploadStats'> = {
     pendingUploads: () => [{ object: 'gs://b/dirty', bytes: 1234 }],
     openFiles: () => 2,
+    uploadStats: () => ({
+      queued: 3,
+      uploading: 1,
+      bytesPending: 4096,
+      completed: 7,
+      failed: 1,
+      retries: 2,
+      uploadedBytes: 70_000,
+      uploadedFiles: 7,
+      failures: 1,
+    }),
   };
   m.watch({
     content: new ContentCache({ memory: new MemoryBlocks({ maxBytes: 1 << 20 }) }),
@@ -37,6 +48,13 @@ test('ops, requests, retries and scrape-time state land in the registry', async 
   t.regex(text, /^gcsmount_dirty_bytes 1234$/m);
   t.regex(text, /^gcsmount_upload_queue_files 1$/m);
   t.regex(text, /^gcsmount_open_files 2$/m);
+  t.regex(text, /^gcsmount_upload_queue_length\{state="queued"\} 3$/m);
+  t.regex(text, /^gcsmount_upload_queue_length\{state="uploading"\} 1$/m);
+  t.regex(text, /^gcsmount_upload_pending_bytes 4096$/m);
+  t.regex(text, /^gcsmount_uploaded_bytes_total 70000$/m);
+  t.regex(text, /^gcsmount_uploaded_files_total 7$/m);
+  t.regex(text, /^gcsmount_upload_failures_total 1$/m);
+  t.regex(text, /^gcsmount_upload_retries_total 2$/m);
   t.regex(text, /^gcsmount_cache_misses_total\{tier="all"\} 0$/m);
   t.regex(text, /^gcsmount_cache_bytes\{tier="memory"\} 0$/m);
 });

@@ -56,3 +56,19 @@ test('the published file is readable by mountpoint and removed on close', async 
   await p.close();
   t.is(await readStatus('/mnt/b'), undefined);
 });
+
+test('status text shows the upload queue: waiting, uploading, uploaded, failed, retried', (t) => {
+  const s = sample(2, 2048);
+  s.uploads.queue = {
+    queued: 1,
+    uploading: 1,
+    uploadedFiles: 20,
+    uploadedBytes: 20 << 20,
+    failures: 1,
+    retries: 3,
+  };
+  t.regex(
+    describe(s),
+    /^uploads: 2 pending \(2\.0 KiB\); queue: 1 waiting, 1 uploading; 20 uploaded \(20 MiB\), 1 failed, 3 retried$/m,
+  );
+});

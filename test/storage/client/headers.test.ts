@@ -94,6 +94,14 @@ test('HEAD headers -> ObjectMeta: stored size, hashes in either form, metadata f
   );
 });
 
+test('HEAD headers -> ObjectMeta: the served default Cache-Control is not taken as stored', (t) => {
+  const base = { 'content-length': '1', 'x-goog-generation': '5' };
+  for (const served of ['private, max-age=0', 'public, max-age=3600']) {
+    t.is(objectMetaFromHeaders('b', 'o', { ...base, 'cache-control': served }).cacheControl, undefined);
+  }
+  t.is(objectMetaFromHeaders('b', 'o', { ...base, 'cache-control': 'no-cache' }).cacheControl, 'no-cache');
+});
+
 test('writable metadata -> headers; keys lower-cased; values that cannot be headers are refused', (t) => {
   t.deepEqual(
     writableMetadataHeaders({

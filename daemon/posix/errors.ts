@@ -1,6 +1,7 @@
 // Errors of the filesystem core: a closed set of POSIX-shaped codes, each mapped to exactly one errno in
 // fuse/errno.ts. Storage errors are translated here, in one table, so no caller ever decides an errno by
-// itself and none matches on message text.
+// itself and none matches on message text. It lives in daemon/posix, beside the POSIX attribute keys,
+// because both the filesystem core (daemon/fs) and the write path (daemon/write) raise it.
 
 import { isStorageError, type StorageErrorCode } from '../../storage/errors.js';
 

@@ -3,7 +3,7 @@
 
 import test from 'ava';
 import { constants } from 'node:os';
-import { FsError, toFsError, type FsErrorCode } from '../../../daemon/fs/errors.js';
+import { FsError, toFsError, type FsErrorCode } from '../../../daemon/posix/errors.js';
 import { ERRNO } from '../../../daemon/fuse/errno.js';
 import { StorageError } from '../../../storage/errors.js';
 import type { StorageErrorCode } from '../../../storage/errors.js';

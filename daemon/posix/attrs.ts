@@ -1,6 +1,7 @@
 // POSIX attributes kept in object metadata under the keys gsutil uses (goog-reserved-posix-mode/uid/gid,
 // goog-reserved-file-mtime), so that gsutil rsync -P, gcsfuse and this mount agree on them. Symlinks keep
 // their target in `gcsfuse_symlink_target`, as gcsfuse does, so links made by either mount read in both.
+// Shared by the filesystem core (daemon/fs) and the uploads of the write path (daemon/write).
 
 export const MODE_KEY = 'goog-reserved-posix-mode';
 export const UID_KEY = 'goog-reserved-posix-uid';

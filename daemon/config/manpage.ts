@@ -1,0 +1,151 @@
+// gcsmount(1), in roff, rendered from the option table (options.ts), gcsfuse's names (gcsfuse-names.ts)
+// and the command list (../commands.ts), so the page says what `--help` says. scripts/gen-config-doc.ts
+// writes it to man/gcsmount.1; a test fails when the committed page is stale. No date in the page: the
+// output depends on the sources only.
+
+import { COMMANDS } from '../commands.js';
+import { GCSFUSE_NAMES } from './gcsfuse-names.js';
+import { fstabKeys, gcsfuseMeaning, placeholder } from './help.js';
+import { OPTIONS, type OptionSpec } from './options.js';
+
+/** Text for roff: backslashes escaped, `-` as a real minus in flags, no line that starts a request. */
+export function roff(text: string): string {
+  return text
+    .replaceAll('\\', '\\e')
+    .replaceAll('-', '\\-')
+    .split('\n')
+    .map((line) => (/^[.']/.test(line) ? `\\&${line}` : line))
+    .join('\n');
+}
+
+/** `\fBgcsmount\fR`-style inline bold and italic. */
+const b = (text: string): string => `\\fB${roff(text)}\\fR`;
+const i = (text: string): string => `\\fI${roff(text)}\\fR`;
+
+function optionEntry(spec: OptionSpec): string[] {
+  const flag = `${spec.short ? `${b(`-${spec.short}`)}, ` : ''}${b(`--${spec.flag}`)}`;
+  const arg = placeholder(spec).trim();
+  const facts = [
+    `fstab: ${fstabKeys(spec).map(b).join(', ')}`,
+    ...(spec.default === undefined ? [] : [`default: ${b(spec.default)}`]),
+  ];
+  return ['.TP', arg === '' ? flag : `${flag} ${i(arg)}`, `${roff(spec.help)}.`, `(${facts.join('; ')})`];
+}
+
+const SECTIONS_BEFORE = String.raw`.SH DESCRIPTION
+${b('gcsmount')} mounts a Cloud Storage bucket, or with ${b('_')} every bucket of a project (one top\-level
+directory each), on a directory through FUSE, so ordinary tools read and write objects as files.
+Writes are staged in the cache dir and uploaded when the file is closed; see SEMANTICS.md for what
+differs from a local disk. Credentials come from the flags, the environment, the ${b('.boto')} file or
+application default credentials.
+.PP
+${b('gcsmount mount')} detaches and returns once the mount answers, with one line saying what is
+served, the daemon's pid and where it logs (syslog, ${b('--log-file')}, or a file in the cache dir).
+A mount that cannot work fails within seconds with the reason: no credentials, no such bucket, an
+endpoint that refuses connections or does not answer, an unusable cache dir, a busy mountpoint.
+.SH COMMANDS`;
+
+const SECTIONS_AFTER = String.raw`.SH CONFIG FILE
+${b('--config-file')} ${i('FILE')} reads a YAML file shaped like gcsfuse's: its sections and keys (above),
+and any option as a top\-level key under its flag name, with values written as on the command line.
+A flag on the command line wins over the file. An unknown key, a bad value or broken YAML stops the
+mount with ${i('FILE:LINE')} and the key.
+.PP
+.RS
+.nf
+implicit\-dirs: true
+gcs\-connection:
+  max\-conns\-per\-host: 64
+metadata\-cache:
+  ttl\-secs: 300
+memory\-cache\-size: 1G
+.fi
+.RE
+.SH FSTAB
+With ${b('mount.gcsmount')} installed (systemd/install.sh), a line of ${i('/etc/fstab')} mounts a bucket:
+.PP
+.RS
+.nf
+my\-bucket /mnt/data gcsmount rw,_netdev,key_file=/etc/gcsmount/key.json 0 0
+.fi
+.RE
+.PP
+The source is the bucket (or ${i('BUCKET/PREFIX')}) and the type ${b('fuse.gcsmount')}, as
+${b('mount')}(8) shows them, so a second ${b('mount -a')} is a no\-op.
+${b('nonempty')}, ${b('default_permissions')}, ${b('_netdev')}, ${b('noauto')}, ${b('user')} and
+${b('x-*')} options are accepted.
+.SH EXTENDED ATTRIBUTES
+Any ${b('user.*')} attribute is kept as custom metadata (${b('x-goog-meta-*')}), so ${b('rsync -X')}
+and ${b('cp --preserve=xattr')} keep tags. ACLs and object metadata are read and written by name under
+${b('user.gcs.')} (${b('user.gcs.acl')}, ${b('user.gcs.md5')}, ${b('user.gcs.content-type')}, ...) and
+are not listed. See XATTRS.md.
+.SH EXIT STATUS
+.TP
+.B 0
+the mount answers (or the command did what it was asked)
+.TP
+.B 1
+the mount or command failed; the message says why
+.TP
+.B 2
+bad flags or usage
+.SH FILES
+.TP
+${i('/var/cache/gcsmount')}
+default cache dir: staged writes, the disk cache, bytes of failed uploads (${b('gcsmount recover')})
+.TP
+${i('/run/gcsmount')}
+pid and status files of running mounts (${b('$GCSMOUNT_RUNTIME_DIR')} overrides it)
+.SH ENVIRONMENT
+.TP
+${b('GOOGLE_APPLICATION_CREDENTIALS')}
+service\-account JSON key, when ${b('--key-file')} is not given
+.TP
+${b('BOTO_CONFIG')}, ${b('BOTO_PATH')}
+the ${b('.boto')} files to read
+.TP
+${b('OAUTH2_CLIENT_ID')}, ${b('OAUTH2_CLIENT_SECRET')}
+OAuth2 client for a ${b('.boto')} refresh token
+.SH SEE ALSO
+${b('fusermount')}(1), ${b('mount')}(8), ${b('fstab')}(5), ${b('getfattr')}(1), ${b('gsutil')}(1).
+The documentation in the package: README.md, docs/CONFIGURATION.md, docs/SEMANTICS.md,
+docs/XATTRS.md, docs/TROUBLESHOOTING.md, systemd/README.md.
+`;
+
+export function manPage(version: string): string {
+  const out = [
+    '.\\" Generated by scripts/gen-config-doc.ts from daemon/config/options.ts: do not edit.',
+    `.TH GCSMOUNT 1 "" "gcsmount ${roff(version)}" "User Commands"`,
+    '.nh',
+    '.SH NAME',
+    'gcsmount \\- mount Google Cloud Storage buckets as a directory through FUSE',
+    '.SH SYNOPSIS',
+  ];
+  const synopsis = COMMANDS.flatMap((c) => c.synopsis.map((s) => `${b(`gcsmount ${c.name}`)} ${roff(s)}`));
+  out.push(synopsis.join('\n.br\n'), '.br', b('gcsmount --version'));
+  out.push(SECTIONS_BEFORE);
+  for (const c of COMMANDS) out.push('.TP', b(c.name), `${roff(c.summary)}.`);
+  out.push(
+    '.SH MOUNT OPTIONS',
+    `Every option may also be given as ${b('-o')} ${i('key[=value],...')} (fstab style; keys use ${b('_')}`,
+    `for ${b('-')}), or as a top-level key of the YAML file named by ${b('--config-file')}. Flags on the`,
+    'command line win over the config file.',
+  );
+  for (const group of [...new Set(OPTIONS.map((o) => o.group))]) {
+    out.push(`.SS ${roff(group)}`);
+    for (const spec of OPTIONS.filter((o) => o.group === group)) out.push(...optionEntry(spec));
+  }
+  out.push(
+    ".SS gcsfuse's names",
+    'gcsfuse spellings of the same settings, as flags, fstab keys (with _ or \\-) and config-file keys.',
+  );
+  for (const n of GCSFUSE_NAMES) {
+    const names = [
+      ...(n.flag === undefined ? [] : [b(`--${n.flag}`)]),
+      ...(n.configKey === undefined ? [] : [`config: ${b(n.configKey)}`]),
+    ];
+    out.push('.TP', names.join(', '), roff(gcsfuseMeaning(n)));
+  }
+  out.push(SECTIONS_AFTER);
+  return out.join('\n');
+}

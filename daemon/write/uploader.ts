@@ -1,0 +1,198 @@
+// When and how a pending object's bytes go up: every upload passes through the upload queue
+// (upload-queue.ts: bounded concurrency, one upload per object at a time, coalescing, retries). A waited
+// upload (default-mode close, fsync, a stop) gets one attempt of the queue (the storage client has
+// retried each request already) and its caller learns the result; a background one (an async close) gets
+// a few, after the coalescing delay, and a give-up is logged, counted and recorded (journal `failed`),
+// the bytes kept for recovery. One attempt uploads what the entry holds when it starts, so a file
+// rewritten while it waited is uploaded once. The writer (writer.ts) owns the entries and their staged
+// bytes; this file owns the uploads of them.
+
+import { systemClock, type Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import { isTransient } from '../../storage/client/retry-policy.js';
+import { isStorageError } from '../../storage/errors.js';
+import type { StorageBackend } from '../../storage/backend.js';
+import { toFsError } from '../posix/errors.js';
+import type { PosixOverrides } from '../posix/attrs.js';
+import type { JournalState } from './journal.js';
+import type { PendingObject } from './pending-object.js';
+import type { StagingFile } from './staging-file.js';
+import { UploadQueue, type QueueStats } from './upload-queue.js';
+import { upload, uploadPlan } from './write-back.js';
+
+/** How uploads are scheduled (the --upload-concurrency, --async-uploads and --upload-delay flags). */
+export interface UploadPolicy {
+  concurrency: number;
+  /** close returns once the bytes and the record are durable; the queue uploads later. */
+  async: boolean;
+  /** Async mode: how long a closed file waits before its upload (a rewrite in this time restarts it). */
+  delayMs: number;
+  /** Async mode: whole-upload attempts after the client's own retries gave up on a transient failure. */
+  attempts?: number;
+}
+
+export interface UploadStats extends QueueStats {
+  uploadedBytes: number;
+  uploadedFiles: number;
+  /** Uploads that ended in an error (a close or fsync got it, or, async, the queue gave up). */
+  failures: number;
+}
+
+export interface UploaderDeps {
+  backend: StorageBackend;
+  logger: Logger;
+  policy: UploadPolicy;
+  clock?: Clock;
+  /** Writes the entry's journal record (durable: fsync'd, with its directory). */
+  journal(entry: PendingObject, state: JournalState, durable?: boolean): Promise<void>;
+  /** The entry's staging file (made and filled from its base if it has none yet). */
+  stage(entry: PendingObject): Promise<StagingFile>;
+  /** Nothing is queued or running for the entry any more: the writer may end it. */
+  settled(entry: PendingObject): Promise<void>;
+  /** An upload finished (the type cache learns the name is a file). */
+  uploaded?: (bucket: string, key: string) => void;
+}
+
+export class Uploader {
+  readonly #d: UploaderDeps;
+  readonly #queue: UploadQueue<void>;
+  #uploadedBytes = 0;
+  #uploadedFiles = 0;
+  #failures = 0;
+
+  constructor(d: UploaderDeps) {
+    this.#d = d;
+    this.#queue = new UploadQueue<void>({
+      concurrency: d.policy.concurrency,
+      clock: d.clock ?? systemClock,
+      // A 412 or a local error would fail again; a long outage the client gave up on may pass.
+      retryable: (err) => isStorageError(err) && isTransient(err),
+      onRetry: (object, attempt, delayMs, err) => {
+        d.logger.warn('upload failed; it will be tried again', {
+          object,
+          attempt,
+          delayMs,
+          error: toFsError(err).message,
+        });
+      },
+    });
+  }
+
+  get async(): boolean {
+    return this.#d.policy.async;
+  }
+
+  stats(): UploadStats {
+    return {
+      ...this.#queue.stats(),
+      uploadedBytes: this.#uploadedBytes,
+      uploadedFiles: this.#uploadedFiles,
+      failures: this.#failures,
+    };
+  }
+
+  /** Whether an upload of the entry is queued or running. */
+  has(entry: PendingObject): boolean {
+    return this.#queue.has(entry.id);
+  }
+
+  /** Uploads the entry now and returns the result (default-mode close, fsync, a stop). */
+  async now(entry: PendingObject): Promise<void> {
+    entry.state = 'closing';
+    await this.#enqueue(entry, true, 0).catch((err: unknown) => {
+      throw toFsError(err);
+    });
+  }
+
+  /** An async close: the staged bytes and a `queued` record are made durable, then the queue uploads
+   *  after the coalescing delay. Resolves once durable. */
+  async later(entry: PendingObject): Promise<void> {
+    const staging = await this.#d.stage(entry);
+    await staging.handle.sync();
+    await this.#d.journal(entry, 'queued', true);
+    entry.state = 'queued';
+    this.#enqueue(entry, false, this.#d.policy.delayMs).catch((err: unknown) => this.#gaveUp(entry, err));
+  }
+
+  /** A stop: every queued upload starts without its delay; resolves when the queue is empty. */
+  async drain(): Promise<void> {
+    this.#queue.hurry();
+    await this.#queue.idle();
+  }
+
+  #enqueue(entry: PendingObject, urgent: boolean, delayMs: number): Promise<void> {
+    const attempts = urgent ? 1 : (this.#d.policy.attempts ?? UploadQueue.DEFAULT_ATTEMPTS);
+    return this.#queue.enqueue(
+      entry.id,
+      {
+        run: () => this.#upload(entry, urgent),
+        bytes: () => entry.size,
+        name: () => `gs://${entry.bucket}/${entry.key}`,
+      },
+      { delayMs, attempts },
+    );
+  }
+
+  /** One upload attempt of what the entry holds now (a queued one may have been rewritten, renamed or
+   *  unlinked since it was asked for). */
+  async #upload(entry: PendingObject, urgent: boolean): Promise<void> {
+    if (!entry.dirty || entry.unlinked || entry.poisoned) return;
+    // Written again since its async close: that file's next close queues it again (never half a rewrite).
+    if (!urgent && entry.journaled === 'open') return;
+    const staging = await this.#d.stage(entry);
+    const version = entry.version;
+    const applied = { ...entry.posix };
+    entry.state = 'uploading';
+    // A crash from here on finds a closed file to upload, not a half-written one to keep.
+    if (entry.journaled !== 'queued') await this.#d.journal(entry, 'closing');
+    const sending = upload(this.#d.backend, uploadPlan(entry), staging.source(), this.#d.logger);
+    entry.upload$ = sending;
+    let settles = urgent; // a background failure is settled by the retry or the give-up
+    try {
+      const meta = await sending;
+      entry.base = meta.generation;
+      entry.meta = meta;
+      entry.uploadedVersion = version;
+      entry.lastError = undefined;
+      this.#uploadedBytes += meta.size;
+      this.#uploadedFiles++;
+      // The object carries them now; what was set during the upload stays for the next one.
+      entry.posix = Object.fromEntries(
+        Object.entries(entry.posix).filter(([k, v]) => applied[k as keyof PosixOverrides] !== v),
+      );
+      this.#d.uploaded?.(entry.bucket, entry.key);
+      entry.state = entry.version === version ? 'uploaded' : 'open';
+      if (entry.version === version) await this.#d.journal(entry, 'uploaded');
+      settles = true;
+    } catch (err) {
+      entry.state = isStorageError(err, 'precondition-failed') ? 'conflict' : 'failed';
+      entry.lastError = toFsError(err).message;
+      if (urgent) {
+        this.#failures++;
+        await this.#d.journal(entry, 'failed').catch(() => undefined);
+      } else {
+        entry.state = 'queued'; // the queue may try again; a crash now still uploads it
+      }
+      throw err; // the queue tells a transient error by its storage code
+    } finally {
+      entry.upload$ = undefined;
+      // After the queue has settled this job (it runs its callbacks first), the entry may end.
+      if (settles) setImmediate(() => void this.#d.settled(entry));
+    }
+  }
+
+  /** The queue gave up on a background upload: logged, counted, recorded; kept once nothing holds it. */
+  async #gaveUp(entry: PendingObject, err: unknown): Promise<void> {
+    this.#failures++;
+    const e = toFsError(err);
+    entry.state = isStorageError(err, 'precondition-failed') || e.code === 'stale' ? 'conflict' : 'failed';
+    entry.lastError = e.message;
+    this.#d.logger.error('a background upload failed; the bytes are kept for recovery', {
+      object: `gs://${entry.bucket}/${entry.key}`,
+      state: entry.state,
+      error: e.message,
+    });
+    await this.#d.journal(entry, 'failed', true).catch(() => undefined);
+    await this.#d.settled(entry);
+  }
+}
