@@ -181,6 +181,11 @@ export class CachedBackend extends ForwardingBackend {
     try {
       const page = await this.inner.listPage(bucket, options);
       this.#recordPage(bucket, page, ticket);
+      // The marker `dir` sorts before every other name under it: a first page that does not start with
+      // it proves there is none (a directory probe then spares the lookup a HEAD of the marker).
+      if (options.pageToken === undefined && dir !== '' && this.#lists.valid(ticket)) {
+        if (page.objects[0]?.name !== dir) this.negative.add(bucket, dir);
+      }
       if (options.pageToken === undefined && page.nextPageToken === undefined && this.#lists.valid(ticket)) {
         this.listings.set(bucket, dir, page);
       }

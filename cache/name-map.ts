@@ -31,6 +31,12 @@ export class NameMap<V extends object> {
     this.map.delete(entryKey(bucket, name));
   }
 
+  /** Deletes every name of `bucket` that starts with `prefix` (a scan: for rare, wide invalidations such
+   *  as a directory's rename). */
+  deleteUnder(bucket: string, prefix: string): void {
+    this.map.deletePrefix(entryKey(bucket, prefix));
+  }
+
   deleteBucket(bucket: string): void {
     this.map.deletePrefix(bucketKeyPrefix(bucket));
   }

@@ -120,7 +120,9 @@ export async function assemble(
   const now = (): Date => new Date(clock.now());
   // The type cache: names known to be files, so that their stat needs no directory probe.
   const typeCache = new NameSet({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock });
-  const ns = new Namespace(backend, layout, c.implicitDirs, typeCache);
+  // The directory half of the type cache: same TTL and bound (gcsfuse's type cache holds both).
+  const dirTypes = new NameSet({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock });
+  const ns = new Namespace(backend, layout, c.implicitDirs, typeCache, dirTypes);
   const handles = new HandleTable();
   const writer = new Writer({
     backend,

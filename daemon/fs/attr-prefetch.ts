@@ -5,9 +5,9 @@
 // not the custom metadata where mode, owner, mtime and a symlink's target live (docs/SEMANTICS.md).
 // What it fetches per entry is exactly what Namespace.lookupEntry asks, through the same cached backend:
 //   file `k`: HEAD `k` (the lookup of a name the listing showed as a file needs nothing else);
-//   directory `k/`: HEAD `k` (absent: the negative cache) and HEAD of the marker `k/` (an implicit
-//   directory has none: one request spent for nothing; a directory made by mkdir has one, and its
-//   lookup then needs only its one-entry LIST).
+//   directory `k/`: HEAD of the marker `k/` (an implicit directory has none: one request spent for
+//   nothing; a directory made by mkdir has one). The listing also tells the type cache `k` is a
+//   directory, so the lookup needs neither a HEAD of `k` nor a LIST.
 // Bounded: at most `concurrency` requests in flight for the whole mount (a FIFO of jobs), at most
 // `maxEntries` jobs queued (a listing past that is not prefetched beyond it). Failures are ignored: the
 // kernel's own lookup asks again and reports the error. Fire and forget; `idle()` exists for tests.
@@ -46,14 +46,11 @@ export class AttrPrefetch {
     for (const key of keys) this.#add(() => this.#backend.statObject(bucket, key));
   }
 
-  /** Directories `keys` (without the trailing slash) were listed in `bucket`: HEAD the name (absent,
-   *  into the negative cache) and the marker `key/` (its mode, owner and mtime). The lookup's own
-   *  one-entry LIST remains: a listing is not cached by default (--list-cache-ttl 0). */
+  /** Directories `keys` (without the trailing slash) were listed in `bucket`: HEAD each marker `key/`
+   *  (its mode, owner and mtime; an implicit directory's 404 goes into the negative cache). The readdir
+   *  also told the type cache they are directories, so their lookups need nothing else. */
   dirs(bucket: string, keys: readonly string[]): void {
-    for (const key of keys) {
-      this.#add(() => this.#backend.statObject(bucket, key));
-      this.#add(() => this.#backend.statObject(bucket, `${key}/`));
-    }
+    for (const key of keys) this.#add(() => this.#backend.statObject(bucket, `${key}/`));
   }
 
   /** Resolves once nothing is queued or in flight (tests). */

@@ -52,6 +52,7 @@ export class DirectoryOps {
         const name = p.slice(prefix.length, -1);
         if (!isShowableName(name) || dirs.has(name)) continue;
         dirs.add(name);
+        c.ns.rememberDir(bucket, prefix + name);
         entries.push({ name, attr: dirAttr(d) });
       }
       for (const o of page.objects) {
@@ -120,8 +121,10 @@ export class DirectoryOps {
     const children = page.objects.filter((o) => o.name !== prefix).length + page.prefixes.length;
     if (children > 0 || c.writer.under(loc.bucket, prefix).length > 0)
       throw new FsError('not-empty', `${describe(loc)} is not empty`);
+    c.ns.forgetTree(loc.bucket, loc.key);
     // Conditioned on the marker that was looked up: safe to retry, and never deletes a newer one.
     if (node.marker)
       await c.backend.deleteObject(loc.bucket, prefix, { ifGenerationMatch: node.marker.generation });
+    c.ns.forgetTree(loc.bucket, loc.key); // a lookup that raced the delete may have seen the directory
   }
 }

@@ -3,8 +3,10 @@
 // file `foo` and a directory `foo/` exist, the directory wins and the file is hidden, as in mountpoint-s3:
 // one name cannot be two things (docs/SEMANTICS.md "Names").
 // Request cost of a lookup: HEAD `key` and a one-entry LIST of `key/` in parallel; a name the type cache
-// knows as a file skips the LIST; a directory with a marker adds a HEAD of the marker (its mode, owner and
-// mtime live in metadata a listing does not carry), which the stat cache then answers. The root of a bucket
+// knows as a file skips the LIST; one it knows as a directory costs only the HEAD of its marker (an
+// implicit directory's 404 is then negatively cached); a directory with a marker adds a HEAD of the
+// marker (its mode, owner and mtime live in metadata a listing does not carry), which the stat cache then
+// answers. The root of a bucket
 // mount costs nothing (its bucket was checked at start); a bucket of a project mount, one HEAD.
 
 import { NameSet } from '../../cache/name-set.js';
@@ -21,18 +23,23 @@ export class Namespace {
   /** Names known to be files and not directories: kept coherent with the mount's own changes by
    *  forgetPath(); changes made elsewhere are seen after the type-cache TTL, as in gcsfuse. */
   readonly #types: NameSet;
+  /** Names known to be directories (a listing's prefixes, a probe that found one), same rules. */
+  readonly #dirs: NameSet;
 
   constructor(
     readonly backend: StorageBackend,
     readonly layout: Layout,
     readonly implicitDirs: boolean,
     types: NameSet = NameSet.disabled(systemClock),
+    dirs: NameSet = NameSet.disabled(systemClock),
   ) {
     this.#types = types;
+    this.#dirs = dirs;
   }
 
   /** A listing with delimiter showed `key` as an object and not as a prefix: it is a file, not a dir. */
   rememberFile(bucket: string, key: string): void {
+    this.#dirs.delete(bucket, key);
     this.#types.add(bucket, key);
   }
 
@@ -42,6 +49,7 @@ export class Namespace {
     let k = key.replace(/\/+$/, '');
     for (;;) {
       this.#types.delete(bucket, k);
+      this.#dirs.delete(bucket, k);
       const slash = k.lastIndexOf('/');
       if (slash < 0) return;
       k = k.slice(0, slash);
@@ -63,13 +71,36 @@ export class Namespace {
     }
   }
 
+  /** A listing showed `key/` as a prefix: `key` is a directory. */
+  rememberDir(bucket: string, key: string): void {
+    this.#types.delete(bucket, key);
+    this.#dirs.add(bucket, key);
+  }
+
+  /** A directory `key` was renamed or removed here: forget it and every name under it as well. */
+  forgetTree(bucket: string, key: string): void {
+    this.forgetPath(bucket, key);
+    const under = `${key.replace(/\/+$/, '')}/`;
+    this.#types.deleteUnder(bucket, under);
+    this.#dirs.deleteUnder(bucket, under);
+  }
+
   async lookupEntry(bucket: string, key: string): Promise<Node> {
+    if (this.#dirs.has(bucket, key)) {
+      // Known a directory (a listing or a probe showed it): only its marker's metadata, which the stat
+      // cache usually has (readdir's prefetch).
+      const marker = await this.#stat(bucket, markerKey(key));
+      return marker ? { kind: 'dir', bucket, key, marker } : { kind: 'dir', bucket, key };
+    }
     const knownFile = this.#types.has(bucket, key);
     const [stat, dir] = await Promise.all([
       this.#stat(bucket, key),
       knownFile ? undefined : this.#dirProbe(bucket, key),
     ]);
-    if (dir) return dir;
+    if (dir) {
+      this.rememberDir(bucket, key);
+      return dir;
+    }
     if (stat) {
       // A known file keeps its first expiry: only a listing or a probe that saw it renews the answer.
       if (!knownFile) this.#types.add(bucket, key);

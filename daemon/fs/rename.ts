@@ -35,7 +35,16 @@ export class Renamer {
   async rename(src: Entry, dst: Entry, node: Node): Promise<void> {
     this.d.ns.forgetPath(src.bucket, src.key);
     this.d.ns.forgetPath(dst.bucket, dst.key);
-    if (node.kind === 'dir') return this.#renameDir(src, dst);
+    if (node.kind === 'dir') {
+      // Names under it known as directories would outlive the move (a lookup racing it, too).
+      this.d.ns.forgetTree(src.bucket, src.key);
+      try {
+        await this.#renameDir(src, dst);
+        return;
+      } finally {
+        this.d.ns.forgetTree(src.bucket, src.key);
+      }
+    }
     if (node.kind !== 'file' && node.kind !== 'symlink') throw new FsError('invalid', 'cannot rename this');
     if (src.bucket === dst.bucket && src.key === dst.key) return;
     const over = await this.#target(dst);

@@ -55,3 +55,15 @@ test('TTL 0 and the disabled set remember nothing', (t) => {
     t.false(names.has('b', 'f'));
   }
 });
+
+test('deleteUnder forgets the names under a prefix of one bucket only', (t) => {
+  const names = new NameSet({ ttlMs: -1, maxEntries: 10, clock: new ManualClock() });
+  for (const n of ['d', 'd/e', 'd/e/f', 'dz']) names.add('b', n);
+  names.add('other', 'd/e');
+  names.deleteUnder('b', 'd/');
+  t.deepEqual(
+    ['d', 'd/e', 'd/e/f', 'dz'].map((n) => names.has('b', n)),
+    [true, false, false, true],
+  );
+  t.true(names.has('other', 'd/e'));
+});

@@ -306,20 +306,21 @@ test('requests: ls -l of N files is listings and one HEAD per entry, fetched by 
     return names.length;
   };
   t.deepEqual(await counted(h, () => h.fs.getattr('/dir')), { statObject: 1, listPage: 1 });
-  // Two listings each time: readdir first probes that the path is a directory, then lists it. The HEADs
-  // are readdir's (attr-prefetch.ts: 32 in flight, before the kernel asks): the lstats find them cached.
+  // One listing each time: the lookup above taught the type cache that /dir is a directory (and its probe
+  // that it has no marker). The HEADs are readdir's (attr-prefetch.ts: 32 in flight, before the kernel
+  // asks): the lstats find them cached.
   t.deepEqual(
     await counted(h, async () => {
       await h.fs.readdir('/dir');
       await h.prefetched();
     }),
-    { statObject: n, listPage: 2 },
+    { statObject: n, listPage: 1 },
   );
-  t.deepEqual(await counted(h, lsl), { listPage: 2 });
-  t.deepEqual(await counted(h, lsl), { listPage: 2 });
+  t.deepEqual(await counted(h, lsl), { listPage: 1 });
+  t.deepEqual(await counted(h, lsl), { listPage: 1 });
 });
 
-test('requests: ls -l of subdirectories: readdir fetches each name and its marker; the lstat lists only', async (t) => {
+test('requests: ls -l of subdirectories: readdir fetches each marker; the lstat costs nothing', async (t) => {
   const h = await harness(t);
   // Made by another client (gsutil, another mount): nothing about them is cached here.
   const metadata = writePosix({}, { mode: 0o700 });
@@ -330,13 +331,34 @@ test('requests: ls -l of subdirectories: readdir fetches each name and its marke
       await h.fs.readdir('/top');
       await h.prefetched();
     }),
-    // readdir's lookup of /top (HEAD, LIST), its listing; then the name (absent) and marker of each of four.
-    { listPage: 2, statObject: 1 + 2 * 4 },
+    // readdir's lookup of /top (HEAD, LIST), its listing; then the marker of each of the four.
+    { listPage: 2, statObject: 1 + 4 },
   );
-  // Each lstat: the one-entry LIST that says "directory" (listings are not cached by default).
-  t.deepEqual(await counted(h, () => h.fs.getattr('/top/a')), { listPage: 1 });
+  // Each lstat: nothing (the listing said "directory", the prefetch fetched the marker or its absence).
+  t.deepEqual(await counted(h, () => h.fs.getattr('/top/a')), {});
   t.is((await h.fs.getattr('/top/a')).mode & 0o777, 0o700);
-  t.deepEqual(await counted(h, () => h.fs.getattr('/top/implicit')), { listPage: 1 });
+  t.deepEqual(await counted(h, () => h.fs.getattr('/top/implicit')), {});
+  // find: readdir of a subdirectory is its one listing (and the prefetch of its file).
+  t.deepEqual(
+    await counted(h, async () => {
+      await h.fs.readdir('/top/implicit');
+      await h.prefetched();
+    }),
+    { listPage: 1, statObject: 1 },
+  );
+});
+
+test('a directory removed or renamed here is forgotten at once, with what was under it', async (t) => {
+  const h = await harness(t);
+  await h.put('p/q/r/x', 'x');
+  await h.fs.readdir('/p/q');
+  await h.fs.getattr('/p/q/r');
+  await h.fs.rename('/p/q', '/p/z');
+  t.is(await codeOf(t, h.fs.getattr('/p/q/r')), 'not-found');
+  t.is((await h.fs.getattr('/p/z/r')).nlink, 2);
+  await h.fs.unlink('/p/z/r/x');
+  await h.fs.rmdir('/p/z/r');
+  t.is(await codeOf(t, h.fs.getattr('/p/z/r')), 'not-found');
 });
 
 test('requests: rm and mv of a file', async (t) => {

@@ -35,6 +35,7 @@ async function setup(o: { implicitDirs?: boolean; cached?: boolean; typeTtl?: nu
     { project: false, bucket: 'bkt', onlyDir: '' },
     o.implicitDirs ?? true,
     types,
+    new NameSet({ ttlMs: o.typeTtl ?? TYPE_TTL, maxEntries: 1000, clock }),
   );
   /** Looks `key` up and returns the node with the requests that one lookup cost. */
   const look = async (key: string): Promise<{ node: Node; requests: ReturnType<typeof counted.counts> }> => {
@@ -116,13 +117,31 @@ test('with implicit dirs off, only a marker makes a directory', async (t) => {
   t.is(nodeAttr(defaults, node).mode, S_IFDIR | 0o700);
 });
 
-test('through the stat cache, a repeated directory lookup costs only the LIST', async (t) => {
+test('through the stat cache, a repeated directory lookup costs nothing while the type cache knows it', async (t) => {
   const s = await setup({ cached: true });
   await s.put('d/', '', writePosix({}, { mode: 0o700 }));
+  await s.put('i/x', 'x');
   t.deepEqual((await s.look('d')).requests, { statObject: 2, listPage: 1 });
   const again = await s.look('d');
-  t.deepEqual(again.requests, { listPage: 1 });
+  t.deepEqual(again.requests, {});
   t.is(nodeAttr(defaults, again.node).mode, S_IFDIR | 0o700);
+  // An implicit directory: the probe's page proves there is no marker (it would sort first).
+  t.deepEqual((await s.look('i')).requests, { statObject: 1, listPage: 1 });
+  t.deepEqual((await s.look('i')).requests, {});
+  // Past the type-cache TTL, the probe again.
+  await s.clock.advance(TYPE_TTL);
+  t.deepEqual((await s.look('i')).requests, { statObject: 1, listPage: 1 });
+});
+
+test('forgetTree forgets directories under a renamed or removed one', async (t) => {
+  const s = await setup({ cached: true });
+  await s.put('a/b/c/x', 'x');
+  await s.look('a/b');
+  await s.look('a/b/c');
+  t.deepEqual((await s.look('a/b/c')).requests, {});
+  s.ns.forgetTree('bkt', 'a/b');
+  // The probe again (the HEAD of the name is still negatively cached).
+  t.deepEqual((await s.look('a/b/c')).requests, { listPage: 1 });
 });
 
 test('a directory hides a file of the same name', async (t) => {
