@@ -57,6 +57,18 @@ export type UploadSource = Buffer | { size: number; open(offset: number): Readab
 
 export interface WriteOptions extends WritableMetadata, Preconditions, CallOptions {
   cannedAcl?: CannedAcl;
+  /** Resumable uploads only (a backend without sessions ignores it). */
+  resumable?: ResumableHooks;
+}
+
+/** What a caller that must survive its own crash (the mount's journal) needs of a resumable upload. */
+export interface ResumableHooks {
+  /** A session started earlier (by a run that died): resumed where the store has it; a session that is
+   *  gone (expired, never created) starts a new one, under the same preconditions. */
+  session?: string;
+  /** Told the session URL once it exists, then again after each chunk with the bytes the store confirmed;
+   *  the upload waits for it (the journal writes it down first). */
+  onProgress?(p: { session: string; persisted: number }): Promise<void> | void;
 }
 
 export interface CopyOptions extends Preconditions, CallOptions {

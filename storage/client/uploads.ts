@@ -180,18 +180,24 @@ async function resumable(
   const { signal } = options;
   const path = objectPath(bucket, name);
   const errorContext = { resource: 'object' as const, bucket, object: name };
-  const started = await callEmpty(ctx, {
-    method: 'POST',
-    path,
-    headers: { ...writeHeaders(options), 'x-goog-resumable': 'start' },
-    safety: { kind: 'resumable-start' },
-    errorContext,
-    signal,
-  });
-  const location = header(started.headers, 'location');
-  if (location === undefined) throw new StorageError('unavailable', 'resumable start returned no Location');
-  const session = new URL(location, ctx.endpoint);
+  const start = async (): Promise<URL> => {
+    const started = await callEmpty(ctx, {
+      method: 'POST',
+      path,
+      headers: { ...writeHeaders(options), 'x-goog-resumable': 'start' },
+      safety: { kind: 'resumable-start' },
+      errorContext,
+      signal,
+    });
+    const location = header(started.headers, 'location');
+    if (location === undefined) throw new StorageError('unavailable', 'resumable start returned no Location');
+    return new URL(location, ctx.endpoint);
+  };
+  const hooks = options.resumable;
   const total = reader.size;
+  let session = hooks?.session === undefined ? await start() : new URL(hooks.session, ctx.endpoint);
+  const report = async (persisted: number): Promise<void> =>
+    hooks?.onProgress?.({ session: session.href, persisted });
   const put = async (range: string, body?: Buffer): Promise<ChunkOutcome> => {
     const res = await exchangeOnce(ctx, {
       method: 'PUT',
@@ -231,6 +237,16 @@ async function resumable(
   try {
     let persisted = 0;
     let stuck = 0;
+    if (hooks?.session !== undefined) {
+      const resumed = await resume(ctx, session, total, put, reader, signal);
+      if (resumed === 'gone') {
+        ctx.logger.debug('resumable session gone: starting again', { object: name });
+        session = await start();
+      } else if (resumed.done) {
+        return finished(resumed);
+      } else persisted = resumed.persisted;
+    }
+    await report(persisted);
     for (;;) {
       const from = persisted;
       const result = await withRetry(
@@ -263,6 +279,7 @@ async function resumable(
       stuck = result.persisted > persisted ? 0 : stuck + 1;
       if (stuck > 3) throw new StorageError('unavailable', `resumable upload stuck at byte ${persisted}`);
       persisted = result.persisted;
+      await report(persisted);
     }
   } catch (e) {
     const settled = await settle(e);
@@ -282,6 +299,34 @@ async function resumable(
   } finally {
     reader.close();
   }
+}
+
+/** Where a session from an earlier run stands: 'gone' (404: start again), finished (the bytes read and
+ *  hashed, so the answer can be checked), or the bytes the store has (hashed up to there, so the whole
+ *  object's hashes come out right when the rest is sent). */
+async function resume(
+  ctx: ClientContext,
+  session: URL,
+  total: number,
+  put: (range: string) => Promise<ChunkOutcome>,
+  reader: SourceReader,
+  signal: AbortSignal | undefined,
+): Promise<ChunkOutcome | 'gone'> {
+  let status: ChunkOutcome;
+  try {
+    status = await withRetry(
+      ctx,
+      { idempotent: true, signal, what: `resumable status ${session.pathname}` },
+      () => put(`bytes */${total}`),
+    );
+  } catch (e) {
+    if (isStorageError(e, 'not-found')) return 'gone';
+    throw e;
+  }
+  const upTo = status.done ? total : status.persisted;
+  for (let at = 0; at < upTo; at += QUANTUM * 64)
+    await reader.readAt(at, Math.min(QUANTUM * 64, upTo - at), signal);
+  return status;
 }
 
 export async function upload(
