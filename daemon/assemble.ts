@@ -202,5 +202,8 @@ export async function remote(
       metrics?.onRetry(event);
     },
   });
-  return { backend: metrics ? new MetricsBackend(client, metrics.observeRequest) : client, metrics };
+  return {
+    backend: metrics ? new MetricsBackend(client, metrics.observeRequest, metrics.observeBytes) : client,
+    metrics,
+  };
 }

@@ -272,12 +272,12 @@ async function serveMount(
     debug: config.debugFuse,
     opTimeoutMs: config.opTimeoutMs,
     logger,
-    onOp: (op, errno, seconds) => {
+    onOp: (op, errno, seconds, bytes) => {
       if (REPORTED_ERRNOS.has(Math.abs(errno))) {
         opErrors.ops++;
         opErrors.last = { op, errno: errnoName(errno), at: new Date(clock.now()).toISOString() };
       }
-      metrics?.observeOp(op, errno, seconds);
+      metrics?.observeOp(op, errno, seconds, bytes);
     },
   }).catch(async (err: unknown) => {
     // libfuse says why on the daemon's stderr only ("fuse failed" here); name the common cause.

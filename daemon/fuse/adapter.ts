@@ -77,7 +77,8 @@ export interface AdapterOptions {
   opTimeoutMs: number;
   logger: Logger;
   /** Metrics hook: each op's name, errno (0: success) and duration, once it is answered. */
-  onOp?: (op: string, errno: number, seconds: number) => void;
+  /** One op finished (errno 0 on success); `bytes` is what a read or write moved. */
+  onOp?: (op: string, errno: number, seconds: number, bytes?: number) => void;
 }
 
 export interface MountedFuse {
@@ -105,7 +106,12 @@ export async function mountFuse(fs: Filesystem, o: AdapterOptions): Promise<Moun
       const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
       spec.run(fs, args).then(
         (r) => {
-          onOp?.(op, 0, seconds());
+          onOp?.(
+            op,
+            0,
+            seconds(),
+            (op === 'read' || op === 'write') && typeof r === 'number' ? r : undefined,
+          );
           spec.reply(cb, r);
         },
         (err: unknown) => {

@@ -24,8 +24,10 @@ const BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 1
 
 export interface Metrics {
   readonly registry: Registry;
-  /** adapter.ts: one FUSE op finished (errno 0 on success). */
-  readonly observeOp: (op: string, errno: number, seconds: number) => void;
+  /** adapter.ts: one FUSE op finished (errno 0 on success; `bytes`: what a read or write moved). */
+  readonly observeOp: (op: string, errno: number, seconds: number, bytes?: number) => void;
+  /** MetricsBackend: bytes received from (read bodies) or sent to (uploads) Cloud Storage. */
+  readonly observeBytes: (direction: 'received' | 'sent', bytes: number) => void;
   /** MetricsBackend: one Cloud Storage request finished. */
   readonly observeRequest: (method: string, outcome: string, seconds: number) => void;
   /** The XML client's onRetry hook: one retry of a Cloud Storage request, by the error that caused it. */
@@ -63,6 +65,18 @@ export function createMetrics(o: { version?: string } = {}): Metrics {
     help: 'Cloud Storage request latency (retries included) by backend method',
     labelNames: ['method'] as const,
     buckets: BUCKETS,
+    registers,
+  });
+  const fuseBytes = new Counter({
+    name: 'gcsmount_fuse_bytes_total',
+    help: 'Bytes read from and written to the mount through FUSE',
+    labelNames: ['direction'] as const,
+    registers,
+  });
+  const gcsBytes = new Counter({
+    name: 'gcsmount_gcs_bytes_total',
+    help: 'Bytes received from (object reads) and sent to (uploads that succeeded) Cloud Storage',
+    labelNames: ['direction'] as const,
     registers,
   });
   const retries = new Counter({
@@ -204,8 +218,13 @@ export function createMetrics(o: { version?: string } = {}): Metrics {
 
   return {
     registry,
-    observeOp: (op, errno, seconds) => {
+    observeOp: (op, errno, seconds, bytes) => {
       ops.observe({ op, errno: errnoName(errno) }, seconds);
+      if (bytes !== undefined && bytes > 0)
+        fuseBytes.inc({ direction: op === 'read' ? 'read' : 'written' }, bytes);
+    },
+    observeBytes: (direction, bytes) => {
+      gcsBytes.inc({ direction }, bytes);
     },
     observeRequest: (method, outcome, seconds) => {
       requests.inc({ method, outcome });

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { createServer } from 'node:net';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { bucket, emulator, put } from '../helpers/emulator.js';
 import { mounted, waitUntil } from '../helpers/mount.js';
@@ -65,6 +66,12 @@ test('--metrics-port serves Prometheus metrics that move with ls and cp', async 
   t.true(sample(after, 'gcsmount_gcs_retries_total{code="unavailable"}') >= 1, after);
   t.regex(after, /^gcsmount_cache_misses_total\{tier="all"\} \d+/m);
   t.regex(after, /^gcsmount_cache_bytes\{tier="memory"\} \d+/m);
+  // package.json was written through FUSE, sent to the store, and read back (plus flaky.txt's 5 bytes).
+  const size = (await stat(path.resolve(import.meta.dirname, '../../package.json'))).size;
+  t.true(sample(after, 'gcsmount_fuse_bytes_total{direction="written"}') >= size, after);
+  t.true(sample(after, 'gcsmount_fuse_bytes_total{direction="read"}') >= size + 5, after);
+  t.true(sample(after, 'gcsmount_gcs_bytes_total{direction="sent"}') >= size, after);
+  t.true(sample(after, 'gcsmount_gcs_bytes_total{direction="received"}') >= 5, after);
   t.is(sample(after, 'gcsmount_dirty_bytes'), 0);
   t.is(sample(after, 'gcsmount_upload_queue_files'), 0);
   t.regex(after, /^gcsmount_gcs_request_duration_seconds_bucket\{le="\+Inf",method="writeObject"\} \d+/m);

@@ -46,3 +46,23 @@ test('a listing counts one request per page', async (t) => {
     ['listPage', 'listPage'],
   );
 });
+
+test('bytes: a read body counts what flows, an upload what it stored; a failed upload counts none', async (t) => {
+  const bytes = { received: 0, sent: 0 };
+  const inner = new MemoryBackend();
+  await inner.createBucket('bkt');
+  const b = new MetricsBackend(inner, () => undefined, (direction, n) => (bytes[direction] += n));
+  await b.writeObject('bkt', 'big', Buffer.alloc(100_000, 1));
+  await t.throwsAsync(b.writeObject('bkt', 'big', Buffer.from('x'), { ifGenerationMatch: '0' }));
+  t.is(bytes.sent, 100_000);
+  const { body } = await b.readObject('bkt', 'big', { range: { start: 0, end: 9_999 } });
+  let got = 0;
+  for await (const chunk of body) got += (chunk as Buffer).length;
+  t.is(got, 10_000);
+  t.is(bytes.received, 10_000);
+  // A reader that gives up early destroys the counted stream, and with it the body underneath.
+  const r = await b.readObject('bkt', 'big');
+  r.body.destroy();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.true(r.body.destroyed);
+});

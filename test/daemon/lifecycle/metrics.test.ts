@@ -16,6 +16,11 @@ test('ops, requests, retries and scrape-time state land in the registry', async 
   const m = createMetrics();
   m.observeOp('getattr', 0, 0.001);
   m.observeOp('getattr', -2, 0.002);
+  m.observeOp('read', 0, 0.001, 131072);
+  m.observeOp('read', 0, 0.001, 4096);
+  m.observeOp('write', 0, 0.001, 10);
+  m.observeBytes('received', 135168);
+  m.observeBytes('sent', 10);
   m.observeRequest('statObject', 'not-found', 0.01);
   m.onRetry({ code: 'unavailable' });
   m.onRetry({ code: 'rate-limited' });
@@ -43,6 +48,10 @@ test('ops, requests, retries and scrape-time state land in the registry', async 
   t.regex(text, /^gcsmount_fuse_op_duration_seconds_count\{op="getattr",errno="ok"\} 1$/m);
   t.regex(text, /^gcsmount_fuse_op_duration_seconds_count\{op="getattr",errno="ENOENT"\} 1$/m);
   t.regex(text, /^gcsmount_gcs_requests_total\{method="statObject",outcome="not-found"\} 1$/m);
+  t.regex(text, /^gcsmount_fuse_bytes_total\{direction="read"\} 135168$/m);
+  t.regex(text, /^gcsmount_fuse_bytes_total\{direction="written"\} 10$/m);
+  t.regex(text, /^gcsmount_gcs_bytes_total\{direction="received"\} 135168$/m);
+  t.regex(text, /^gcsmount_gcs_bytes_total\{direction="sent"\} 10$/m);
   t.regex(text, /^gcsmount_gcs_retries_total\{code="unavailable"\} 1$/m);
   t.regex(text, /^gcsmount_gcs_retries_total\{code="rate-limited"\} 2$/m);
   t.regex(text, /^gcsmount_dirty_bytes 1234$/m);
