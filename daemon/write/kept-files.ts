@@ -34,19 +34,17 @@ function keepPath(dir: string, record: KeptRecord): string {
   return path.join(dir, `${record.keptAt.replace(/[:.]/g, '-')}-${safe}`);
 }
 
-/** Moves the staged bytes into `dir` (a rename: it needs no space); returns their new path. */
-export async function keepStaged(staging: StagingFile, dir: string, record: KeptRecord): Promise<string> {
+/** Moves staged bytes into `dir` (a rename: it needs no space); returns their new path. `staged` is the
+ *  open staging file of a pending object, or the path of one an earlier run left (replay). */
+export async function keepStaged(
+  staged: StagingFile | string,
+  dir: string,
+  record: KeptRecord,
+): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = keepPath(dir, record);
-  await staging.keep(file);
-  return file;
-}
-
-/** The same for a staged file left by an earlier run (no open handle). */
-export async function moveToKeep(staged: string, dir: string, record: KeptRecord): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const file = keepPath(dir, record);
-  await rename(staged, file);
+  if (typeof staged === 'string') await rename(staged, file);
+  else await staged.keep(file);
   return file;
 }
 

@@ -13,7 +13,7 @@ import type { Logger } from '../../common/logger.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend, UploadSource } from '../../storage/backend.js';
 import { readJournal, RECORD_SUFFIX, removeJournal, type JournalRecord } from './journal.js';
-import { moveToKeep, writeRecord, type KeptRecord } from './kept-files.js';
+import { keepStaged, writeRecord, type KeptRecord } from './kept-files.js';
 import { upload } from './write-back.js';
 
 export interface ReplayResult {
@@ -119,7 +119,7 @@ async function keep(
     error,
     keptAt: o.now().toISOString(),
   };
-  const dest = await moveToKeep(file, o.keepDir, kept);
+  const dest = await keepStaged(file, o.keepDir, kept);
   await writeRecord(dest, kept);
   await removeJournal(file);
   o.logger.warn('recovered: a staged file from before the last stop is kept, not uploaded', {
