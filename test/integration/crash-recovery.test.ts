@@ -3,6 +3,7 @@
 // kept and named by `gcsmount recover list`, and `recover push` uploads it through the new mount.
 
 import test from 'ava';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -52,18 +53,26 @@ test('kill -9 in the middle of an upload: the remount uploads the file, byte-ide
 test('kill -9 with a file open for writing: kept, listed by recover list, uploaded by recover push', async (t) => {
   const first = await mount(t);
   await first.emu.call('/test-bucket/notes.txt', { method: 'PUT', body: 'the old notes' });
-  const writer = run('python3', [
-    '-c',
-    `import os, sys, time
+  const writer = spawn(
+    'python3',
+    [
+      '-c',
+      `import os, sys, time
 fd = os.open(sys.argv[1], os.O_WRONLY | os.O_TRUNC)
 os.write(fd, b'half-written new notes')
 print('written', flush=True)
 time.sleep(60)`,
-    first.at('notes.txt'),
-  ]);
+      first.at('notes.txt'),
+    ],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise((resolve) => writer.once('exit', resolve));
+  t.teardown(() => writer.kill('SIGKILL'));
   await waitUntil(() => journalSays(first, 'open'), 'the write to be staged', 30_000);
   await crash(first);
-  await writer;
+  // The writer (its descriptor now on a dead mount) has nothing left to do: stop it, by its pid.
+  writer.kill('SIGKILL');
+  await exited;
   const second = await mount(t, { emu: first.emu, remountOf: first });
   t.is((await object(second, 'notes.txt')).toString(), 'the old notes');
   const cacheDir = second.cacheDir;
