@@ -7,7 +7,7 @@ import type { ListedObject, ObjectMeta } from '../../storage/types.js';
 import { readPosix } from '../posix/attrs.js';
 
 export const S_IFDIR = 0o040000;
-export const S_IFREG = 0o100000;
+const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
 
 export type Node =
