@@ -72,6 +72,7 @@ export type AssembleConfig = Pick<
   | 'uploadConcurrency'
   | 'asyncUploads'
   | 'uploadDelayMs'
+  | 'stagingMaxSize'
 >;
 
 /** Prefetch room beyond the memory cache: two full windows, so one `cp` streams at full speed even with
@@ -134,6 +135,7 @@ export async function assemble(
       ns.rememberFile(b, k);
     },
     policy: { concurrency: c.uploadConcurrency, async: c.asyncUploads, delayMs: c.uploadDelayMs },
+    stagingMaxBytes: c.stagingMaxSize,
     clock,
   });
   const keep = (b: string, k: string): Promise<void> =>

@@ -147,6 +147,13 @@ const ROWS = [
     default: '4',
   },
   {
+    flag: 'staging-max-size',
+    type: 'size',
+    group: 'Files and directories',
+    help: 'most bytes staged at once for files being written or waiting for their upload (0: no cap but the disk); a write past it fails with ENOSPC and that file is not uploaded',
+    default: '0',
+  },
+  {
     flag: 'async-uploads',
     type: 'boolean',
     group: 'Files and directories',

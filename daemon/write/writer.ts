@@ -36,6 +36,8 @@ export interface WriterOptions {
   uploaded?: (bucket: string, key: string) => void;
   policy?: UploadPolicy;
   clock?: Clock;
+  /** Most bytes staged at once, over every pending object (--staging-max-size; 0 or none: no cap). */
+  stagingMaxBytes?: number;
 }
 
 export interface PendingUpload {
@@ -147,6 +149,7 @@ export class Writer {
     await this.quiet(entry);
     try {
       const staging = await this.#stage(entry);
+      this.#withinBudget(offset + length - staging.size);
       if (entry.journaled !== 'open') await this.#journal(entry, 'open');
       const n = await staging.write(data, length, offset);
       entry.touch(this.#o.now());
@@ -332,6 +335,17 @@ export class Writer {
     // The rename of the record (and the staged file's name) survive a power cut only once the directory is.
     if (durable) await syncDir(path.dirname(staging.path));
     entry.journaled = state;
+  }
+
+  /** A write that would take the staged bytes past --staging-max-size fails with ENOSPC (and so poisons
+   *  its file: nothing incomplete is uploaded), as a full disk would. */
+  #withinBudget(growth: number): void {
+    const cap = this.#o.stagingMaxBytes ?? 0;
+    if (cap <= 0 || growth <= 0) return;
+    const staged = this.#registry.all().reduce((n, e) => n + (e.staging?.size ?? 0), 0);
+    if (staged + growth > cap) {
+      throw new FsError('no-space', `--staging-max-size ${cap} reached: ${staged} bytes are staged already`);
+    }
   }
 
   #usable(entry: PendingObject): void {

@@ -46,6 +46,7 @@ test('every table option lands on a MountConfig key of the right type', (t) => {
     implicitDirs: 'boolean',
     renameDirLimit: 'number',
     uploadConcurrency: 'number',
+    stagingMaxSize: 'number',
     asyncUploads: 'boolean',
     uploadDelayMs: 'number',
     cacheDir: 'string',

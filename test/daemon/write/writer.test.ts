@@ -56,6 +56,32 @@ test('ENOSPC on a new file: nothing is uploaded at all', async (t) => {
   t.is(await h.object('new'), undefined);
 });
 
+test('--staging-max-size: a write past the cap over all staged files fails ENOSPC and poisons only that file', async (t) => {
+  const h = await harness(t, { flags: ['--staging-max-size', '64K'] });
+  await h.put('good', 'the good object');
+  // One file holds 40 KiB, staged and open.
+  const a = await h.fs.create('/a', 0o644);
+  await h.fs.write(a, Buffer.alloc(40 << 10, 1), 40 << 10, 0);
+  // A second one may grow to the 24 KiB left, not past it; rewriting bytes it has already staged is free.
+  const b = await h.fs.open('/good', O_WRONLY);
+  await h.fs.write(b, Buffer.alloc(20 << 10, 2), 20 << 10, 0);
+  await h.fs.write(b, Buffer.alloc(20 << 10, 3), 20 << 10, 0);
+  t.is(await codeOf(t, h.fs.write(b, Buffer.alloc(8 << 10, 4), 8 << 10, 20 << 10)), 'no-space');
+  t.is(await codeOf(t, h.fs.flush(b)), 'no-space');
+  await h.fs.release(b);
+  t.is(await h.object('good'), 'the good object', 'nothing incomplete replaced it');
+  // The first file is untouched by the other's failure: its close uploads it.
+  await h.fs.flush(a);
+  await h.fs.release(a);
+  t.is((await h.object('a'))?.length, 40 << 10);
+  // Once it is uploaded its bytes no longer count: a new file may stage again.
+  const c = await h.fs.create('/c', 0o644);
+  await h.fs.write(c, Buffer.alloc(60 << 10, 5), 60 << 10, 0);
+  await h.fs.flush(c);
+  await h.fs.release(c);
+  t.is((await h.object('c'))?.length, 60 << 10);
+});
+
 test('a conflict (412) is not retried at release (the same precondition would fail): the bytes are kept with a record', async (t) => {
   const h = await harness(t);
   await h.put('f', 'v1');
