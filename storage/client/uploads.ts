@@ -8,6 +8,7 @@ import type { UploadSource, WriteOptions } from '../backend.js';
 import { formatGoogHash, hashBuffer, verifyHashes } from '../checksums.js';
 import type { ObjectHashes } from '../checksums.js';
 import { StorageError, isStorageError } from '../errors.js';
+import { isOwnWrite } from '../own-write.js';
 import { callEmpty, exchangeOnce } from './exchange.js';
 import type { ObjectMeta } from '../types.js';
 import type { CallSpec, ClientContext } from './exchange.js';
@@ -67,20 +68,6 @@ function checkStored(headers: ResponseHeaders, sent: ObjectHashes, name: string)
   verifyHashes(parseGoogHashHeaders(headers), sent, `upload of ${name}`);
 }
 
-/** Whether the live object is the one this upload wrote: the crc32c and md5 of the bytes we sent, a
- *  generation other than the one the precondition named (any, for '0'), and the custom metadata we sent
- *  (the mount's include its mtime). Someone else storing the very same bytes and metadata at that moment
- *  cannot be told apart, and is harmless: the name holds what we meant to store. Without a precondition,
- *  an object that held those bytes before our request arrived cannot be told apart either, and is
- *  accepted for the same reason. */
-function isOurs(meta: ObjectMeta, hashes: ObjectHashes, options: WriteOptions): boolean {
-  if (meta.crc32c !== hashes.crc32c || meta.md5 !== hashes.md5 || hashes.crc32c === undefined) return false;
-  if (options.ifGenerationMatch !== undefined && meta.generation === options.ifGenerationMatch) return false;
-  const sent = Object.entries(options.metadata ?? {});
-  const live = meta.metadata;
-  return sent.every(([k, v]) => live[k.toLowerCase()] === v);
-}
-
 /** Asks the store whether a write whose answer never came (or a 412 after such an attempt: our own lost
  *  attempt may have won) in fact finished: one HEAD of the live object, adopted if it is ours. Otherwise
  *  (another object, none, or the HEAD failing too) the caller reports its original error. */
@@ -98,7 +85,7 @@ async function adoptIfOurs(
       name,
       options.signal === undefined ? {} : { signal: options.signal },
     );
-    if (!isOurs(meta, hashes, options)) return undefined;
+    if (!isOwnWrite(meta, hashes, options)) return undefined;
     ctx.logger.debug('upload settled: the store holds what we sent', {
       object: name,
       generation: meta.generation,
