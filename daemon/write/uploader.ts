@@ -205,14 +205,15 @@ export class Uploader {
   async #gaveUp(entry: PendingObject, err: unknown): Promise<void> {
     this.#failures++;
     const e = toFsError(err);
-    entry.state = isStorageError(err, 'precondition-failed') || e.code === 'stale' ? 'conflict' : 'failed';
+    const state = isStorageError(err, 'precondition-failed') || e.code === 'stale' ? 'conflict' : 'failed';
+    entry.state = state;
     entry.lastError = e.message;
     this.#d.logger.error('a background upload failed; the bytes are kept for recovery', {
       object: `gs://${entry.bucket}/${entry.key}`,
-      state: entry.state,
+      state,
       error: e.message,
     });
-    await this.#d.journal(entry, entry.state === 'conflict' ? 'conflict' : 'failed', true).catch(() => undefined);
+    await this.#d.journal(entry, state, true).catch(() => undefined);
     await this.#d.settled(entry);
   }
 }

@@ -258,11 +258,12 @@ export class Writer {
     this.#registry.end(entry);
     const staging = entry.staging ?? (await entry.staging$?.catch(() => undefined));
     if (!staging) return;
-    await removeJournal(staging.path).catch(() => undefined);
     if (entry.unlinked || !entry.dirty) {
+      await removeJournal(staging.path).catch(() => undefined);
       await staging.discard();
       return;
     }
+    // setAside removes the journal record as it moves the bytes.
     const atStop = entry.state === 'open' && this.#stopping;
     await setAside(entry, staging, this.#o, atStop ? 'open-at-unmount' : undefined);
   }
