@@ -6,8 +6,8 @@
 // knows as a file skips the LIST; one it knows as a directory costs only the HEAD of its marker (an
 // implicit directory's 404 is then negatively cached); a directory with a marker adds a HEAD of the
 // marker (its mode, owner and mtime live in metadata a listing does not carry), which the stat cache then
-// answers. The root of a bucket
-// mount costs nothing (its bucket was checked at start); a bucket of a project mount, one HEAD.
+// answers. The root of a bucket mount costs nothing (its bucket was checked at start); a bucket of a
+// project mount, one HEAD.
 
 import { NameSet } from '../../cache/name-set.js';
 import { systemClock } from '../../common/clock.js';
