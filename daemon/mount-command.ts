@@ -41,7 +41,6 @@ import { handleSignals } from './lifecycle/signals.js';
 import { LISTED_UPLOADS, publishStatus, type MountStatus } from './lifecycle/status-file.js';
 
 /** How long a clean stop waits for staged uploads before unmounting anyway (bytes stay in the cache dir). */
-const DRAIN_TIMEOUT_MS = 5 * 60_000;
 /** How long a fresh mount may take to answer a stat before the start counts as failed. */
 const ANSWER_TIMEOUT_MS = 30_000;
 /** Metrics name buckets and objects: loopback only (scrape through a local agent or an SSH tunnel). */
@@ -256,8 +255,15 @@ async function serveMount(
   );
   void notifier.status('recovering files staged before the last stop');
   const recovered = await a.fs.recover();
-  if (recovered.uploaded.length + recovered.kept.length > 0)
-    logger.info('recovery', { uploaded: recovered.uploaded.length, kept: recovered.kept.length });
+  if (recovered.queued.length + recovered.kept.length > 0) {
+    // The queued uploads run in the background: the mount answers now and shows them as pending files.
+    logger.info('recovery', { queued: recovered.queued.length, kept: recovered.kept.length });
+    void recovered.settled.then(() =>
+      logger.info('recovery done: the files closed before the last stop are settled', {
+        files: recovered.queued.length,
+      }),
+    );
+  }
   metrics?.watch({ content: a.content, fs: a.fs });
   const metricsServer = metrics
     ? await serveMetrics(metrics.registry, config.metricsPort, METRICS_HOST, logger)
@@ -388,7 +394,7 @@ async function serveMount(
       extendTimeout: (ms) => void notifier.extendTimeout(ms),
     },
     logger,
-    DRAIN_TIMEOUT_MS,
+    config.drainTimeoutMs,
   );
   await status.close();
   await removePid();

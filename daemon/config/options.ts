@@ -167,6 +167,13 @@ const ROWS = [
     help: 'with --async-uploads: how long a closed file waits before its upload, so a file rewritten at once is uploaded once',
     default: '2s',
   },
+  {
+    flag: 'drain-timeout',
+    type: 'duration',
+    group: 'Files and directories',
+    help: 'how long a stop (SIGTERM, gcsmount unmount) waits for the upload queue to drain; what is left keeps its journal record and is uploaded by the next start',
+    default: '5m',
+  },
   // Caches
   {
     flag: 'cache-dir',

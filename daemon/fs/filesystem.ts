@@ -6,7 +6,6 @@
 // Behaviour that differs from POSIX is in docs/SEMANTICS.md.
 
 import type { Logger } from '../../common/logger.js';
-import type { StorageBackend } from '../../storage/backend.js';
 import type { Reader } from '../read/reader.js';
 import { replayJournal, type ReplayResult } from '../write/replay.js';
 import type { UploadStats } from '../write/uploader.js';
@@ -50,7 +49,6 @@ export interface StatFs {
 
 export class Filesystem {
   readonly #c: FsContext;
-  readonly #backend: StorageBackend;
   readonly #writer: Writer;
   readonly #recovery: FilesystemParts['recovery'];
   readonly #files: FileIo;
@@ -60,7 +58,6 @@ export class Filesystem {
 
   constructor(parts: FilesystemParts) {
     this.#c = new FsContext(parts);
-    this.#backend = parts.backend;
     this.#writer = parts.writer;
     this.#recovery = parts.recovery;
     this.#files = new FileIo(this.#c, parts.reader);
@@ -232,9 +229,14 @@ export class Filesystem {
     return this.#writer.keepOpenWriters();
   }
 
-  /** At start, before the mount answers: settles what a previous run left staged (write/replay.ts). */
+  /** At start, before the mount answers: settles what a previous run left staged (write/replay.ts);
+   *  closed files are pending again and their uploads queued. */
   recover(): Promise<ReplayResult> {
-    return replayJournal({ backend: this.#backend, ...this.#recovery, now: this.#c.now });
+    return replayJournal({
+      adopt: (file, record) => this.#writer.adopt(file, record),
+      ...this.#recovery,
+      now: this.#c.now,
+    });
   }
 
   /** Uploads every pending change (clean stop); returns what could not be uploaded. */

@@ -1,11 +1,12 @@
 // The journal of staged files: each staging file `staging/ID` has a record `staging/ID.json` saying which
-// object it is for, the generation it replaces, the metadata its upload carries, and its state. A record
-// is replaced atomically (temp file, then rename; fsync'd where a crash must find it: once the file is
-// closed). A staged file is never anonymous, so after a crash the next start (replay.ts) knows what
-// every staged byte is, and `gcsmount recover` can show it.
+// object it is for, the generation it replaces, the metadata its upload carries, its state, and, once a
+// resumable upload of it has started, the session and the bytes the store confirmed. A record is replaced
+// atomically (temp file, then rename; fsync'd where a crash must find it: once the file is closed, and at
+// each confirmed chunk). A staged file is never anonymous, so after a crash the next start (replay.ts)
+// knows what every staged byte is, and `gcsmount recover` can show it.
 
 import { readFile, rename, rm, writeFile, open } from 'node:fs/promises';
-import type { WritableMetadata } from '../../storage/types.js';
+import type { ObjectMeta, WritableMetadata } from '../../storage/types.js';
 
 export const RECORD_SUFFIX = '.json';
 
@@ -27,6 +28,10 @@ export interface JournalRecord {
   writable: WritableMetadata & { metadata: Record<string, string> };
   state: JournalState;
   uploadedGeneration?: string;
+  /** A resumable upload of these bytes has started: its session URL and the bytes the store confirmed, so
+   *  a replay resumes it where the store has it (the storage client checks the session's own offset). */
+  session?: string;
+  persisted?: number;
   size: number;
   updatedAt: string;
 }
@@ -68,8 +73,27 @@ export async function readJournal(stagingPath: string): Promise<JournalRecord | 
     const r = JSON.parse(await readFile(recordPath(stagingPath), 'utf8')) as Partial<JournalRecord>;
     if (r.v !== 1 || typeof r.bucket !== 'string' || typeof r.object !== 'string') return undefined;
     if (typeof r.baseGeneration !== 'string' || typeof r.state !== 'string' || !r.writable) return undefined;
+    if (r.session !== undefined && typeof r.session !== 'string') delete r.session;
     return r as JournalRecord;
   } catch {
     return undefined;
   }
+}
+
+/** The object a record describes, as a pending file shows it (stat, ls) and uploads it again: the
+ *  metadata it was to carry, on the generation it replaces. */
+export function recordedMeta(r: JournalRecord, size: number): ObjectMeta {
+  const updated = new Date(r.updatedAt);
+  return {
+    ...r.writable,
+    bucket: r.bucket,
+    name: r.object,
+    size,
+    generation: r.baseGeneration,
+    metageneration: '1',
+    updated: Number.isNaN(updated.getTime()) ? new Date(0) : updated,
+    etag: '',
+    contentType: r.writable.contentType ?? 'application/octet-stream',
+    metadata: { ...r.writable.metadata },
+  };
 }

@@ -37,6 +37,9 @@ export class PendingObject {
   emptiedOnly = false;
   /** The state its journal record says (undefined: no record yet). */
   journaled?: JournalState | undefined;
+  /** Replayed from the journal of a run that died: its last attempt's outcome is unknown (a 412 may be
+   *  that attempt, stored though the crash came before its answer was recorded). */
+  recovered = false;
   /** Ended: out of the registry, its staged bytes discarded or kept (it happens once). */
   ended = false;
   /** Descriptors pointing here (read and write). */
@@ -50,6 +53,9 @@ export class PendingObject {
   staging?: StagingFile;
   /** The staging file being prepared (first write or truncate), so concurrent writes wait for one. */
   staging$?: Promise<StagingFile> | undefined;
+  /** A resumable upload of the bytes at `version` started (by this run or, replayed, by the one before):
+   *  the next attempt resumes it where the store has it. Any change to the bytes forgets it. */
+  session?: { url: string; persisted: number; version: number } | undefined;
   /** The upload in flight, so a second flush waits for it instead of racing it. */
   upload$?: Promise<ObjectMeta> | undefined;
 

@@ -1,45 +1,42 @@
 // Recovery at start, before the mount answers: every staged file a previous run left (a crash, a kill -9)
-// is settled by its journal record. A file whose close was uploading it is uploaded now, under the same
-// generation precondition; a file still open for writing may be half-written, so it is kept, never
+// is settled by its journal record. A file whose close was uploading it, or that waited in the upload
+// queue, becomes a pending file again (the writer adopts it: stat, ls and reads see its bytes at once) and
+// its upload goes through the queue, concurrently and in the background, under the same generation
+// precondition, resuming the resumable session its record names; so a start after a crash with many
+// slow uploads answers at once. A file still open for writing may be half-written, so it is kept, never
 // uploaded; a file already uploaded is dropped; a conflict (an upload that got a 412) is kept as one.
 // Whatever cannot be uploaded (a 412, an error) moves to the keep dir with a record. Nothing is dropped
 // silently and nothing is left that no record names.
 
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import type { Logger } from '../../common/logger.js';
-import { isStorageError } from '../../storage/errors.js';
-import type { StorageBackend, UploadSource } from '../../storage/backend.js';
 import { readJournal, RECORD_SUFFIX, removeJournal, type JournalRecord } from './journal.js';
 import { keepStaged, writeRecord, type KeptRecord } from './kept-files.js';
-import { upload } from './write-back.js';
 
 export interface ReplayResult {
-  uploaded: string[];
+  /** Closed files whose uploads are queued again. */
+  queued: string[];
   kept: string[];
   dropped: number;
+  /** Resolves once every queued one is uploaded or kept (the mount answers long before). */
+  settled: Promise<void>;
 }
 
+/** The writer's side: makes a closed file pending again and queues its upload (Writer.adopt). */
+export type Adopt = (file: string, record: JournalRecord) => Promise<{ settled: Promise<void> } | undefined>;
+
 export interface ReplayOptions {
-  backend: StorageBackend;
+  adopt: Adopt;
   stagingDir: string;
   keepDir: string;
   logger: Logger;
   now: () => Date;
 }
 
-export function fileSource(file: string, size: number): UploadSource {
-  return {
-    size,
-    open: (offset: number) =>
-      offset >= size ? Readable.from([]) : createReadStream(file, { start: offset, end: size - 1 }),
-  };
-}
-
 export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
-  const result: ReplayResult = { uploaded: [], kept: [], dropped: 0 };
+  const settling: Promise<void>[] = [];
+  const result: ReplayResult = { queued: [], kept: [], dropped: 0, settled: Promise.resolve() };
   let names: string[];
   try {
     names = await readdir(o.stagingDir);
@@ -66,19 +63,16 @@ export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
       continue;
     }
     if (record?.state === 'closing' || record?.state === 'queued') {
-      try {
-        await upload(o.backend, planOf(record), fileSource(file, size), o.logger);
-        await rm(file, { force: true });
-        await removeJournal(file);
-        o.logger.info('recovered: uploaded a file closed before the last stop', { object, bytes: size });
-        result.uploaded.push(object);
-        continue;
-      } catch (err) {
-        const conflict = isStorageError(err, 'precondition-failed');
-        await keep(o, file, record, size, conflict ? 'conflict' : 'upload-failed', String(err));
+      const adopted = await o.adopt(file, record);
+      if (adopted) {
+        settling.push(adopted.settled);
+        result.queued.push(object);
+      } else {
+        // Two staged files for one name (a crash amid a rename over a pending file): the first is queued.
+        await keep(o, file, record, size, 'conflict', `another staged file of ${object} is being uploaded`);
         result.kept.push(object);
-        continue;
       }
+      continue;
     }
     if (record?.state === 'conflict') {
       const why = `gs://${record.bucket}/${record.object} changed in the bucket since generation ${record.baseGeneration}`;
@@ -95,11 +89,8 @@ export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
     await keep(o, file, record, size, reason, why);
     result.kept.push(object);
   }
+  result.settled = Promise.all(settling).then(() => undefined);
   return result;
-}
-
-function planOf(r: JournalRecord) {
-  return { bucket: r.bucket, key: r.object, ifGenerationMatch: r.baseGeneration, writable: r.writable };
 }
 
 async function keep(

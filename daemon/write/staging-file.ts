@@ -22,6 +22,14 @@ export class StagingFile {
     return new StagingFile(file, await open(file, 'w+', 0o600));
   }
 
+  /** A staged file a previous run left (replay): its bytes as they are on disk. */
+  static async adopt(file: string): Promise<StagingFile> {
+    const handle = await open(file, 'r+');
+    const staged = new StagingFile(file, handle);
+    staged.#size = (await handle.stat()).size;
+    return staged;
+  }
+
   get size(): number {
     return this.#size;
   }

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { isTransient } from '../../storage/client/retry-policy.js';
 import { isStorageError } from '../../storage/errors.js';
-import type { StorageBackend } from '../../storage/backend.js';
+import type { ResumableHooks, StorageBackend } from '../../storage/backend.js';
 import { toFsError } from '../posix/errors.js';
 import type { PosixOverrides } from '../posix/attrs.js';
 import type { JournalState } from './journal.js';
@@ -100,9 +100,14 @@ export class Uploader {
   /** Uploads the entry now and returns the result (default-mode close, fsync, a stop). */
   async now(entry: PendingObject): Promise<void> {
     entry.state = 'closing';
-    await this.#enqueue(entry, true, 0).catch((err: unknown) => {
+    try {
+      // Closed, maybe waiting for a slot: a crash from here on finds a file to upload, not one to keep.
+      if (entry.journaled !== 'closing' && entry.journaled !== 'queued')
+        await this.#d.journal(entry, 'closing');
+      await this.#enqueue(entry, true, 0);
+    } catch (err) {
       throw toFsError(err);
-    });
+    }
   }
 
   /** An async close: the staged bytes and a `queued` record are made durable, then the queue uploads
@@ -113,6 +118,21 @@ export class Uploader {
     await this.#d.journal(entry, 'queued', true);
     entry.state = 'queued';
     this.#enqueue(entry, false, this.#d.policy.delayMs).catch((err: unknown) => this.#gaveUp(entry, err));
+  }
+
+  /** A file a previous run closed and did not upload (replay): uploaded in the background like an async
+   *  close's, without the delay, and kept for recovery if the queue gives up. Resolves once settled. */
+  async recovered(entry: PendingObject): Promise<void> {
+    entry.state = 'queued';
+    try {
+      await this.#enqueue(entry, false, 0);
+      this.#d.logger.info('recovered: uploaded a file closed before the last stop', {
+        object: `gs://${entry.bucket}/${entry.key}`,
+        bytes: entry.meta?.size ?? entry.size,
+      });
+    } catch (err) {
+      await this.#gaveUp(entry, err);
+    }
   }
 
   /** A stop: every queued upload starts without its delay; resolves when the queue is empty. */
@@ -148,16 +168,20 @@ export class Uploader {
     if (entry.journaled !== 'queued') await this.#d.journal(entry, 'closing');
     const plan = uploadPlan(entry);
     const source = staging.source();
-    const sending = upload(this.#d.backend, plan, source, this.#d.logger).catch(async (err: unknown) => {
-      // A retry's 412 may be our own earlier attempt, stored though its answer was lost.
-      if (attempt === 1 || !isStorageError(err, 'precondition-failed')) throw err;
-      const ours = await adoptIfOurs(this.#d.backend, plan, source);
-      if (!ours) throw err;
-      this.#d.logger.info('upload settled: an earlier attempt had stored it', {
-        object: `gs://${plan.bucket}/${plan.key}`,
-      });
-      return ours;
-    });
+    const resumable = this.#resumable(entry, version);
+    const sending = upload(this.#d.backend, plan, source, this.#d.logger, resumable).catch(
+      async (err: unknown) => {
+        // A retry's 412 may be our own earlier attempt, stored though its answer was lost (or, replayed,
+        // the dead run's last attempt).
+        if ((attempt === 1 && !entry.recovered) || !isStorageError(err, 'precondition-failed')) throw err;
+        const ours = await adoptIfOurs(this.#d.backend, plan, source);
+        if (!ours) throw err;
+        this.#d.logger.info('upload settled: an earlier attempt had stored it', {
+          object: `gs://${plan.bucket}/${plan.key}`,
+        });
+        return ours;
+      },
+    );
     entry.upload$ = sending;
     let settles = urgent; // a background failure is settled by the retry or the give-up
     try {
@@ -166,6 +190,7 @@ export class Uploader {
       entry.meta = meta;
       entry.uploadedVersion = version;
       entry.lastError = undefined;
+      entry.session = undefined;
       this.#uploadedBytes += meta.size;
       this.#uploadedFiles++;
       // The object carries them now; what was set during the upload stays for the next one.
@@ -180,6 +205,8 @@ export class Uploader {
       const conflict = isStorageError(err, 'precondition-failed');
       entry.state = conflict ? 'conflict' : 'failed';
       entry.lastError = toFsError(err).message;
+      // The client cancels a session it gives up on; a conflict's would fail again.
+      entry.session = undefined;
       // A conflict is never retried (the same precondition fails again) and never clobbers the remote.
       if (conflict) {
         this.#d.logger.warn(
@@ -199,6 +226,27 @@ export class Uploader {
       // After the queue has settled this job (it runs its callbacks first), the entry may end.
       if (settles) setImmediate(() => void this.#d.settled(entry));
     }
+  }
+
+  /** A large upload's session: resumed when an earlier attempt (maybe of a run that died) started one for
+   *  these very bytes; each confirmed chunk is written to the journal, durably, before the next is sent. */
+  #resumable(entry: PendingObject, version: number): ResumableHooks {
+    const resumed = entry.session?.version === version ? entry.session : undefined;
+    let told = false;
+    return {
+      ...(resumed ? { session: resumed.url } : {}),
+      onProgress: async ({ session, persisted }) => {
+        if (resumed && !told && session === resumed.url) {
+          this.#d.logger.info('resumed an upload where the store had it', {
+            object: `gs://${entry.bucket}/${entry.key}`,
+            from: persisted,
+          });
+        }
+        told = true;
+        entry.session = { url: session, persisted, version };
+        await this.#d.journal(entry, entry.journaled === 'queued' ? 'queued' : 'closing', true);
+      },
+    };
   }
 
   /** The queue gave up on a background upload: logged, counted, recorded; kept once nothing holds it. */

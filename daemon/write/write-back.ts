@@ -5,7 +5,7 @@
 // set). The plan is what the journal records, so a replay after a crash uploads exactly the same.
 
 import type { Logger } from '../../common/logger.js';
-import type { StorageBackend, UploadSource } from '../../storage/backend.js';
+import type { ResumableHooks, StorageBackend, UploadSource } from '../../storage/backend.js';
 import type { ObjectMeta, WritableMetadata } from '../../storage/types.js';
 import { writableOf } from '../../storage/writable-metadata.js';
 import { writePosix } from '../posix/attrs.js';
@@ -43,6 +43,8 @@ export async function upload(
   plan: UploadPlan,
   source: UploadSource,
   logger: Logger,
+  /** A large upload's session: resumed from an earlier attempt, and reported as it confirms bytes. */
+  resumable?: ResumableHooks,
 ): Promise<ObjectMeta> {
   // No fsync here: the upload reads the file through the page cache.
   // A duration, not a time of day: the monotonic clock, which no test needs to drive.
@@ -50,6 +52,7 @@ export async function upload(
   const meta = await backend.writeObject(plan.bucket, plan.key, source, {
     ...plan.writable,
     ifGenerationMatch: plan.ifGenerationMatch,
+    ...(resumable ? { resumable } : {}),
   });
   logger.debug('uploaded', {
     object: `gs://${plan.bucket}/${plan.key}`,

@@ -14,13 +14,19 @@ import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
 import { FsError, toFsError } from '../posix/errors.js';
-import type { PosixOverrides } from '../posix/attrs.js';
+import { readPosix, type PosixOverrides } from '../posix/attrs.js';
 import type { PendingObject } from './pending-object.js';
 import { PendingRegistry } from './pending-registry.js';
 import { setAside } from './set-aside.js';
 import { keepOpenWriters, openForWriting } from './stop.js';
 import { StagingFile, syncDir } from './staging-file.js';
-import { removeJournal, writeJournal, type JournalState } from './journal.js';
+import {
+  recordedMeta,
+  removeJournal,
+  writeJournal,
+  type JournalRecord,
+  type JournalState,
+} from './journal.js';
 import { Uploader, type UploadPolicy, type UploadStats } from './uploader.js';
 import { uploadPlan } from './write-back.js';
 
@@ -136,6 +142,33 @@ export class Writer {
     }
     entry.writers++;
     return entry;
+  }
+
+  /** A file a previous run closed and did not upload (replay.ts): pending again under its name, so stat,
+   *  ls and reads see its bytes at once, and uploaded in the background through the queue under the
+   *  generation its record names (resuming the session it names). `settled` resolves once it is uploaded
+   *  or kept; undefined when the name has a pending file already (the caller keeps this one). */
+  async adopt(file: string, record: JournalRecord): Promise<{ settled: Promise<void> } | undefined> {
+    if (this.#registry.get(record.bucket, record.object)) return undefined;
+    const staging = await StagingFile.adopt(file);
+    const meta = recordedMeta(record, staging.size);
+    const { entry } = this.#registry.obtain(
+      record.bucket,
+      record.object,
+      record.baseGeneration,
+      meta,
+      this.#o.now(),
+    );
+    entry.staging = staging;
+    entry.recovered = true;
+    // The mtime the upload carries is the one recorded (the last local change before the crash).
+    const mtime = readPosix(meta.metadata).mtime;
+    entry.touch(mtime === undefined ? meta.updated : new Date(mtime * 1000));
+    entry.journaled = record.state;
+    if (record.session !== undefined) {
+      entry.session = { url: record.session, persisted: record.persisted ?? 0, version: entry.version };
+    }
+    return { settled: this.#uploads.recovered(entry) };
   }
 
   /** A read descriptor on an object being written shares its pending bytes. */
@@ -328,6 +361,9 @@ export class Writer {
         writable: plan.writable,
         state,
         ...(state === 'uploaded' ? { uploadedGeneration: entry.base } : {}),
+        ...(entry.session?.version === entry.version
+          ? { session: entry.session.url, persisted: entry.session.persisted }
+          : {}),
         size: staging.size,
         updatedAt: this.#o.now().toISOString(),
       },

@@ -57,9 +57,16 @@ test('async: 20 files closed, kill -9 while their uploads are pending; the remou
   first.emu.faults.set(parseFaultSpec(''));
   t.is((await first.emu.call('/test-bucket/f0.bin', { method: 'HEAD' })).status, 404);
 
+  // The remount's uploads are slow too: it answers at once, showing the 20 files as pending, while the
+  // queue uploads them in the background (before, replay uploaded them one by one before answering).
+  first.emu.faults.set(parseFaultSpec('methods=PUT|POST,path=/test-bucket/f,latency=5s'));
   const second = await mount(t, { emu: first.emu, remountOf: first, flags });
+  const again = await runOk('ls', ['-l', second.dir]);
+  t.is(again.match(/ f\d+\.bin$/gm)?.length, 20);
+  t.is((await first.emu.call('/test-bucket/f0.bin', { method: 'HEAD' })).status, 404);
+  await waitUntil(async () => (await stagedRecords(second)) === 0, 'the recovered uploads', 60_000);
+  first.emu.faults.set(parseFaultSpec(''));
   for (const [name, sum] of sums) t.is(md5(await object(second, name)), sum, name);
-  t.is(await stagedRecords(second), 0);
   t.regex(second.logs(), /recovered: uploaded/);
 });
 
@@ -81,4 +88,22 @@ test('async: 200 files under 10% 429/503 and 1% lost responses: all uploaded, ev
   t.is(await m.stop(), 0);
   for (const [name, sum] of sums) t.is(md5(await object(m, name)), sum, name);
   t.notRegex(m.logs(), /ERROR/);
+});
+
+test('async: a stop whose drain times out exits 1, the queued files keep their records, the next start uploads them', async (t) => {
+  t.timeout(120_000);
+  const flags = ['--async-uploads', '--upload-delay', '100ms'];
+  const first = await mount(t, { flags: [...flags, '--drain-timeout', '1s'] });
+  const sums = await sources(first.base, 5);
+  first.emu.faults.set(parseFaultSpec('methods=PUT|POST,path=/test-bucket/f,latency=30s'));
+  await runOk('sh', ['-c', `cp ${path.join(first.base, 'src')}/* ${first.dir}/`], { timeoutMs: 30_000 });
+  t.is(await first.stop(), 1);
+  t.regex(first.logs(), /drain timed out; files still staged are kept in the cache dir/);
+  t.is(await stagedRecords(first), 5);
+  first.emu.faults.set(parseFaultSpec(''));
+  t.is((await first.emu.call('/test-bucket/f0.bin', { method: 'HEAD' })).status, 404);
+
+  const second = await mount(t, { emu: first.emu, remountOf: first, flags });
+  await waitUntil(async () => (await stagedRecords(second)) === 0, 'the recovered uploads', 30_000);
+  for (const [name, sum] of sums) t.is(md5(await object(second, name)), sum, name);
 });

@@ -1,11 +1,12 @@
 // kill -9 of the daemon and a remount with the same cache dir: a file whose close was uploading is
-// uploaded by the next start, byte-identical, before the mount answers; one still open for writing is
-// kept and named by `gcsmount recover list`, and `recover push` uploads it through the new mount.
+// pending again when the mount answers and uploaded in the background, byte-identical, resuming the
+// resumable session its journal record names; one still open for writing is kept and named by
+// `gcsmount recover list`, and `recover push` uploads it through the new mount.
 
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFaultSpec } from '../../emulator/faults/fault-spec.js';
 import { GCSMOUNT, mount, waitUntil, type TestMount } from '../helpers/mount.js';
@@ -23,31 +24,53 @@ async function journalSays(m: TestMount, state: string): Promise<boolean> {
   return names.length > 0 && out.stdout.includes(`"state":"${state}"`);
 }
 
+/** The bytes the store confirmed of the resumable upload the journal records (0: none yet). */
+async function confirmed(m: TestMount): Promise<number> {
+  const [dir] = await readdir(m.cacheDir).catch(() => [] as string[]);
+  if (dir === undefined) return 0;
+  const out = await run('sh', ['-c', `cat ${path.join(m.cacheDir, dir, 'staging')}/*.json 2>/dev/null`]);
+  return Number(/"persisted":(\d+)/.exec(out.stdout)?.[1] ?? 0);
+}
+
 async function crash(m: TestMount): Promise<void> {
   m.daemon.kill('SIGKILL');
   await new Promise((r) => m.daemon.once('exit', r));
   await run('fusermount', ['-u', '-z', m.dir]);
 }
 
-test('kill -9 in the middle of an upload: the remount uploads the file, byte-identical', async (t) => {
+test('kill -9 in the middle of a 64 MiB upload: the remount resumes its session where the store has it, byte-identical', async (t) => {
   const first = await mount(t);
   const data = randomBytes(64 << 20);
   const src = path.join(first.base, 'src.bin');
   await writeFile(src, data);
-  // Uploads crawl, so the kill lands while the close is uploading.
-  first.emu.faults.set(parseFaultSpec('methods=PUT|POST,path=/test-bucket/big.bin,latency=20s'));
+  // Each chunk of the resumable upload waits, so the kill lands after the store confirmed some of them.
+  first.emu.faults.set(parseFaultSpec('methods=PUT,path=/test-bucket/big.bin,latency=2s'));
   const cp = run('sh', ['-c', `cp ${src} ${first.at('big.bin')}`], { timeoutMs: 60_000 });
-  await waitUntil(() => journalSays(first, 'closing'), 'the close to start uploading', 30_000);
+  await waitUntil(async () => (await confirmed(first)) > 0, 'a chunk to be confirmed', 40_000);
   await crash(first);
   await cp;
   first.emu.faults.set(parseFaultSpec(''));
   t.is((await first.emu.call('/test-bucket/big.bin', { method: 'HEAD' })).status, 404);
 
   const second = await mount(t, { emu: first.emu, remountOf: first });
+  // The mount answers at once and shows the pending file; the upload follows in the background.
+  t.is((await stat(second.at('big.bin'))).size, data.length);
+  await waitUntil(
+    async () => (await first.emu.call('/test-bucket/big.bin', { method: 'HEAD' })).status === 200,
+    'the recovered upload',
+    60_000,
+  );
   t.true((await object(second, 'big.bin')).equals(data));
+  const resumed = /resumed an upload where the store had it.* from=(\d+)/.exec(second.logs());
+  t.truthy(resumed, second.logs());
+  t.true(Number(resumed?.[1]) >= 16 << 20);
   t.regex(second.logs(), /recovered: uploaded/);
   const [dir] = await readdir(second.cacheDir);
-  t.deepEqual(await readdir(path.join(second.cacheDir, dir ?? '', 'staging')), []);
+  await waitUntil(
+    async () => (await readdir(path.join(second.cacheDir, dir ?? '', 'staging'))).length === 0,
+    'the staged file to go',
+    10_000,
+  );
 });
 
 test('kill -9 with a file open for writing: kept, listed by recover list, uploaded by recover push', async (t) => {

@@ -49,6 +49,7 @@ test('every table option lands on a MountConfig key of the right type', (t) => {
     stagingMaxSize: 'number',
     asyncUploads: 'boolean',
     uploadDelayMs: 'number',
+    drainTimeoutMs: 'number',
     cacheDir: 'string',
     statCacheTtlMs: 'number',
     typeCacheTtlMs: 'number',

@@ -6,7 +6,7 @@ import test from 'ava';
 import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StorageBackend } from '../../../storage/backend.js';
-import { harness, O_WRONLY } from '../../helpers/fs-harness.js';
+import { harness, O_RDONLY, O_WRONLY } from '../../helpers/fs-harness.js';
 
 /** Waits until `n` staged files' journal records say `closing` (their close is uploading). */
 async function closing(cacheDir: string, n: number): Promise<void> {
@@ -20,6 +20,11 @@ async function closing(cacheDir: string, n: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error('the uploads never started');
+}
+
+/** Waits (real time, bounded) for a condition. */
+async function until(cond: () => Promise<boolean> | boolean): Promise<void> {
+  for (let i = 0; i < 400 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** A backend whose uploads never finish: what a daemon killed mid-upload left behind. */
@@ -44,11 +49,12 @@ test('a file whose close was uploading when the daemon died is uploaded at the n
 
   const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
   const r = await next.fs.recover();
-  t.deepEqual(r.uploaded.sort(), ['gs://bkt/base.txt', 'gs://bkt/new.txt']);
+  t.deepEqual(r.queued.sort(), ['gs://bkt/base.txt', 'gs://bkt/new.txt']);
+  await r.settled;
   t.is(await next.object('new.txt'), 'closed before the crash');
   t.is(await next.object('base.txt'), 'NEW');
   t.is((await next.fs.getattr('/new.txt')).mode & 0o777, 0o640);
-  t.deepEqual(await readdir(path.join(crashed.cacheDir, 'staging')), []);
+  await until(async () => (await readdir(path.join(crashed.cacheDir, 'staging'))).length === 0);
   t.deepEqual(await next.kept(), []);
 });
 
@@ -59,7 +65,7 @@ test('a file still open for writing at the crash is kept (maybe half-written), n
   await crashed.write(fd, 'half', 0);
   const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
   const r = await next.fs.recover();
-  t.deepEqual(r, { uploaded: [], kept: ['gs://bkt/f'], dropped: 0 });
+  t.like(r, { queued: [], kept: ['gs://bkt/f'], dropped: 0 });
   t.is(await next.object('f'), 'good');
   const kept = await next.kept();
   t.like(kept[0], { bucket: 'bkt', object: 'f', size: 4, reason: 'open-at-crash' });
@@ -74,8 +80,11 @@ test('a closing file whose object changed meanwhile is kept as a conflict; the r
   await closing(crashed.cacheDir, 1);
   await crashed.put('f', 'theirs');
   const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
-  t.deepEqual((await next.fs.recover()).kept, ['gs://bkt/f']);
+  const r = await next.fs.recover();
+  t.deepEqual(r.queued, ['gs://bkt/f']);
+  await r.settled;
   t.is(await next.object('f'), 'theirs');
+  await until(async () => (await next.kept()).length === 1);
   t.like((await next.kept())[0], { object: 'f', reason: 'conflict' });
 });
 
@@ -104,6 +113,134 @@ test('a file uploaded and still open at the crash is dropped: its bytes are in t
   await crashed.write(fd, 'uploaded', 0);
   await crashed.fs.fsync(fd);
   const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
-  t.deepEqual(await next.fs.recover(), { uploaded: [], kept: [], dropped: 1 });
+  t.like(await next.fs.recover(), { queued: [], kept: [], dropped: 1 });
   t.is(await next.object('done'), 'uploaded');
+});
+
+test('replay answers at once: closed files are pending (stat, read) while their uploads run, several at a time', async (t) => {
+  const crashed = await harness(t, { wrap: hangingUploads });
+  for (let i = 0; i < 6; i++) {
+    const fd = await crashed.fs.create(`/f${i}`, 0o644);
+    await crashed.write(fd, `closed ${i}`, 0);
+    void crashed.fs.flush(fd);
+  }
+  await closing(crashed.cacheDir, 6);
+
+  let inFlight = 0;
+  let most = 0;
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const gated = (b: StorageBackend): StorageBackend =>
+    new Proxy(b, {
+      get(target, prop, receiver) {
+        if (prop !== 'writeObject') return Reflect.get(target, prop, receiver) as unknown;
+        return async (...args: Parameters<StorageBackend['writeObject']>) => {
+          most = Math.max(most, ++inFlight);
+          await gate;
+          inFlight--;
+          return target.writeObject(...args);
+        };
+      },
+    });
+  const next = await harness(t, {
+    memory: crashed.memory,
+    cacheDir: crashed.cacheDir,
+    wrap: gated,
+    flags: ['--upload-concurrency', '3'],
+  });
+  const r = await next.fs.recover(); // returns with every upload still held at the gate
+  t.is(r.queued.length, 6);
+  t.is(await next.object('f0'), undefined);
+  t.is((await next.fs.getattr('/f0')).size, 'closed 0'.length);
+  const fd = await next.fs.open('/f5', O_RDONLY);
+  t.is(await next.readAll(fd), 'closed 5');
+  await next.fs.release(fd);
+  t.true((await next.fs.readdir('/')).some((e) => e.name === 'f3'));
+  await until(() => inFlight === 3);
+  t.is(most, 3); // concurrent, bounded by the queue
+  open();
+  await r.settled;
+  for (let i = 0; i < 6; i++) t.is(await next.object(`f${i}`), `closed ${i}`);
+  t.is(most, 3);
+  await until(async () => (await readdir(path.join(crashed.cacheDir, 'staging'))).length === 0);
+  t.deepEqual(await readdir(path.join(crashed.cacheDir, 'staging')), []);
+});
+
+test('the journal records a resumable session as the store confirms bytes; the replay resumes that session', async (t) => {
+  const SESSION = 'http://127.0.0.1:9/test-bucket/big?upload_id=dead-run';
+  // The dead run: its session had 4 bytes confirmed, then the daemon died.
+  const crashed = await harness(t, {
+    wrap: (b) =>
+      new Proxy(b, {
+        get(target, prop, receiver) {
+          if (prop !== 'writeObject') return Reflect.get(target, prop, receiver) as unknown;
+          return async (...[, , , options]: Parameters<StorageBackend['writeObject']>) => {
+            await options?.resumable?.onProgress?.({ session: SESSION, persisted: 4 });
+            return new Promise(() => undefined);
+          };
+        },
+      }),
+  });
+  const fd = await crashed.fs.create('/big', 0o644);
+  await crashed.write(fd, 'resumable bytes', 0);
+  void crashed.fs.flush(fd);
+  const staging = path.join(crashed.cacheDir, 'staging');
+  const recorded = async (): Promise<string> => {
+    const names = (await readdir(staging)).filter((n) => n.endsWith('.json'));
+    return (await Promise.all(names.map((n) => readFile(path.join(staging, n), 'utf8')))).join('');
+  };
+  await until(async () => (await recorded()).includes('dead-run'));
+  t.like(JSON.parse(await recorded()), { state: 'closing', session: SESSION, persisted: 4 });
+
+  const asked: (string | undefined)[] = [];
+  const next = await harness(t, {
+    memory: crashed.memory,
+    cacheDir: crashed.cacheDir,
+    wrap: (b) =>
+      new Proxy(b, {
+        get(target, prop, receiver) {
+          if (prop !== 'writeObject') return Reflect.get(target, prop, receiver) as unknown;
+          return (...args: Parameters<StorageBackend['writeObject']>) => {
+            asked.push(args[3]?.resumable?.session);
+            return target.writeObject(...args);
+          };
+        },
+      }),
+  });
+  await (
+    await next.fs.recover()
+  ).settled;
+  t.deepEqual(asked, [SESSION]);
+  t.is(await next.object('big'), 'resumable bytes');
+});
+
+test('a replayed upload the dead run had stored (its answer lost in the crash) is settled, not a conflict', async (t) => {
+  // The dead run's upload reached the store; the crash came before its answer (and the `uploaded` record).
+  const crashed = await harness(t, {
+    wrap: (b) =>
+      new Proxy(b, {
+        get(target, prop, receiver) {
+          if (prop !== 'writeObject') return Reflect.get(target, prop, receiver) as unknown;
+          return async (...args: Parameters<StorageBackend['writeObject']>) => {
+            await target.writeObject(...args);
+            return new Promise(() => undefined);
+          };
+        },
+      }),
+  });
+  await crashed.put('f', 'old');
+  const fd = await crashed.fs.open('/f', O_WRONLY);
+  await crashed.write(fd, 'new', 0);
+  void crashed.fs.flush(fd);
+  await closing(crashed.cacheDir, 1);
+  await until(async () => (await crashed.object('f')) === 'new');
+
+  const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
+  const r = await next.fs.recover();
+  t.deepEqual(r.queued, ['gs://bkt/f']);
+  await r.settled;
+  await until(async () => (await readdir(path.join(crashed.cacheDir, 'staging'))).length === 0);
+  t.deepEqual(await next.kept(), []);
+  t.is(await next.object('f'), 'new');
+  t.false(next.logs.some((l) => /changed in the bucket/.test(l)));
 });

@@ -230,8 +230,9 @@ test('async: files closed but not uploaded when the daemon dies are uploaded at 
   // The remount: the same store and cache dir, a new daemon.
   const next = await harness(t, { cacheDir: crashed.cacheDir, memory: crashed.memory });
   const r = await next.fs.recover();
-  t.is(r.uploaded.length, 4);
+  t.is(r.queued.length, 4);
   t.deepEqual(r.kept, []);
+  await r.settled;
   for (let i = 0; i < 3; i++) t.is(await next.object(`q${i}`), `queued ${i}`);
   t.is(await next.object('old'), 'v2');
   await until(async () => (await readdir(path.join(crashed.cacheDir, 'staging'))).length === 0);
