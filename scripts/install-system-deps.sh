@@ -6,11 +6,12 @@
 #            unix-dgram from source with node-gyp: scripts/build-native.sh)
 #   tests:   python3-boto, s3cmd, awscli, rclone, s3fs (third-party clients that check the emulator),
 #            systemd (systemd-analyze verify on the units), rsync (rsync -X onto the mount)
+#   bench:   fio (npm run bench's random-read rows, P1r)
 set -euo pipefail
 want=(libfuse2 fuse attr)
 if [[ "${1:-}" != "--runtime-only" ]]; then
   want+=(libfuse-dev pkg-config g++ make python3)
-  want+=(python3-boto s3cmd awscli rclone s3fs systemd rsync)
+  want+=(python3-boto s3cmd awscli rclone s3fs systemd rsync fio)
 fi
 missing=()
 for p in "${want[@]}"; do
