@@ -62,6 +62,38 @@ test('resumable upload: start 201 with Location, chunks get 308 + Range, the las
   t.is(again.headers.get('x-goog-generation'), last.headers.get('x-goog-generation'));
 });
 
+test('resumable with the total unknown: bytes a-b/*, a status query bytes */*, then bytes */N finishes', async (t) => {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  const start = await emu.call(`/${b}/stream.bin`, {
+    method: 'POST',
+    headers: { 'x-goog-resumable': 'start', 'x-goog-if-generation-match': '0' },
+  });
+  const location = start.headers.get('location') ?? '';
+  const data = randomBytes(512 * KiB);
+  for (const at of [0, 256 * KiB]) {
+    const res = await fetch(location, {
+      method: 'PUT',
+      body: data.subarray(at, at + 256 * KiB),
+      headers: { 'content-range': `bytes ${at}-${at + 256 * KiB - 1}/*` },
+    });
+    t.is(res.status, 308);
+    t.is(res.headers.get('range'), `bytes=0-${at + 256 * KiB - 1}`);
+  }
+  const unknown = await fetch(location, { method: 'PUT', headers: { 'content-range': 'bytes */*' } });
+  t.is(unknown.status, 308);
+  t.is(unknown.headers.get('range'), `bytes=0-${512 * KiB - 1}`);
+  t.is((await emu.call(`/${b}/stream.bin`, { method: 'HEAD' })).status, 404); // not an object yet
+  // Every byte is there: a total alone finalizes the object.
+  const done = await fetch(location, {
+    method: 'PUT',
+    headers: { 'content-range': `bytes */${data.length}` },
+  });
+  t.is(done.status, 200);
+  t.is(done.headers.get('etag'), `"${createHash('md5').update(data).digest('hex')}"`);
+  t.true(Buffer.from(await (await emu.call(`/${b}/stream.bin`)).arrayBuffer()).equals(data));
+});
+
 test('resumable: a zero-byte upload, a cancel (499), and a precondition that fails at the end', async (t) => {
   const emu = await emulator(t);
   const b = await bucket(emu);
