@@ -20,6 +20,8 @@ import type { StagingFile } from './staging-file.js';
 import { adoptIfOurs } from './lost-attempt.js';
 import { UploadQueue, type QueueStats } from './upload-queue.js';
 import { upload, uploadPlan } from './write-back.js';
+import type { StreamUploads } from './stream-upload.js';
+import type { ObjectMeta } from '../../storage/types.js';
 
 /** How uploads are scheduled (the --upload-concurrency, --async-uploads and --upload-delay flags). */
 export interface UploadPolicy {
@@ -52,6 +54,8 @@ export interface UploaderDeps {
   settled(entry: PendingObject): Promise<void>;
   /** An upload finished (the type cache learns the name is a file). */
   uploaded?: (bucket: string, key: string) => void;
+  /** Streaming uploads (stream-upload.ts): a close finishes the entry's stream, or uploads whole. */
+  streams?: Pick<StreamUploads, 'finish'>;
 }
 
 export class Uploader {
@@ -148,7 +152,9 @@ export class Uploader {
     if (entry.journaled !== 'queued') await this.#d.journal(entry, 'closing');
     const plan = uploadPlan(entry);
     const source = staging.source();
-    const sending = upload(this.#d.backend, plan, source, this.#d.logger).catch(async (err: unknown) => {
+    const whole = (): Promise<ObjectMeta> => upload(this.#d.backend, plan, source, this.#d.logger);
+    const started = this.#d.streams ? this.#d.streams.finish(entry, plan, source.size, whole) : whole();
+    const sending = started.catch(async (err: unknown) => {
       // A retry's 412 may be our own earlier attempt, stored though its answer was lost.
       if (attempt === 1 || !isStorageError(err, 'precondition-failed')) throw err;
       const ours = await adoptIfOurs(this.#d.backend, plan, source);
