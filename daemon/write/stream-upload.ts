@@ -51,10 +51,14 @@ export class StagedSource implements GrowingSource {
   async wait(upTo: number, signal?: AbortSignal): Promise<void> {
     while (this.#total === undefined && this.#available < upTo) {
       if (signal?.aborted === true) throw new StorageError('aborted', 'streaming upload aborted');
+      // One listener per wait, removed when it ends: a stream waits once per chunk on the same signal.
+      let onAbort: (() => void) | undefined;
       await new Promise<void>((resolve) => {
+        onAbort = resolve;
         this.#waiters.push(resolve);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -89,6 +93,8 @@ interface Stream {
   controller: AbortController;
   plan: UploadPlan;
   result: Promise<ObjectMeta>;
+  /** performance.now() at the start (a duration for the debug log). */
+  started: number;
   failed?: unknown;
 }
 
@@ -214,8 +220,15 @@ export class StreamUploads {
     whole: () => Promise<ObjectMeta>,
   ): Promise<ObjectMeta> {
     let meta: ObjectMeta;
+    const closed = performance.now();
     try {
       meta = await s.result;
+      this.#o.logger.debug('streamed', {
+        object: `gs://${plan.bucket}/${plan.key}`,
+        bytes: meta.size,
+        ms: Math.round(closed - s.started),
+        closeWaitedMs: Math.round(performance.now() - closed),
+      });
     } catch (err) {
       // Someone else wrote the object: a whole upload would fail its precondition the same way.
       if (isStorageError(err, 'precondition-failed')) throw err;
@@ -250,7 +263,7 @@ export class StreamUploads {
       ifGenerationMatch: plan.ifGenerationMatch,
       signal: controller.signal,
     });
-    const stream: Stream = { source, controller, plan, result };
+    const stream: Stream = { source, controller, plan, result, started: performance.now() };
     t.stream = stream;
     // A stream that fails while the file is written is left for the close to replace by a whole upload.
     result.catch((err: unknown) => {

@@ -29,10 +29,13 @@ export class Growing implements GrowingSource {
   async wait(upTo: number, signal?: AbortSignal): Promise<void> {
     while (!this.#ended && this.#data.length < upTo) {
       if (signal?.aborted === true) throw new StorageError('aborted', 'aborted');
+      let onAbort: (() => void) | undefined;
       await new Promise<void>((resolve) => {
+        onAbort = resolve;
         this.#waiters.push(resolve);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
   read(offset: number, length: number): Promise<Buffer> {
