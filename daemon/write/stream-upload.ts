@@ -105,6 +105,8 @@ export interface StreamUploadsOptions {
   threshold: number;
   /** The plan the close-time upload would have now (write-back.ts). */
   plan: (entry: PendingObject) => UploadPlan;
+  /** Streams open at once (each holds up to two chunks in memory); a file past it uploads at close. */
+  maxStreams: number;
 }
 
 const OFF = 'off';
@@ -113,6 +115,7 @@ export class StreamUploads {
   readonly #o: StreamUploadsOptions;
   /** Per pending object: sequential so far, or off until its next upload. */
   readonly #tracks = new WeakMap<PendingObject, Sequential | typeof OFF>();
+  #open = 0;
 
   constructor(o: StreamUploadsOptions) {
     this.#o = o;
@@ -159,8 +162,10 @@ export class StreamUploads {
     }
     const readable = t.inFlight.size === 0 ? t.next : Math.min(...t.inFlight);
     if (t.stream) t.stream.source.grew(readable);
-    else if (readable > this.#o.threshold && !entry.unlinked && !entry.poisoned)
-      this.#start(entry, t, staging);
+    else if (readable > this.#o.threshold && !entry.unlinked && !entry.poisoned) {
+      if (this.#open < this.#o.maxStreams) this.#start(entry, t, staging);
+      else this.#tracks.set(entry, OFF); // memory stays bounded: this one uploads at close
+    }
   }
 
   /** A truncate: to 0 before any stream, the file may still be written sequentially; else no stream. */
@@ -265,6 +270,11 @@ export class StreamUploads {
     });
     const stream: Stream = { source, controller, plan, result, started: performance.now() };
     t.stream = stream;
+    this.#open++;
+    const closed = (): void => {
+      this.#open--;
+    };
+    result.then(closed, closed);
     // A stream that fails while the file is written is left for the close to replace by a whole upload.
     result.catch((err: unknown) => {
       stream.failed = err;

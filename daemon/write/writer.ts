@@ -68,6 +68,7 @@ export class Writer {
             logger: o.logger,
             threshold: streamAfter,
             plan: uploadPlan,
+            maxStreams: o.policy?.concurrency ?? 4,
           })
         : undefined;
     this.#uploads = new Uploader({
