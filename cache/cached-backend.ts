@@ -18,7 +18,7 @@ import type {
   ObjectReadStream,
   ReadOptions,
   StorageBackend,
-  UploadSource,
+  WriteSource,
   WriteOptions,
 } from '../storage/backend.js';
 import { StorageError, checkAborted, isStorageError } from '../storage/errors.js';
@@ -230,7 +230,7 @@ export class CachedBackend extends ForwardingBackend {
   override writeObject(
     bucket: string,
     name: string,
-    source: UploadSource,
+    source: WriteSource,
     options?: WriteOptions,
   ): Promise<ObjectMeta> {
     return this.#mutate(bucket, name, () => this.inner.writeObject(bucket, name, source, options));

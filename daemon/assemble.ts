@@ -71,6 +71,7 @@ export type AssembleConfig = Pick<
   | 'diskCacheSize'
   | 'uploadConcurrency'
   | 'asyncUploads'
+  | 'streamingUploads'
   | 'uploadDelayMs'
   | 'stagingMaxSize'
 >;
@@ -136,6 +137,7 @@ export async function assemble(
     },
     policy: { concurrency: c.uploadConcurrency, async: c.asyncUploads, delayMs: c.uploadDelayMs },
     stagingMaxBytes: c.stagingMaxSize,
+    ...(c.streamingUploads ? {} : { streamAfter: 0 }),
     clock,
   });
   const keep = (b: string, k: string): Promise<void> =>

@@ -55,6 +55,31 @@ export interface ObjectReadStream {
  *  that a retried or resumed upload never needs the caller's help. */
 export type UploadSource = Buffer | { size: number; open(offset: number): Readable };
 
+/** A source whose size is not known yet: a file still being written sequentially (the mount streams it
+ *  while it is written). Readable bytes never change; the owner grows it, then ends it (the total is then
+ *  known) or aborts the write through its signal. A backend uploads it as it grows (the XML client: a
+ *  resumable session, `Content-Range: bytes a-b/*`) or reads it whole once ended (the fake); either way
+ *  writeObject resolves after the end, and an abort leaves no object. Why a source and not a session
+ *  object: every decorator (cache invalidation, metrics, fault injection) keeps seeing one writeObject. */
+export interface GrowingSource {
+  readonly kind: 'growing';
+  /** Bytes readable now. */
+  available(): number;
+  /** The final size, once the owner has ended the source (available() is then that size). */
+  total(): number | undefined;
+  /** Resolves once available() >= upTo or the source has ended; rejects 'aborted' on the signal. */
+  wait(upTo: number, signal?: AbortSignal): Promise<void>;
+  /** `length` bytes at `offset`, all of them within available(). */
+  read(offset: number, length: number): Promise<Buffer>;
+}
+
+/** What writeObject takes. */
+export type WriteSource = UploadSource | GrowingSource;
+
+export function isGrowing(source: WriteSource): source is GrowingSource {
+  return !Buffer.isBuffer(source) && 'kind' in source;
+}
+
 export interface WriteOptions extends WritableMetadata, Preconditions, CallOptions {
   cannedAcl?: CannedAcl;
   /** Resumable uploads only (a backend without sessions ignores it). */
@@ -114,11 +139,12 @@ export interface StorageBackend {
   /** Streams the object's bytes; 'range-not-satisfiable' for a range starting at or past the end. */
   readObject(bucket: string, name: string, options?: ReadOptions): Promise<ObjectReadStream>;
   /** Creates or replaces the object atomically: readers see the old or the new content, never a mix.
-   *  Content is verified (crc32c) end to end. */
+   *  Content is verified (crc32c) end to end. A growing source is uploaded as it grows (or read once
+   *  ended); the call resolves after its end. */
   writeObject(
     bucket: string,
     name: string,
-    source: UploadSource,
+    source: WriteSource,
     options?: WriteOptions,
   ): Promise<ObjectMeta>;
   /** Server-side copy; always a new generation at the destination. Preconditions apply to the destination. */

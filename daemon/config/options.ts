@@ -161,6 +161,13 @@ const ROWS = [
     default: 'false',
   },
   {
+    flag: 'streaming-uploads',
+    type: 'boolean',
+    group: 'Files and directories',
+    help: 'a file written sequentially from offset 0 starts uploading once it passes 16 MiB, while it is written, and close waits only for the last chunk; anything but appends falls back to uploading the staged file at close (see docs/SEMANTICS.md "Streaming uploads"); never with --async-uploads',
+    default: 'true',
+  },
+  {
     flag: 'upload-delay',
     type: 'duration',
     group: 'Files and directories',

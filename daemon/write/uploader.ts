@@ -20,6 +20,8 @@ import type { StagingFile } from './staging-file.js';
 import { adoptIfOurs } from './lost-attempt.js';
 import { UploadQueue, type QueueStats } from './upload-queue.js';
 import { upload, uploadPlan } from './write-back.js';
+import type { StreamUploads } from './stream-upload.js';
+import type { ObjectMeta } from '../../storage/types.js';
 
 /** How uploads are scheduled (the --upload-concurrency, --async-uploads and --upload-delay flags). */
 export interface UploadPolicy {
@@ -52,6 +54,8 @@ export interface UploaderDeps {
   settled(entry: PendingObject): Promise<void>;
   /** An upload finished (the type cache learns the name is a file). */
   uploaded?: (bucket: string, key: string) => void;
+  /** Streaming uploads (stream-upload.ts): a close finishes the entry's stream, or uploads whole. */
+  streams?: Pick<StreamUploads, 'finish'>;
 }
 
 export class Uploader {
@@ -169,19 +173,20 @@ export class Uploader {
     const plan = uploadPlan(entry);
     const source = staging.source();
     const resumable = this.#resumable(entry, version);
-    const sending = upload(this.#d.backend, plan, source, this.#d.logger, resumable).catch(
-      async (err: unknown) => {
-        // A retry's 412 may be our own earlier attempt, stored though its answer was lost (or, replayed,
-        // the dead run's last attempt).
-        if ((attempt === 1 && !entry.recovered) || !isStorageError(err, 'precondition-failed')) throw err;
-        const ours = await adoptIfOurs(this.#d.backend, plan, source);
-        if (!ours) throw err;
-        this.#d.logger.info('upload settled: an earlier attempt had stored it', {
-          object: `gs://${plan.bucket}/${plan.key}`,
-        });
-        return ours;
-      },
-    );
+    const whole = (): Promise<ObjectMeta> =>
+      upload(this.#d.backend, plan, source, this.#d.logger, resumable);
+    const started = this.#d.streams ? this.#d.streams.finish(entry, plan, source.size, whole) : whole();
+    const sending = started.catch(async (err: unknown) => {
+      // A retry's 412 may be our own earlier attempt, stored though its answer was lost (or, replayed,
+      // the dead run's last attempt).
+      if ((attempt === 1 && !entry.recovered) || !isStorageError(err, 'precondition-failed')) throw err;
+      const ours = await adoptIfOurs(this.#d.backend, plan, source);
+      if (!ours) throw err;
+      this.#d.logger.info('upload settled: an earlier attempt had stored it', {
+        object: `gs://${plan.bucket}/${plan.key}`,
+      });
+      return ours;
+    });
     entry.upload$ = sending;
     let settles = urgent; // a background failure is settled by the retry or the give-up
     try {

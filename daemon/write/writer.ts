@@ -29,6 +29,8 @@ import {
 } from './journal.js';
 import { Uploader, type UploadPolicy, type UploadStats } from './uploader.js';
 import { uploadPlan } from './write-back.js';
+import { StreamUploads } from './stream-upload.js';
+import { DEFAULT_UPLOAD_THRESHOLDS } from '../../storage/client/uploads.js';
 
 export interface WriterOptions {
   backend: StorageBackend;
@@ -44,6 +46,9 @@ export interface WriterOptions {
   clock?: Clock;
   /** Most bytes staged at once, over every pending object (--staging-max-size; 0 or none: no cap). */
   stagingMaxBytes?: number;
+  /** A file written sequentially from 0 starts uploading once it has staged more than this (default: the
+   *  client's single-PUT limit; 0: never stream). Never with async uploads (stream-upload.ts). */
+  streamAfter?: number;
 }
 
 export interface PendingUpload {
@@ -55,10 +60,23 @@ export class Writer {
   readonly #o: WriterOptions;
   readonly #registry = new PendingRegistry();
   readonly #uploads: Uploader;
+  /** Streaming uploads of sequentially written files (undefined: off). */
+  readonly #streams: StreamUploads | undefined;
   #stopping = false;
 
   constructor(o: WriterOptions) {
     this.#o = o;
+    const streamAfter = o.streamAfter ?? DEFAULT_UPLOAD_THRESHOLDS.singleRequestMax;
+    this.#streams =
+      streamAfter > 0 && o.policy?.async !== true
+        ? new StreamUploads({
+            backend: o.backend,
+            logger: o.logger,
+            threshold: streamAfter,
+            plan: uploadPlan,
+            maxStreams: o.policy?.concurrency ?? 4,
+          })
+        : undefined;
     this.#uploads = new Uploader({
       backend: o.backend,
       logger: o.logger,
@@ -68,6 +86,7 @@ export class Writer {
       stage: (entry) => this.#stage(entry),
       settled: (entry) => this.#endWhenIdle(entry),
       ...(o.uploaded ? { uploaded: o.uploaded } : {}),
+      ...(this.#streams ? { streams: this.#streams } : {}),
     });
   }
 
@@ -184,12 +203,15 @@ export class Writer {
       const staging = await this.#stage(entry);
       this.#withinBudget(offset + length - staging.size);
       if (entry.journaled !== 'open') await this.#journal(entry, 'open');
+      this.#streams?.beforeWrite(entry, staging.size, offset, length);
       const n = await staging.write(data, length, offset);
+      this.#streams?.afterWrite(entry, staging, offset, length, n);
       entry.touch(this.#o.now());
       entry.emptiedOnly = false;
       delete entry.posix.mtime; // a write after utimens makes the mtime "now" again
       return n;
     } catch (err) {
+      this.#streams?.cancel(entry, 'a write failed');
       throw this.#poison(entry, err);
     }
   }
@@ -200,6 +222,7 @@ export class Writer {
     try {
       const staging = await this.#stage(entry, size);
       if (entry.journaled !== 'open') await this.#journal(entry, 'open');
+      this.#streams?.truncated(entry, size);
       await staging.truncate(size);
       entry.touch(this.#o.now());
       entry.emptiedOnly = false;
@@ -233,6 +256,7 @@ export class Writer {
     base: ObjectMeta | undefined,
     baseGeneration: string,
   ): Promise<void> {
+    this.#streams?.cancel(entry, 'a rename');
     this.#registry.rekey(entry, bucket, key);
     entry.base = baseGeneration;
     entry.meta = base;
@@ -247,6 +271,7 @@ export class Writer {
   }
 
   unlinked(entry: PendingObject): void {
+    this.#streams?.cancel(entry, 'an unlink');
     this.#registry.unlink(entry);
   }
 
@@ -264,6 +289,8 @@ export class Writer {
     this.#usable(entry);
     if (!entry.dirty || entry.unlinked) return;
     if (why === 'close' && entry.emptiedOnly) return;
+    // fsync uploads the staged file whole (and a streamed session cannot be made durable half-way).
+    if (why === 'sync') this.#streams?.cancel(entry, 'an fsync');
     if (why === 'close' && this.#uploads.async) await this.#uploads.later(entry);
     else await this.#uploads.now(entry);
   }
@@ -288,6 +315,7 @@ export class Writer {
   async #endWhenIdle(entry: PendingObject): Promise<void> {
     if (entry.refs > 0 || this.#uploads.has(entry) || entry.upload$ || entry.ended) return;
     entry.ended = true;
+    this.#streams?.cancel(entry, 'the file was let go');
     this.#registry.end(entry);
     const staging = entry.staging ?? (await entry.staging$?.catch(() => undefined));
     if (!staging) return;

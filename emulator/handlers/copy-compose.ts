@@ -119,7 +119,11 @@ export async function composeObject(ctx: Ctx, bucket: string, name: string): Pro
   });
   const template = templateFromHeaders(ctx.headers);
   checkGenerationMatch(ctx.headers, ctx.store.object(bucket, name));
-  const blob = await ctx.store.blobs.concat(sources.map((s) => s.blob));
+  // A composite object has no MD5: only its CRC32C is computed.
+  const blob = await ctx.store.blobs.concat(
+    sources.map((s) => s.blob),
+    { md5: false },
+  );
   const componentCount = sources.reduce((n, s) => n + (s.componentCount ?? 1), 0);
   if (componentCount > 1024) {
     await ctx.store.blobs.remove(blob.id);

@@ -87,7 +87,11 @@ export async function completeMultipart(ctx: Ctx, bucket: string, name: string, 
     return stored;
   });
   if (chosen.slice(0, -1).some((p) => p.size < MIN_PART)) throw new ApiError('EntityTooSmall');
-  const blob = await ctx.store.blobs.concat(chosen.map((p) => p.blob));
+  // A multipart object has no MD5 (its ETag is made of the parts'): only its CRC32C is computed.
+  const blob = await ctx.store.blobs.concat(
+    chosen.map((p) => p.blob),
+    { md5: false },
+  );
   const md5s = Buffer.concat(chosen.map((p) => Buffer.from(p.etag.replace(/"/g, ''), 'hex')));
   const etag = `"${createHash('md5').update(md5s).digest('hex')}-${chosen.length}"`;
   const record = await commitObject({

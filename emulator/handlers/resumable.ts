@@ -11,6 +11,7 @@ import { discardBody, sendEmpty } from '../http/respond.js';
 import { checkObjectName } from '../names.js';
 import { aclFor, commitObject, templateFromHeaders } from '../object-template.js';
 import { checkGenerationMatch } from '../preconditions.js';
+import { RunningHash } from '../store/hashing.js';
 import type { ResumableSession } from '../uploads/sessions.js';
 import { newUploadId } from '../uploads/sessions.js';
 import { requireBucket } from './buckets.js';
@@ -41,6 +42,7 @@ export async function startResumable(ctx: Ctx, bucket: string, name: string): Pr
     preconditionHeaders,
     chunks: [],
     persisted: 0,
+    hash: new RunningHash(),
     created: ctx.clock.now(),
   });
   ctx.res.setHeader('Location', `${ctx.origin}${ctx.target.rawPath}?upload_id=${encodeURIComponent(id)}`);
@@ -96,7 +98,8 @@ export async function putResumable(ctx: Ctx, id: string): Promise<void> {
       `Content-Range starts at ${range.first}; ${s.persisted} bytes are persisted.`,
     );
   }
-  let blob = await ctx.store.blobs.write(ctx.req);
+  // Chunks are hashed by their session (below), only the bytes it keeps, in order.
+  let blob = await ctx.store.blobs.write(ctx.req, { md5: false });
   // Bytes the service already has are dropped; the rest extends the upload.
   const skip = s.persisted - range.first;
   const isFinal = range.total !== undefined && range.first + blob.size >= range.total;
@@ -106,10 +109,13 @@ export async function putResumable(ctx: Ctx, id: string): Promise<void> {
     await ctx.store.blobs.remove(blob.id);
   } else {
     if (skip > 0 || keep < blob.size) {
-      const sliced = await ctx.store.blobs.write(await ctx.store.blobs.read(blob.id, skip, skip + keep));
+      const part = await ctx.store.blobs.read(blob.id, skip, skip + keep);
+      const sliced = await ctx.store.blobs.write(part, { md5: false });
       await ctx.store.blobs.remove(blob.id);
       blob = sliced;
     }
+    for await (const piece of await ctx.store.blobs.read(blob.id, 0, keep))
+      await s.hash.update(piece as Buffer);
     s.chunks.push(blob.id);
     s.persisted += keep;
   }
@@ -118,7 +124,8 @@ export async function putResumable(ctx: Ctx, id: string): Promise<void> {
 }
 
 async function finish(ctx: Ctx, s: ResumableSession): Promise<void> {
-  const blob = await ctx.store.blobs.concat(s.chunks);
+  const hashes = await s.hash.result();
+  const blob = await ctx.store.blobs.concat(s.chunks, { known: hashes });
   for (const c of s.chunks) await ctx.store.blobs.remove(c);
   s.chunks = [];
   const record = await commitObject({
@@ -142,6 +149,7 @@ export async function cancelResumable(ctx: Ctx, id: string): Promise<void> {
   const s = session(ctx, id);
   if (s.finished) throw new ApiError('NoSuchUpload', 'The upload has already completed.');
   ctx.uploads.resumable.delete(id);
+  s.hash.drop();
   for (const c of s.chunks) await ctx.store.blobs.remove(c);
   sendEmpty(ctx, 499);
 }

@@ -8,7 +8,7 @@ import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStore } from './blob-store.js';
+import type { BlobStore, HashOptions } from './blob-store.js';
 import { HashingStream } from './hashing.js';
 import type { BlobInfo } from './records.js';
 
@@ -35,14 +35,14 @@ export class FolderBlobs implements BlobStore {
     return readdir(this.#blobs);
   }
 
-  async write(body: Readable): Promise<BlobInfo> {
-    return this.#writeFrom(async (sink) => {
+  async write(body: Readable, options: HashOptions = {}): Promise<BlobInfo> {
+    return this.#writeFrom(options, async (sink) => {
       await pipeline(body, sink);
     });
   }
 
-  async concat(ids: readonly string[]): Promise<BlobInfo> {
-    return this.#writeFrom(async (sink) => {
+  async concat(ids: readonly string[], options: HashOptions = {}): Promise<BlobInfo> {
+    return this.#writeFrom(options, async (sink) => {
       for (const id of ids) await pipeline(createReadStream(this.#file(id)), sink, { end: false });
       sink.end();
     });
@@ -74,10 +74,10 @@ export class FolderBlobs implements BlobStore {
     return path.join(this.#blobs, id);
   }
 
-  async #writeFrom(fill: (sink: HashingStream) => Promise<void>): Promise<BlobInfo> {
+  async #writeFrom(options: HashOptions, fill: (sink: HashingStream) => Promise<void>): Promise<BlobInfo> {
     const id = randomUUID();
     const tmp = path.join(this.#tmp, id);
-    const hasher = new HashingStream();
+    const hasher = new HashingStream({ md5: options.md5 !== false && options.known === undefined });
     const file = createWriteStream(tmp, { highWaterMark: 256 * 1024 });
     const written = pipeline(hasher, file);
     try {
@@ -94,6 +94,6 @@ export class FolderBlobs implements BlobStore {
       await rm(tmp, { force: true });
       throw err;
     }
-    return { id, ...(await hasher.result()) };
+    return { id, ...(await hasher.result()), ...options.known };
   }
 }

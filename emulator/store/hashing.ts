@@ -15,41 +15,48 @@ export function crc32cBase64(value: number): string {
 /** Bytes gathered before a hand-over to the MD5 worker: few messages, little memory. */
 const BATCH = 1024 * 1024;
 
-/** A pass-through that hashes and counts what flows through it. */
-export class HashingStream extends Transform {
-  #md5 = new Md5Job();
+/** Hashes fed in order, possibly across many requests (a resumable session hashes each chunk it keeps, so
+ *  finishing the object never reads its bytes again). `md5: false` computes CRC32C only (composite objects
+ *  have no MD5, and resumable chunks get theirs from their session). */
+export class RunningHash {
+  readonly #md5: Md5Job | undefined;
   #crc = 0;
-  #ended = false;
   #batch: Buffer[] = [];
   #batched = 0;
   size = 0;
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.#crc = crc32c(chunk, this.#crc);
-    this.size += chunk.length;
-    this.#batch.push(chunk);
-    this.#batched += chunk.length;
-    if (this.#batched < BATCH) {
-      done(null, chunk);
-      return;
-    }
-    this.#send().then(
-      () => done(null, chunk),
-      (e: unknown) => done(e as Error),
-    );
+  constructor(options: { md5?: boolean } = {}) {
+    this.#md5 = options.md5 === false ? undefined : new Md5Job();
   }
 
-  override _flush(done: TransformCallback): void {
-    this.#ended = true;
-    this.#send().then(
-      () => done(),
-      (e: unknown) => done(e as Error),
-    );
+  /** Resolves once the bytes are handed to the MD5 worker (it waits when the worker lags). */
+  update(chunk: Buffer): Promise<void> {
+    this.#crc = crc32c(chunk, this.#crc);
+    this.size += chunk.length;
+    if (!this.#md5) return Promise.resolve();
+    this.#batch.push(chunk);
+    this.#batched += chunk.length;
+    return this.#batched < BATCH ? Promise.resolve() : this.#send();
+  }
+
+  /** The hashes of everything fed; call once, at the end. */
+  async result(): Promise<{ size: number; md5: string; crc32c: string }> {
+    await this.#send();
+    return {
+      size: this.size,
+      md5: this.#md5 ? await this.#md5.digest() : '',
+      crc32c: crc32cBase64(this.#crc),
+    };
+  }
+
+  /** Given up before the end: nobody will ask for this digest. */
+  drop(): void {
+    this.#md5?.drop();
   }
 
   /** One copy into a buffer of our own, whose memory then moves to the worker without another. */
   #send(): Promise<void> {
-    if (this.#batched === 0) return Promise.resolve();
+    if (this.#batched === 0 || !this.#md5) return Promise.resolve();
     const own = Buffer.allocUnsafeSlow(this.#batched);
     let at = 0;
     for (const piece of this.#batch) at += piece.copy(own, at);
@@ -57,15 +64,42 @@ export class HashingStream extends Transform {
     this.#batched = 0;
     return this.#md5.update(own);
   }
+}
+
+/** A pass-through that hashes and counts what flows through it. */
+export class HashingStream extends Transform {
+  readonly #hash: RunningHash;
+  #ended = false;
+
+  constructor(options: { md5?: boolean } = {}) {
+    super();
+    this.#hash = new RunningHash(options);
+  }
+
+  get size(): number {
+    return this.#hash.size;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.#hash.update(chunk).then(
+      () => done(null, chunk),
+      (e: unknown) => done(e as Error),
+    );
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.#ended = true;
+    done();
+  }
 
   override _destroy(error: Error | null, done: (error: Error | null) => void): void {
     // Destroyed before the end (the upload failed): nobody will ask for this digest.
-    if (!this.#ended) this.#md5.drop();
+    if (!this.#ended) this.#hash.drop();
     done(error);
   }
 
   /** The hashes of everything that passed; call once, after the stream finished. */
-  async result(): Promise<{ size: number; md5: string; crc32c: string }> {
-    return { size: this.size, md5: await this.#md5.digest(), crc32c: crc32cBase64(this.#crc) };
+  result(): Promise<{ size: number; md5: string; crc32c: string }> {
+    return this.#hash.result();
   }
 }

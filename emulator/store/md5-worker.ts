@@ -43,6 +43,14 @@ let worker: Worker | undefined;
 let nextId = 1;
 const jobs = new Map<number, JobState>();
 
+/** The worker keeps the process alive only while it has work: bytes unhashed or a digest awaited (a
+ *  resumable session may sit idle between chunks for as long as its client likes). */
+function refWhileBusy(w: Worker): void {
+  const busy = [...jobs.values()].some((j) => j.queued > 0 || j.digest !== undefined);
+  if (busy) w.ref();
+  else w.unref();
+}
+
 function theWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(SOURCE, { eval: true });
@@ -56,10 +64,11 @@ function theWorker(): Worker {
         job.wake = undefined;
         wake?.();
       }
+      if (job.queued === 0) refWhileBusy(w);
     } else {
       jobs.delete(m.id);
       job.digest?.(m.value);
-      if (jobs.size === 0) w.unref();
+      refWhileBusy(w);
     }
   });
   w.on('error', () => {
@@ -78,13 +87,13 @@ export class Md5Job {
 
   constructor() {
     jobs.set(this.#id, this.#state);
-    this.#worker.ref(); // a pending digest must keep the process alive
   }
 
   /** Queues bytes, handing `chunk`'s memory to the worker (the caller must own its whole ArrayBuffer and
    *  not touch it again); resolves at once unless too many bytes are still waiting to be hashed. */
   update(chunk: Uint8Array): Promise<void> {
     this.#state.queued += chunk.length;
+    this.#worker.ref(); // bytes in the worker must be hashed before the process may exit
     this.#worker.postMessage({ op: 'update', id: this.#id, data: chunk }, [chunk.buffer as ArrayBuffer]);
     if (this.#state.queued < MAX_QUEUED_BYTES) return Promise.resolve();
     return new Promise((resolve) => {
@@ -97,13 +106,14 @@ export class Md5Job {
     if (!jobs.delete(this.#id)) return;
     this.#worker.postMessage({ op: 'drop', id: this.#id });
     this.#state.wake?.();
-    if (jobs.size === 0) this.#worker.unref();
+    refWhileBusy(this.#worker);
   }
 
   /** Base64 MD5 of everything queued; call once, at the end. */
   digest(): Promise<string> {
     return new Promise((resolve) => {
       this.#state.digest = resolve;
+      this.#worker.ref(); // a pending digest must keep the process alive
       this.#worker.postMessage({ op: 'digest', id: this.#id });
     });
   }

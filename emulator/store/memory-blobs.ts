@@ -4,26 +4,33 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStore } from './blob-store.js';
+import type { BlobStore, HashOptions } from './blob-store.js';
 import { HashingStream } from './hashing.js';
 import type { BlobInfo } from './records.js';
 
 export class MemoryBlobs implements BlobStore {
   readonly #blobs = new Map<string, Buffer>();
 
-  async write(body: Readable): Promise<BlobInfo> {
-    const hasher = new HashingStream();
+  async write(body: Readable, options: HashOptions = {}): Promise<BlobInfo> {
+    const hasher = new HashingStream({ md5: options.md5 !== false && options.known === undefined });
     const chunks: Buffer[] = [];
     await pipeline(body, hasher, async (source: AsyncIterable<Buffer>) => {
       for await (const chunk of source) chunks.push(chunk);
     });
     const id = randomUUID();
     this.#blobs.set(id, Buffer.concat(chunks));
-    return { id, ...(await hasher.result()) };
+    return { id, ...(await hasher.result()), ...options.known };
   }
 
-  async concat(ids: readonly string[]): Promise<BlobInfo> {
-    return this.write(Readable.from(ids.map((id) => this.#get(id))));
+  async concat(ids: readonly string[], options: HashOptions = {}): Promise<BlobInfo> {
+    if (options.known) {
+      // Nothing to hash: one copy, no stream.
+      const id = randomUUID();
+      const data = Buffer.concat(ids.map((i) => this.#get(i)));
+      this.#blobs.set(id, data);
+      return { id, size: data.length, ...options.known };
+    }
+    return this.write(Readable.from(ids.map((id) => this.#get(id))), options);
   }
 
   clone(id: string): Promise<string> {

@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { ObjectTemplate } from '../object-template.js';
+import type { RunningHash } from '../store/hashing.js';
 import type { ObjectRecord } from '../store/records.js';
 
 export interface ResumableSession {
@@ -18,6 +19,8 @@ export interface ResumableSession {
   /** Blobs persisted so far, in order, and their total length. */
   chunks: string[];
   persisted: number;
+  /** MD5 and CRC32C of the persisted bytes, fed as each chunk is kept: finishing never re-reads them. */
+  hash: RunningHash;
   created: number;
   /** Set once the last byte arrived: later status queries answer 200 with this object. */
   finished?: ObjectRecord;

@@ -58,20 +58,20 @@ export interface UploadResult {
   meta?: ObjectMeta;
 }
 
-function writeHeaders(options: WriteOptions): Record<string, string> {
+export function writeHeaders(options: WriteOptions): Record<string, string> {
   const h = { ...writableMetadataHeaders(pickWritable(options)), ...preconditionHeaders(options) };
   if (options.cannedAcl !== undefined) h['x-goog-acl'] = options.cannedAcl;
   return h;
 }
 
-function checkStored(headers: ResponseHeaders, sent: ObjectHashes, name: string): void {
+export function checkStored(headers: ResponseHeaders, sent: ObjectHashes, name: string): void {
   verifyHashes(parseGoogHashHeaders(headers), sent, `upload of ${name}`);
 }
 
 /** Asks the store whether a write whose answer never came (or a 412 after such an attempt: our own lost
  *  attempt may have won) in fact finished: one HEAD of the live object, adopted if it is ours. Otherwise
  *  (another object, none, or the HEAD failing too) the caller reports its original error. */
-async function adoptIfOurs(
+export async function adoptIfOurs(
   ctx: ClientContext,
   bucket: string,
   name: string,
@@ -98,7 +98,7 @@ async function adoptIfOurs(
 
 /** Whether a failed write is worth asking the store about: the last attempt's outcome is unknown, or a
  *  412 followed an attempt whose outcome was unknown. */
-function mayHaveFinished(e: unknown, lost: boolean): boolean {
+export function mayHaveFinished(e: unknown, lost: boolean): boolean {
   return isStorageError(e) && (outcomeUnknown(e) || (lost && e.code === 'precondition-failed'));
 }
 
@@ -147,10 +147,10 @@ async function singlePut(
   return { headers, hashes };
 }
 
-type ChunkOutcome =
+export type ChunkOutcome =
   { done: true; headers: ResponseHeaders; meta?: ObjectMeta } | { done: false; persisted: number };
 
-function outcome(status: number, headers: ResponseHeaders): ChunkOutcome {
+export function outcome(status: number, headers: ResponseHeaders): ChunkOutcome {
   if (status !== 308) return { done: true, headers };
   const range = /^bytes=0-(\d+)$/.exec(header(headers, 'range')?.trim() ?? '');
   return { done: false, persisted: range?.[1] === undefined ? 0 : Number(range[1]) + 1 };

@@ -8,6 +8,7 @@ import type { Clock } from '../../common/clock.js';
 import { silentLogger } from '../../common/logger.js';
 import type { Logger } from '../../common/logger.js';
 import type { Credentials } from '../auth/credentials.js';
+import { isGrowing } from '../backend.js';
 import type {
   CallOptions,
   ComposeSource,
@@ -17,8 +18,8 @@ import type {
   ObjectReadStream,
   ReadOptions,
   StorageBackend,
-  UploadSource,
   WriteOptions,
+  WriteSource,
 } from '../backend.js';
 import type {
   Acl,
@@ -44,9 +45,10 @@ import { DEFAULT_RETRY } from './retry-policy.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { RetryContext } from './retry.js';
 import { DEFAULT_UPLOAD_THRESHOLDS, upload } from './uploads.js';
-import type { UploadThresholds } from './uploads.js';
+import type { UploadResult, UploadThresholds } from './uploads.js';
 import { metaFromUpload } from './upload-meta.js';
 import { sourceSize } from './upload-source.js';
+import { streamingUpload } from './streaming-upload.js';
 import { pickWritable } from '../writable-metadata.js';
 
 export interface XmlApiBackendOptions {
@@ -137,13 +139,18 @@ export class XmlApiBackend implements StorageBackend {
   async writeObject(
     bucket: string,
     name: string,
-    source: UploadSource,
+    source: WriteSource,
     options: WriteOptions = {},
   ): Promise<ObjectMeta> {
-    const result = await upload(this.#ctx, bucket, name, source, options, this.#thresholds);
+    const result: UploadResult & { size: number } = isGrowing(source)
+      ? await streamingUpload(this.#ctx, bucket, name, source, options, this.#thresholds.chunkSize)
+      : {
+          ...(await upload(this.#ctx, bucket, name, source, options, this.#thresholds)),
+          size: sourceSize(source),
+        };
     // Everything a HEAD would say is known from what was sent and the answer's headers (no HEAD per PUT);
     // an upload settled by asking the store (its answer was lost) already has the object's metadata.
-    const sent = { size: sourceSize(source), hashes: result.hashes, written: pickWritable(options) };
+    const sent = { size: result.size, hashes: result.hashes, written: pickWritable(options) };
     return (
       result.meta ??
       metaFromUpload(bucket, name, result.headers, sent) ??

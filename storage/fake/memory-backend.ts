@@ -15,7 +15,7 @@ import type {
   ObjectReadStream,
   ReadOptions,
   StorageBackend,
-  UploadSource,
+  WriteSource,
   WriteOptions,
 } from '../backend.js';
 import { hashBuffer, md5Hex } from '../checksums.js';
@@ -250,7 +250,7 @@ export class MemoryBackend implements StorageBackend {
   async writeObject(
     bucket: string,
     name: string,
-    source: UploadSource,
+    source: WriteSource,
     options: WriteOptions = {},
   ): Promise<ObjectMeta> {
     checkAborted(options.signal);

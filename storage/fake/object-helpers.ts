@@ -3,7 +3,8 @@
 // checks and draining an UploadSource. Separate from the backend so that file stays about operations.
 
 import type { Readable } from 'node:stream';
-import type { CallOptions, UploadSource } from '../backend.js';
+import { isGrowing } from '../backend.js';
+import type { CallOptions, WriteSource } from '../backend.js';
 import { StorageError, checkAborted } from '../errors.js';
 import { WRITABLE_FIELDS, type ObjectMeta, type Preconditions, type WritableMetadata } from '../types.js';
 
@@ -77,8 +78,14 @@ export function cloneMeta(meta: ObjectMeta): ObjectMeta {
 
 /** The whole upload as one private Buffer. A source that delivers a size other than it announced is an
  *  'integrity' failure (the service's IncompleteBody); an abort destroys the source and rejects. */
-export async function readSource(source: UploadSource, signal: AbortSignal | undefined): Promise<Buffer> {
+export async function readSource(source: WriteSource, signal: AbortSignal | undefined): Promise<Buffer> {
   if (Buffer.isBuffer(source)) return Buffer.from(source);
+  if (isGrowing(source)) {
+    // The fake has no sessions: it waits for the end and takes the bytes in one piece.
+    await source.wait(Infinity, signal);
+    checkAborted(signal);
+    return source.read(0, source.total() ?? source.available());
+  }
   const stream: Readable = source.open(0);
   const onAbort = (): void => {
     stream.destroy(new StorageError('aborted', 'upload aborted', { cause: signal?.reason }));

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
+import { crc32c } from '@node-rs/crc32';
 import { bucket, emulator, errorCode } from '../helpers/emulator.js';
 
 const KiB = 1024;
@@ -60,6 +61,46 @@ test('resumable upload: start 201 with Location, chunks get 308 + Range, the las
   });
   t.is(again.status, 200);
   t.is(again.headers.get('x-goog-generation'), last.headers.get('x-goog-generation'));
+});
+
+test('resumable with the total unknown: bytes a-b/*, a status query bytes */*, then bytes */N finishes', async (t) => {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  const start = await emu.call(`/${b}/stream.bin`, {
+    method: 'POST',
+    headers: { 'x-goog-resumable': 'start', 'x-goog-if-generation-match': '0' },
+  });
+  const location = start.headers.get('location') ?? '';
+  const data = randomBytes(768 * KiB);
+  const put = (first: number, last: number): Promise<Response> =>
+    fetch(location, {
+      method: 'PUT',
+      body: data.subarray(first, last + 1),
+      headers: { 'content-range': `bytes ${first}-${last}/*` },
+    });
+  const first = await put(0, 256 * KiB - 1);
+  t.is(first.status, 308);
+  t.is(first.headers.get('range'), `bytes=0-${256 * KiB - 1}`);
+  // A resend that overlaps what is persisted (a client retrying): only the new bytes count, and hash.
+  const overlap = await put(0, 512 * KiB - 1);
+  t.is(overlap.status, 308);
+  t.is(overlap.headers.get('range'), `bytes=0-${512 * KiB - 1}`);
+  const unknown = await fetch(location, { method: 'PUT', headers: { 'content-range': 'bytes */*' } });
+  t.is(unknown.status, 308);
+  t.is(unknown.headers.get('range'), `bytes=0-${512 * KiB - 1}`);
+  t.is((await put(512 * KiB, data.length - 1)).status, 308);
+  t.is((await emu.call(`/${b}/stream.bin`, { method: 'HEAD' })).status, 404); // not an object yet
+  // Every byte is there: a total alone finalizes the object, with the hashes of all of it.
+  const done = await fetch(location, {
+    method: 'PUT',
+    headers: { 'content-range': `bytes */${data.length}` },
+  });
+  t.is(done.status, 200);
+  t.is(done.headers.get('etag'), `"${createHash('md5').update(data).digest('hex')}"`);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32c(data) >>> 0);
+  t.true((done.headers.get('x-goog-hash') ?? '').includes(`crc32c=${crc.toString('base64')}`));
+  t.true(Buffer.from(await (await emu.call(`/${b}/stream.bin`)).arrayBuffer()).equals(data));
 });
 
 test('resumable: a zero-byte upload, a cancel (499), and a precondition that fails at the end', async (t) => {

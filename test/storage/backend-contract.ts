@@ -12,6 +12,7 @@ import { hashBuffer } from '../../storage/checksums.js';
 import { isStorageError } from '../../storage/errors.js';
 import type { StorageErrorCode } from '../../storage/errors.js';
 import type { AclEntry, ListOptions, ListPage, ObjectMeta } from '../../storage/types.js';
+import { Growing } from '../helpers/growing-source.js';
 
 export interface BackendFixture {
   backend: StorageBackend;
@@ -175,6 +176,29 @@ export function backendContract(
     t.is(meta.crc32c, hashBuffer(data).crc32c);
     t.true((await readAll((await backend.readObject(bucket, 'streamed')).body)).equals(data));
   });
+
+  contract(
+    'write from a growing source: done once it ends; an abort writes nothing',
+    async (t, { backend, bucket }) => {
+      const data = randomBytes(300_000);
+      const source = new Growing();
+      const writing = backend.writeObject(bucket, 'grown', source, { ifGenerationMatch: '0' });
+      source.append(data.subarray(0, 100_000));
+      source.append(data.subarray(100_000));
+      source.end();
+      const meta = await writing;
+      t.is(meta.size, data.length);
+      t.is(meta.md5, hashBuffer(data).md5);
+      t.true((await readAll((await backend.readObject(bucket, 'grown')).body)).equals(data));
+      const controller = new AbortController();
+      const dropped = new Growing();
+      const aborted = backend.writeObject(bucket, 'dropped', dropped, { signal: controller.signal });
+      dropped.append(data);
+      controller.abort();
+      await rejects(t, aborted, 'aborted', 'aborted growing write');
+      await rejects(t, backend.statObject(bucket, 'dropped'), 'not-found', 'after abort');
+    },
+  );
 
   contract(
     'ranged reads clamp at the end; a start at or past the end is 416',

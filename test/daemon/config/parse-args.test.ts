@@ -48,6 +48,7 @@ test('every table option lands on a MountConfig key of the right type', (t) => {
     uploadConcurrency: 'number',
     stagingMaxSize: 'number',
     asyncUploads: 'boolean',
+    streamingUploads: 'boolean',
     uploadDelayMs: 'number',
     drainTimeoutMs: 'number',
     cacheDir: 'string',
