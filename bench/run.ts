@@ -87,7 +87,9 @@ await del('raw-put.bin');
 if (wanted('fuse-native')) {
   const dir = path.join(work, 'mnt-ceiling');
   await mkdir(dir);
-  const c = spawn('npx', ['tsx', path.join(root, 'bench/fuse-ceiling.ts'), dir, String(bytes)], {
+  // node itself, not `npx tsx`: killing a wrapper by PID would leave the server behind.
+  const args = ['--import=tsx', path.join(root, 'bench/fuse-ceiling.ts'), dir, String(bytes)];
+  const c = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: root,
   });
