@@ -6,7 +6,7 @@
 import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../common/clock.js';
-import { readJournal, RECORD_SUFFIX } from './write/journal.js';
+import { readJournal, RECORD_SUFFIX, type JournalRecord } from './write/journal.js';
 import { discardKept, listKept, type KeptFile } from './write/kept-files.js';
 
 const DEFAULT_CACHE_DIR = '/var/cache/gcsmount';
@@ -146,10 +146,16 @@ async function allStaged(cacheDir: string, now: number): Promise<string[]> {
       const size = (await stat(file).catch(() => ({ size: -1 }))).size;
       const age = r ? `${Math.round((now - Date.parse(r.updatedAt)) / 1000)}s` : '?';
       const object = r ? `${r.bucket}/${r.object}` : `?/${n}`;
-      out.push(`${object}\t${size}\tstaged:${r?.state ?? 'no-record'}\t${age}\tpending\t${file}\n`);
+      out.push(`${object}\t${size}\tstaged:${r?.state ?? 'no-record'}\t${age}\t${why(r)}\t${file}\n`);
     }
   }
   return out;
+}
+
+/** A resumable upload the next start resumes says how far the store had it. */
+function why(r: JournalRecord | undefined): string {
+  if (r?.session === undefined || r.persisted === undefined) return 'pending';
+  return `pending, resumes at ${r.persisted} of ${r.size} bytes`;
 }
 
 /** Where in the mount the bytes go: --to (inside the mount), else the object's own name. */
