@@ -176,6 +176,27 @@ test('multipart: initiate, parts (replaced on re-upload), list parts, complete; 
   t.is((await emu.call(`/${b}/mp?uploadId=${id}`)).status, 404);
 });
 
+test('multipart completion accepts ETags quoted with numeric references (Go encoding/xml, rclone)', async (t) => {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  const init = await (await emu.call(`/${b}/go?uploads`, { method: 'POST' })).text();
+  const id = /<UploadId>([^<]+)</.exec(init)?.[1] ?? '';
+  const p1 = randomBytes(5 * 1024 * KiB);
+  const p2 = Buffer.from('tail');
+  const put = async (n: number, body: Buffer): Promise<string> =>
+    (
+      (await emu.call(`/${b}/go?partNumber=${n}&uploadId=${id}`, { method: 'PUT', body })).headers.get(
+        'etag',
+      ) ?? ''
+    ).replace(/"/g, '&#34;');
+  const e1 = await put(1, p1);
+  const e2 = await put(2, p2);
+  const complete = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${e1}</ETag></Part><Part><ETag>${e2}</ETag><PartNumber>2</PartNumber></Part></CompleteMultipartUpload>`;
+  const done = await emu.call(`/${b}/go?uploadId=${id}`, { method: 'POST', body: complete });
+  t.is(done.status, 200, await done.clone().text());
+  t.true(Buffer.from(await (await emu.call(`/${b}/go`)).arrayBuffer()).equals(Buffer.concat([p1, p2])));
+});
+
 test('multipart errors: order, unknown part, small part, abort, UploadPartCopy', async (t) => {
   const emu = await emulator(t);
   const b = await bucket(emu);
