@@ -28,5 +28,9 @@ function seconds(ttlMs: number): number {
 export function kernelCacheOptions(t: KernelCacheTtls): string[] {
   const attr = seconds(t.statCacheTtlMs);
   const entry = Math.min(attr, seconds(t.typeCacheTtlMs));
-  return [`attr_timeout=${attr}`, `entry_timeout=${entry}`, `negative_timeout=${seconds(t.negativeCacheTtlMs)}`];
+  return [
+    `attr_timeout=${attr}`,
+    `entry_timeout=${entry}`,
+    `negative_timeout=${seconds(t.negativeCacheTtlMs)}`,
+  ];
 }

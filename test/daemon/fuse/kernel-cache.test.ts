@@ -2,11 +2,10 @@ import test from 'ava';
 import { FOREVER_S, kernelCacheOptions } from '../../../daemon/fuse/kernel-cache.js';
 
 test('the kernel keeps attributes, entries and absent names for the caches TTLs, in seconds', (t) => {
-  t.deepEqual(kernelCacheOptions({ statCacheTtlMs: 60_000, typeCacheTtlMs: 60_000, negativeCacheTtlMs: 5000 }), [
-    'attr_timeout=60',
-    'entry_timeout=60',
-    'negative_timeout=5',
-  ]);
+  t.deepEqual(
+    kernelCacheOptions({ statCacheTtlMs: 60_000, typeCacheTtlMs: 60_000, negativeCacheTtlMs: 5000 }),
+    ['attr_timeout=60', 'entry_timeout=60', 'negative_timeout=5'],
+  );
   t.deepEqual(kernelCacheOptions({ statCacheTtlMs: 1500, typeCacheTtlMs: 60_000, negativeCacheTtlMs: 250 }), [
     'attr_timeout=1.5',
     'entry_timeout=1.5',
@@ -29,5 +28,9 @@ test('a TTL of 0 stays 0 (written out: libfuse would default to 1 s)', (t) => {
 
 test('"never expires" becomes a long finite timeout', (t) => {
   const o = kernelCacheOptions({ statCacheTtlMs: -1, typeCacheTtlMs: Infinity, negativeCacheTtlMs: -1 });
-  t.deepEqual(o, [`attr_timeout=${FOREVER_S}`, `entry_timeout=${FOREVER_S}`, `negative_timeout=${FOREVER_S}`]);
+  t.deepEqual(o, [
+    `attr_timeout=${FOREVER_S}`,
+    `entry_timeout=${FOREVER_S}`,
+    `negative_timeout=${FOREVER_S}`,
+  ]);
 });
