@@ -105,6 +105,8 @@ export class DirectoryOps {
       ifGenerationMatch: '0',
       metadata,
     });
+    // A directory, empty, under directories: its lookups and those of missing names in it cost nothing.
+    c.ns.createdDir(loc.bucket, loc.key);
   }
 
   async rmdir(path: string): Promise<void> {
