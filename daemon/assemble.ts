@@ -108,6 +108,7 @@ export async function assemble(
   const attrPrefetch = new AttrPrefetch({
     backend,
     maxQueued: c.statCacheTtlMs === 0 ? 0 : c.statCacheMaxEntries,
+    known: (b, k) => backend.negative.has(b, k) || backend.metadata.getObject(b, k) !== undefined,
   });
   const project = c.bucket === PROJECT_MOUNT;
   // Failed uploads are kept beside the staged bytes, so keeping them is a rename on one file system.
