@@ -4,7 +4,8 @@
 // within a run do). A peer that is not installed is reported and skipped. BENCH_RECORD=1 appends the table
 // with the machine to docs/benchmarks.md. Never part of `npm test`. Quick sizes by default; BENCH_FULL=1
 // (or `-- --full`) runs issue 11's (sizes and their variables: bench/tools.ts). BENCH_PEERS=gcsmount,s3fs
-// runs only those rows; BENCH_CPU_PROF=DIR writes a CPU profile of each gcsmount daemon there.
+// runs only those rows (`gcsmount` includes the `gcsmount --async-uploads` row, P2 and P4 only);
+// BENCH_CPU_PROF=DIR writes a CPU profile of each gcsmount daemon there.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -107,6 +108,8 @@ interface Peer {
   tool: string;
   /** Reads only (rclone --vfs-cache-mode full). */
   readsOnly?: boolean;
+  /** Writes only: P2 and P4 (gcsmount --async-uploads: its reads and listings are the default row's). */
+  writesOnly?: boolean;
   start: (dir: string) => ChildProcess;
 }
 await writeFile(path.join(work, 'pw'), `${KEY}:${SECRET}\n`, { mode: 0o600 });
@@ -150,6 +153,12 @@ const gcsmount = (dir: string, extra: string[] = []): ChildProcess =>
 const peers: Peer[] = [
   { name: 'gcsmount', tool: path.join(root, 'bin/gcsmount'), start: (dir) => gcsmount(dir) },
   {
+    name: 'gcsmount --async-uploads',
+    tool: path.join(root, 'bin/gcsmount'),
+    writesOnly: true,
+    start: (dir) => gcsmount(dir, ['--async-uploads']),
+  },
+  {
     name: 's3fs',
     tool: 's3fs',
     start: (dir) =>
@@ -184,8 +193,8 @@ for (const p of peers) {
   try {
     await waitMounted(dir);
     await dropCaches();
-    row.P1 = mibps(bytes, await timed(`dd if=${dir}/read.bin of=/dev/null bs=1M`));
-    if (fio) {
+    if (!p.writesOnly) row.P1 = mibps(bytes, await timed(`dd if=${dir}/read.bin of=/dev/null bs=1M`));
+    if (fio && !p.writesOnly) {
       for (const bs of ['4k', '128k']) {
         const out = await sh(
           `cd ${work} && fio --name=rr --filename=${dir}/read.bin --readonly --rw=randread --bs=${bs} --ioengine=psync --time_based --runtime=${FIO_S} --output-format=json`,
@@ -197,7 +206,8 @@ for (const p of peers) {
             `${job.read.iops.toFixed(0)} IOPS, ${(job.read.clat_ns.mean / 1e6).toFixed(2)} ms`;
       }
     }
-    await timed(`for i in 1 2 3 4; do dd if=${dir}/read.bin of=/dev/null bs=1M 2>/dev/null & done; wait`);
+    if (!p.writesOnly)
+      await timed(`for i in 1 2 3 4; do dd if=${dir}/read.bin of=/dev/null bs=1M 2>/dev/null & done; wait`);
     if (!p.readsOnly) {
       const w = `w-${p.name.replace(/\W+/g, '')}`;
       await sh(`mkdir -p ${dir}/${w}`);
@@ -208,10 +218,12 @@ for (const p of peers) {
         ),
       );
       await del(`${w}/big.bin`);
-      row['P3 cold'] = secs(await timed(`ls -l ${dir}/ls > /dev/null`));
-      row['P3 warm'] = secs(await timed(`ls -l ${dir}/ls > /dev/null`));
-      row['find cold'] = secs(await timed(`find ${dir}/tree > /dev/null`));
-      row['find warm'] = secs(await timed(`find ${dir}/tree > /dev/null`));
+      if (!p.writesOnly) {
+        row['P3 cold'] = secs(await timed(`ls -l ${dir}/ls > /dev/null`));
+        row['P3 warm'] = secs(await timed(`ls -l ${dir}/ls > /dev/null`));
+        row['find cold'] = secs(await timed(`find ${dir}/tree > /dev/null`));
+        row['find warm'] = secs(await timed(`find ${dir}/tree > /dev/null`));
+      }
       const t0 = performance.now();
       await sh(`cp -r ${small} ${dir}/${w}/small`);
       while ((await countKeys(`${w}/small/`)) < SMALL_N) await new Promise((r) => setTimeout(r, 50));

@@ -24,6 +24,7 @@ import { XmlApiBackend } from '../storage/client/xml-api-backend.js';
 import { PROJECT_MOUNT, type MountConfig } from './config/mount-config.js';
 import { AttrPrefetch } from './fs/attr-prefetch.js';
 import { Filesystem } from './fs/filesystem.js';
+import { FreshDirs } from './fs/fresh-dirs.js';
 import { HandleTable } from './fs/handles.js';
 import { keepParent } from './fs/keep-parent.js';
 import { Namespace } from './fs/namespace.js';
@@ -107,6 +108,7 @@ export async function assemble(
   const attrPrefetch = new AttrPrefetch({
     backend,
     maxQueued: c.statCacheTtlMs === 0 ? 0 : c.statCacheMaxEntries,
+    known: (b, k) => backend.negative.has(b, k) || backend.metadata.getObject(b, k) !== undefined,
   });
   const project = c.bucket === PROJECT_MOUNT;
   // Failed uploads are kept beside the staged bytes, so keeping them is a rename on one file system.
@@ -124,7 +126,9 @@ export async function assemble(
   const typeCache = new NameSet({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock });
   // The directory half of the type cache: same TTL and bound (gcsfuse's type cache holds both).
   const dirTypes = new NameSet({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock });
-  const ns = new Namespace(backend, layout, c.implicitDirs, typeCache, dirTypes);
+  // Directories made here, whose contents are known: same TTL and bound again.
+  const fresh = new FreshDirs({ ttlMs: c.typeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock });
+  const ns = new Namespace(backend, layout, c.implicitDirs, typeCache, dirTypes, fresh);
   const handles = new HandleTable();
   const writer = new Writer({
     backend,
@@ -160,7 +164,14 @@ export async function assemble(
     handles,
     writer,
     xattrs: new Xattrs(backend, (b, k) => backend.statObject(b, k)),
-    renamer: new Renamer({ backend, ns, writer, handles, renameDirLimit: c.renameDirLimit, keepParent: keep }),
+    renamer: new Renamer({
+      backend,
+      ns,
+      writer,
+      handles,
+      renameDirLimit: c.renameDirLimit,
+      keepParent: keep,
+    }),
     reader: new Reader(backend, content, { budget, maxWindow: Math.max(c.readAheadSize, 1 << 20) }),
     keepParent: keep,
     recovery: { stagingDir, keepDir, logger },

@@ -274,6 +274,7 @@ async function serveMount(
     mountpoint: config.mountpoint,
     fsname: fsnameOf(config),
     mountOptions: [...(config.readOnly ? ['ro'] : []), ...(config.nonempty ? ['nonempty'] : [])],
+    kernelCache: config,
     allowOther: config.allowOther,
     debug: config.debugFuse,
     opTimeoutMs: config.opTimeoutMs,

@@ -21,6 +21,9 @@ export interface AttrPrefetchOptions {
   concurrency?: number;
   /** Jobs queued at most; 0 disables prefetch. Normally the stat cache's entry bound. */
   maxQueued: number;
+  /** True when the caches already answer a stat of this name (cached or known absent): no job at all,
+   *  so a warm listing of 10,000 names queues nothing (none: every name is queued). */
+  known?: (bucket: string, key: string) => boolean;
 }
 
 type Job = () => Promise<unknown>;
@@ -31,6 +34,7 @@ export class AttrPrefetch {
   readonly #backend: StorageBackend;
   readonly #concurrency: number;
   readonly #maxQueued: number;
+  readonly #known: (bucket: string, key: string) => boolean;
   readonly #queue: Job[] = [];
   #running = 0;
   #idle: (() => void)[] = [];
@@ -39,18 +43,23 @@ export class AttrPrefetch {
     this.#backend = o.backend;
     this.#concurrency = Math.max(1, o.concurrency ?? DEFAULT_PREFETCH_CONCURRENCY);
     this.#maxQueued = o.maxQueued;
+    this.#known = o.known ?? (() => false);
   }
 
   /** Files `keys` were listed in `bucket`: fetch their stats. */
   files(bucket: string, keys: readonly string[]): void {
-    for (const key of keys) this.#add(() => this.#backend.statObject(bucket, key));
+    for (const key of keys)
+      if (!this.#known(bucket, key)) this.#add(() => this.#backend.statObject(bucket, key));
   }
 
   /** Directories `keys` (without the trailing slash) were listed in `bucket`: HEAD each marker `key/`
    *  (its mode, owner and mtime; an implicit directory's 404 goes into the negative cache). The readdir
    *  also told the type cache they are directories, so their lookups need nothing else. */
   dirs(bucket: string, keys: readonly string[]): void {
-    for (const key of keys) this.#add(() => this.#backend.statObject(bucket, `${key}/`));
+    for (const key of keys) {
+      const marker = `${key}/`;
+      if (!this.#known(bucket, marker)) this.#add(() => this.#backend.statObject(bucket, marker));
+    }
   }
 
   /** Resolves once nothing is queued or in flight (tests). */

@@ -48,37 +48,40 @@ export class DirectoryOps {
     const dirs = new Set<string>();
     const files = new Map<string, Attr>();
     for await (const page of c.backend.list(bucket, { prefix, delimiter: '/' })) {
+      const pageDirs: string[] = [];
+      const pageFiles: string[] = [];
       for (const p of page.prefixes) {
         const name = p.slice(prefix.length, -1);
         if (!isShowableName(name) || dirs.has(name)) continue;
         dirs.add(name);
         c.ns.rememberDir(bucket, prefix + name);
         entries.push({ name, attr: dirAttr(d) });
+        pageDirs.push(prefix + name);
       }
       for (const o of page.objects) {
         const name = o.name.slice(prefix.length);
-        if (isShowableName(name)) files.set(name, fileAttr(d, o));
+        if (!isShowableName(name)) continue;
+        files.set(name, fileAttr(d, o));
+        if (!dirs.has(name) && !c.writer.find(bucket, o.name)) pageFiles.push(o.name);
       }
+      // Each page's entries are fetched as the page arrives (attr-prefetch.ts), while the next pages are
+      // listed: the kernel asks only after the whole listing. (A file shadowed by a directory on a later
+      // page costs one HEAD for nothing.)
+      this.#prefetch?.files(bucket, pageFiles);
+      this.#prefetch?.dirs(bucket, pageDirs);
     }
     // Files being written here: their local size and mtime, and new ones the listing cannot show yet.
     for (const e of c.writer.under(bucket, prefix)) {
       const name = e.key.slice(prefix.length);
       if (!name.includes('/') && isShowableName(name)) files.set(name, nodeAttr(d, pendingNode(e)));
     }
-    const listed: string[] = [];
     for (const [name, attr] of files) {
       if (dirs.has(name)) continue; // a directory shadows a file
       entries.push({ name, attr });
-      // The listing says this name is no prefix: the lstat that ls -l sends next needs no directory probe.
+      // The listing says this name is no prefix: the lstat that ls -l sends next needs no directory probe
+      // and finds its attributes fetched or in flight.
       c.ns.rememberFile(bucket, prefix + name);
-      if (!c.writer.find(bucket, prefix + name)) listed.push(prefix + name);
     }
-    // ... and finds its attributes fetched or in flight (attr-prefetch.ts).
-    this.#prefetch?.files(bucket, listed);
-    this.#prefetch?.dirs(
-      bucket,
-      [...dirs].map((name) => prefix + name),
-    );
     return entries;
   }
 
@@ -102,6 +105,8 @@ export class DirectoryOps {
       ifGenerationMatch: '0',
       metadata,
     });
+    // A directory, empty, under directories: its lookups and those of missing names in it cost nothing.
+    c.ns.createdDir(loc.bucket, loc.key);
   }
 
   async rmdir(path: string): Promise<void> {

@@ -32,6 +32,7 @@ export class FileIo {
     // No parent lookup: the kernel sends CREATE only under a directory it has just resolved.
     c.ns.forgetPath(loc.bucket, loc.key);
     const entry = await c.writer.create(loc.bucket, loc.key, mode & 0o7777);
+    c.ns.rememberAncestors(loc.bucket, loc.key);
     return c.handles.add({ kind: 'write', entry, served: false }).fd;
   }
 

@@ -76,6 +76,7 @@ export class NameOps {
           throw new FsError('exists', `${describe(loc)} exists`);
         throw err;
       });
+    c.ns.rememberAncestors(loc.bucket, loc.key);
   }
 
   async readlink(path: string): Promise<string> {

@@ -18,6 +18,7 @@ import { FsError } from '../posix/errors.js';
 import type { Node } from './nodes.js';
 import { canBeDir, dirPrefix, markerKey, type Layout, type Location } from './paths.js';
 import { SYMLINK_KEY } from '../posix/attrs.js';
+import type { FreshDirs } from './fresh-dirs.js';
 
 export class Namespace {
   /** Names known to be files and not directories: kept coherent with the mount's own changes by
@@ -25,6 +26,8 @@ export class Namespace {
   readonly #types: NameSet;
   /** Names known to be directories (a listing's prefixes, a probe that found one), same rules. */
   readonly #dirs: NameSet;
+  /** Directories made here whose contents are known (fresh-dirs.ts); none: every lookup asks. */
+  readonly #fresh: FreshDirs | undefined;
 
   constructor(
     readonly backend: StorageBackend,
@@ -32,9 +35,26 @@ export class Namespace {
     readonly implicitDirs: boolean,
     types: NameSet = NameSet.disabled(systemClock),
     dirs: NameSet = NameSet.disabled(systemClock),
+    fresh?: FreshDirs,
   ) {
     this.#types = types;
     this.#dirs = dirs;
+    // Without implicit directories a mkdir may succeed over objects it could not see: not known empty.
+    this.#fresh = implicitDirs ? fresh : undefined;
+  }
+
+  /** mkdir made the directory `key` here: it is a directory, and empty (fresh-dirs.ts). */
+  createdDir(bucket: string, key: string): void {
+    this.rememberDir(bucket, key);
+    this.#fresh?.created(bucket, key);
+    this.rememberAncestors(bucket, key);
+  }
+
+  /** Something was created at `key` here: every directory above it exists (the kernel resolved them),
+   *  so their lookups need no directory probe. */
+  rememberAncestors(bucket: string, key: string): void {
+    for (let slash = key.lastIndexOf('/'); slash > 0; slash = key.lastIndexOf('/', slash - 1))
+      this.rememberDir(bucket, key.slice(0, slash));
   }
 
   /** A listing with delimiter showed `key` as an object and not as a prefix: it is a file, not a dir. */
@@ -50,6 +70,7 @@ export class Namespace {
     for (;;) {
       this.#types.delete(bucket, k);
       this.#dirs.delete(bucket, k);
+      this.#fresh?.touch(bucket, k);
       const slash = k.lastIndexOf('/');
       if (slash < 0) return;
       k = k.slice(0, slash);
@@ -80,6 +101,7 @@ export class Namespace {
   /** A directory `key` was renamed or removed here: forget it and every name under it as well. */
   forgetTree(bucket: string, key: string): void {
     this.forgetPath(bucket, key);
+    this.#fresh?.forgetTree(bucket, key.replace(/\/+$/, ''));
     const under = `${key.replace(/\/+$/, '')}/`;
     this.#types.deleteUnder(bucket, under);
     this.#dirs.deleteUnder(bucket, under);
@@ -93,6 +115,9 @@ export class Namespace {
       return marker ? { kind: 'dir', bucket, key, marker } : { kind: 'dir', bucket, key };
     }
     const knownFile = this.#types.has(bucket, key);
+    // In a directory made here, a name the mount never touched does not exist: no request.
+    if (!knownFile && this.#fresh?.knownAbsent(bucket, key))
+      throw new FsError('not-found', `no such file or directory: gs://${bucket}/${key}`);
     const [stat, dir] = await Promise.all([
       this.#stat(bucket, key),
       knownFile ? undefined : this.#dirProbe(bucket, key),

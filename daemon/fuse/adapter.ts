@@ -3,7 +3,8 @@
 // each op gets is the table in ops.ts; this file adds the logging, the timing and the errors. Two fixes to fuse-native live
 // here: its mount options gain big_writes and max_write (libfuse 2 otherwise writes in 4 KiB requests:
 // 56 MB/s against ~1 GB/s measured) and atomic_o_trunc (O_TRUNC arrives with the open instead of as
-// a truncate before it, so `: > f` whose writes then fail never uploads an empty object), and getxattr/listxattr check the caller's buffer size so a short
+// a truncate before it, so `: > f` whose writes then fail never uploads an empty object), the kernel's
+// attribute/entry/negative timeouts follow the caches' TTLs (kernel-cache.ts), and getxattr/listxattr check the caller's buffer size so a short
 // buffer gets ERANGE instead of a silently truncated value.
 
 import { createRequire } from 'node:module';
@@ -11,6 +12,7 @@ import type { Logger } from '../../common/logger.js';
 import { toFsError } from '../posix/errors.js';
 import type { Filesystem } from '../fs/filesystem.js';
 import { ERRNO, QUIET } from './errno.js';
+import { kernelCacheOptions, type KernelCacheTtls } from './kernel-cache.js';
 import { OPS, type Op, type Reply } from './ops.js';
 
 const require = createRequire(import.meta.url);
@@ -70,6 +72,8 @@ export interface AdapterOptions {
   fsname: string;
   /** Extra libfuse `-o` options: `ro` (read-only, shown in /proc/mounts), `nonempty`. */
   mountOptions?: readonly string[];
+  /** How long the kernel keeps attributes, entries and absent names (kernel-cache.ts). */
+  kernelCache: KernelCacheTtls;
   allowOther: boolean;
   debug: boolean;
   /** Per-op timeout; uploads on flush/release/fsync get no fuse-native timeout at all (they may take
@@ -145,7 +149,7 @@ export async function mountFuse(fs: Filesystem, o: AdapterOptions): Promise<Moun
     fsname: o.fsname,
     subtype: 'gcsmount',
   });
-  fuse.extraOptions = o.mountOptions ?? [];
+  fuse.extraOptions = [...kernelCacheOptions(o.kernelCache), ...(o.mountOptions ?? [])];
   await new Promise<void>((resolve, reject) => {
     fuse.mount((err) => {
       if (err) reject(err);

@@ -5,6 +5,7 @@
 import type { ListedObject, ListPage } from '../types.js';
 import { children, malformed, ownText, parseXml, requiredText, root, text } from './parser.js';
 import type { XmlNode } from './parser.js';
+import { scanPlain } from './plain-scan.js';
 import { parseBoolean, parseCount, parseGeneration, parseTimestamp } from './values.js';
 
 export interface ParsedListing {
@@ -52,8 +53,15 @@ function byteMax(a: string | undefined, b: string | undefined): string | undefin
   return Buffer.compare(Buffer.from(a), Buffer.from(b)) >= 0 ? a : b;
 }
 
+/** Parses a listing: the lean scanner (plain-scan.ts) when the body is in its plain subset, else the
+ *  validating parser, which also reports whatever is wrong with the body. */
 export function parseListBucketResult(body: string, options: ParseListingOptions = {}): ParsedListing {
-  const result = root(parseXml(body), 'ListBucketResult');
+  return listingFromDocument(scanPlain(body) ?? parseXml(body), options);
+}
+
+/** The listing of an already parsed document (either parser's). */
+export function listingFromDocument(doc: XmlNode, options: ParseListingOptions = {}): ParsedListing {
+  const result = root(doc, 'ListBucketResult');
   const encoded =
     options.encodingType === 'url' || text(result, 'EncodingType')?.trim().toLowerCase() === 'url';
   const decode = encoded ? decodeListingName : (s: string): string => s;

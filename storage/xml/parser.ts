@@ -36,6 +36,16 @@ function decodeEntity(match: string, body: string): string {
   return code <= 0x10ffff ? String.fromCodePoint(code) : match;
 }
 
+/** Decodes the five named entities and character references (an unknown or out-of-range one stays). */
+export function decodeEntities(text: string): string {
+  return text.includes('&') ? text.replace(ENTITY, decodeEntity) : text;
+}
+
+/** Whether elements named `name` are always arrays in a parsed node. */
+export function isRepeated(name: string): boolean {
+  return REPEATED.has(name);
+}
+
 /** DOCTYPE entity definitions are ignored on purpose: a service response never needs them, and expanding
  *  them is the classic XML bomb. An undefined `&name;` is left as literal text. */
 const entityDecoder: EntityDecoderOptions = {
@@ -43,7 +53,7 @@ const entityDecoder: EntityDecoderOptions = {
   addInputEntities: () => undefined,
   reset: () => undefined,
   setXmlVersion: () => undefined,
-  decode: (text) => (text.includes('&') ? text.replace(ENTITY, decodeEntity) : text),
+  decode: decodeEntities,
 };
 
 const options: X2jOptions = {

@@ -39,6 +39,23 @@ test('stored metadata is a frozen copy', (t) => {
   t.true(Object.isFrozen(got.metadata));
 });
 
+test('mutating the stored object afterwards changes nothing cached (fields, metadata, update time)', (t) => {
+  const { cache } = make();
+  const meta = objectMeta('b', 'x', { metadata: { k: 'v' }, contentType: 'text/plain' });
+  const updated = meta.updated.getTime();
+  cache.setObject(meta);
+  meta.contentType = 'image/png';
+  meta.size = 12345;
+  meta.metadata['added'] = 'yes';
+  meta.updated.setTime(0);
+  const got = cache.getObject('b', 'x')!;
+  t.is(got.contentType, 'text/plain');
+  t.not(got.size, 12345);
+  t.deepEqual(got.metadata, { k: 'v' });
+  t.is(got.updated.getTime(), updated);
+  t.not(got, meta);
+});
+
 test('an older version never replaces a newer one', (t) => {
   const { cache } = make();
   cache.setObject(objectMeta('b', 'x', { generation: '10', metageneration: '2' }));

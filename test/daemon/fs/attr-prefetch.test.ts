@@ -74,3 +74,14 @@ test('failures are ignored; the queue is bounded; 0 disables', async (t) => {
   await none.idle();
   t.deepEqual(off.asked, []);
 });
+
+test('names the caches already answer are not queued at all (a warm listing queues nothing)', async (t) => {
+  const g = gated();
+  const known = new Set(['d/f0', 'd/f2', 'd/sub/']);
+  const p = new AttrPrefetch({ backend: g.backend, maxQueued: 1000, known: (_b, k) => known.has(k) });
+  p.files('bkt', ['d/f0', 'd/f1', 'd/f2']);
+  p.dirs('bkt', ['d/sub', 'd/other']);
+  g.open();
+  await p.idle();
+  t.deepEqual([...g.asked].sort(), ['bkt/d/f1', 'bkt/d/other/']);
+});

@@ -270,7 +270,8 @@ test('requests: stat of a file (cold, then warm), of a missing name, of director
     }),
     { statObject: 1, listPage: 1, writeObject: 1 },
   );
-  t.deepEqual(await counted(h, () => h.fs.getattr('/implicit')), { statObject: 1, listPage: 1 });
+  // The create told the type cache its parent is a directory: only the HEAD of a marker (none here).
+  t.deepEqual(await counted(h, () => h.fs.getattr('/implicit')), { statObject: 1 });
   // A marker directory: its probe, then a HEAD of the marker for the mode and owner stored on it.
   t.deepEqual(await counted(h, () => h.fs.getattr('/marked')), { statObject: 2, listPage: 1 });
 });
@@ -320,11 +321,48 @@ test('requests: ls -l of N files is listings and one HEAD per entry, fetched by 
   t.deepEqual(await counted(h, lsl), { listPage: 1 });
 });
 
+test('requests: readdir fetches the attributes of each listing page as it arrives, not after the whole listing', async (t) => {
+  // Before the second page is fetched, the HEADs of the first page's entries are already under way.
+  let statsBeforePage2: number | undefined;
+  let pages = 0;
+  const h = await harness(t, {
+    wrap: (b) =>
+      new Proxy(b, {
+        get(target, prop, receiver) {
+          const value: unknown = Reflect.get(target, prop, receiver);
+          if (prop !== 'list' || typeof value !== 'function') return value;
+          return (bucket: string, options?: Parameters<typeof b.list>[1]) =>
+            (async function* listed() {
+              for await (const page of b.list(bucket, options)) {
+                if (++pages === 2) {
+                  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+                  statsBeforePage2 = h.requests.counts().statObject ?? 0;
+                }
+                yield page;
+              }
+            })();
+        },
+      }),
+  });
+  const n = 1500; // two pages of the fake's 1,000
+  await Promise.all(Array.from({ length: n }, (_, i) => h.put(`big/f${String(i).padStart(4, '0')}`, 'x')));
+  await h.fs.getattr('/big');
+  pages = 0;
+  h.requests.reset();
+  const entries = await h.fs.readdir('/big');
+  await h.prefetched();
+  t.is(entries.length, n + 2);
+  t.true((statsBeforePage2 ?? 0) > 0, `HEADs under way before page 2: ${statsBeforePage2}`);
+  // Still one HEAD per entry and one request per page.
+  t.deepEqual(h.requests.counts(), { listPage: 2, statObject: n });
+});
+
 test('requests: ls -l of subdirectories: readdir fetches each marker; the lstat costs nothing', async (t) => {
   const h = await harness(t);
   // Made by another client (gsutil, another mount): nothing about them is cached here.
   const metadata = writePosix({}, { mode: 0o700 });
-  for (const d of ['a', 'b', 'c']) await h.memory.writeObject('bkt', `top/${d}/`, Buffer.alloc(0), { metadata });
+  for (const d of ['a', 'b', 'c'])
+    await h.memory.writeObject('bkt', `top/${d}/`, Buffer.alloc(0), { metadata });
   await h.put('top/implicit/x', 'x');
   t.deepEqual(
     await counted(h, async () => {
