@@ -32,6 +32,9 @@ export interface JournalRecord {
    *  a replay resumes it where the store has it (the storage client checks the session's own offset). */
   session?: string;
   persisted?: number;
+  /** The metadata that session was started with, when it is not `writable` (a streamed session starts
+   *  before the last writes change the mtime): a replay that resumes it then sets `writable`. */
+  sessionWritable?: WritableMetadata & { metadata: Record<string, string> };
   size: number;
   updatedAt: string;
 }
@@ -74,6 +77,7 @@ export async function readJournal(stagingPath: string): Promise<JournalRecord | 
     if (r.v !== 1 || typeof r.bucket !== 'string' || typeof r.object !== 'string') return undefined;
     if (typeof r.baseGeneration !== 'string' || typeof r.state !== 'string' || !r.writable) return undefined;
     if (r.session !== undefined && typeof r.session !== 'string') delete r.session;
+    if (r.session === undefined || typeof r.sessionWritable?.metadata !== 'object') delete r.sessionWritable;
     return r as JournalRecord;
   } catch {
     return undefined;

@@ -19,7 +19,7 @@ import type { PendingObject } from './pending-object.js';
 import type { StagingFile } from './staging-file.js';
 import { adoptIfOurs } from './lost-attempt.js';
 import { UploadQueue, type QueueStats } from './upload-queue.js';
-import { upload, uploadPlan } from './write-back.js';
+import { upload, uploadPlan, withPlanMetadata, type UploadPlan } from './write-back.js';
 import type { StreamUploads } from './stream-upload.js';
 import type { ObjectMeta } from '../../storage/types.js';
 
@@ -168,24 +168,35 @@ export class Uploader {
     const version = entry.version;
     const applied = { ...entry.posix };
     entry.state = 'uploading';
-    // A crash from here on finds a closed file to upload, not a half-written one to keep.
+    // A crash from here on finds a closed file to upload, not a half-written one to keep (skipped when
+    // the record says so already: entry-journal.ts).
     if (entry.journaled !== 'queued') await this.#d.journal(entry, 'closing');
     const plan = uploadPlan(entry);
     const source = staging.source();
-    const resumable = this.#resumable(entry, version);
-    const whole = (): Promise<ObjectMeta> =>
-      upload(this.#d.backend, plan, source, this.#d.logger, resumable);
+    // A session resumed from an earlier attempt (or a streamed one the dead run started) carries the
+    // metadata it was started with: the object gets it, then the plan's.
+    const prior =
+      entry.session?.streaming !== true && entry.session?.version === version ? entry.session : undefined;
+    const sent: UploadPlan = prior?.writable ? { ...plan, writable: prior.writable } : plan;
+    const resumable = this.#resumable(entry, version, prior, sent);
+    const whole = async (): Promise<ObjectMeta> => {
+      const meta = await upload(this.#d.backend, sent, source, this.#d.logger, resumable);
+      return withPlanMetadata(this.#d.backend, plan, sent.writable, meta, () => source, this.#d.logger);
+    };
     const started = this.#d.streams ? this.#d.streams.finish(entry, plan, source.size, whole) : whole();
     const sending = started.catch(async (err: unknown) => {
       // A retry's 412 may be our own earlier attempt, stored though its answer was lost (or, replayed,
-      // the dead run's last attempt).
+      // the dead run's last attempt, before or after it set the plan's metadata).
       if ((attempt === 1 && !entry.recovered) || !isStorageError(err, 'precondition-failed')) throw err;
-      const ours = await adoptIfOurs(this.#d.backend, plan, source);
+      const bySent = await adoptIfOurs(this.#d.backend, sent, source);
+      const ours = bySent ?? (sent === plan ? undefined : await adoptIfOurs(this.#d.backend, plan, source));
       if (!ours) throw err;
       this.#d.logger.info('upload settled: an earlier attempt had stored it', {
         object: `gs://${plan.bucket}/${plan.key}`,
       });
-      return ours;
+      return bySent
+        ? withPlanMetadata(this.#d.backend, plan, sent.writable, bySent, () => source, this.#d.logger)
+        : ours;
     });
     entry.upload$ = sending;
     let settles = urgent; // a background failure is settled by the retry or the give-up
@@ -235,8 +246,12 @@ export class Uploader {
 
   /** A large upload's session: resumed when an earlier attempt (maybe of a run that died) started one for
    *  these very bytes; each confirmed chunk is written to the journal, durably, before the next is sent. */
-  #resumable(entry: PendingObject, version: number): ResumableHooks {
-    const resumed = entry.session?.version === version ? entry.session : undefined;
+  #resumable(
+    entry: PendingObject,
+    version: number,
+    resumed: PendingObject['session'],
+    sent: UploadPlan,
+  ): ResumableHooks {
     let told = false;
     return {
       ...(resumed ? { session: resumed.url } : {}),
@@ -248,7 +263,7 @@ export class Uploader {
           });
         }
         told = true;
-        entry.session = { url: session, persisted, version };
+        entry.session = { url: session, persisted, version, writable: sent.writable };
         await this.#d.journal(entry, entry.journaled === 'queued' ? 'queued' : 'closing', true);
       },
     };

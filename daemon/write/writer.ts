@@ -7,7 +7,6 @@
 // a drain of the queue). An entry lives while descriptors or a queued upload need it. The filesystem
 // core asks it; it never looks at paths.
 
-import path from 'node:path';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { isStorageError } from '../../storage/errors.js';
@@ -19,14 +18,9 @@ import type { PendingObject } from './pending-object.js';
 import { PendingRegistry } from './pending-registry.js';
 import { setAside } from './set-aside.js';
 import { keepOpenWriters, openForWriting } from './stop.js';
-import { StagingFile, syncDir } from './staging-file.js';
-import {
-  recordedMeta,
-  removeJournal,
-  writeJournal,
-  type JournalRecord,
-  type JournalState,
-} from './journal.js';
+import { StagingFile } from './staging-file.js';
+import { recordedMeta, removeJournal, type JournalRecord } from './journal.js';
+import { EntryJournal } from './entry-journal.js';
 import { Uploader, type UploadPolicy, type UploadStats } from './uploader.js';
 import { uploadPlan } from './write-back.js';
 import { StreamUploads } from './stream-upload.js';
@@ -51,6 +45,11 @@ export interface WriterOptions {
   streamAfter?: number;
 }
 
+/** Upload queue figures, and the journal records written (each a temp file, a write and a rename). */
+export interface WriterStats extends UploadStats {
+  journalWrites: number;
+}
+
 export interface PendingUpload {
   object: string;
   bytes: number;
@@ -62,10 +61,12 @@ export class Writer {
   readonly #uploads: Uploader;
   /** Streaming uploads of sequentially written files (undefined: off). */
   readonly #streams: StreamUploads | undefined;
+  readonly #journal: EntryJournal;
   #stopping = false;
 
   constructor(o: WriterOptions) {
     this.#o = o;
+    const journal = (this.#journal = new EntryJournal(o.now));
     const streamAfter = o.streamAfter ?? DEFAULT_UPLOAD_THRESHOLDS.singleRequestMax;
     this.#streams =
       streamAfter > 0 && o.policy?.async !== true
@@ -75,6 +76,7 @@ export class Writer {
             threshold: streamAfter,
             plan: uploadPlan,
             maxStreams: o.policy?.concurrency ?? 4,
+            journal: (entry) => journal.rewrite(entry, true),
           })
         : undefined;
     this.#uploads = new Uploader({
@@ -82,7 +84,7 @@ export class Writer {
       logger: o.logger,
       policy: o.policy ?? { concurrency: 4, async: false, delayMs: 0 },
       ...(o.clock ? { clock: o.clock } : {}),
-      journal: (entry, state, durable) => this.#journal(entry, state, entry.staging, durable),
+      journal: (entry, state, durable) => journal.write(entry, state, entry.staging, durable),
       stage: (entry) => this.#stage(entry),
       settled: (entry) => this.#endWhenIdle(entry),
       ...(o.uploaded ? { uploaded: o.uploaded } : {}),
@@ -90,9 +92,9 @@ export class Writer {
     });
   }
 
-  /** Upload queue figures (metrics, status). */
-  stats(): UploadStats {
-    return this.#uploads.stats();
+  /** Upload queue figures (metrics, status), and the journal records written. */
+  stats(): WriterStats {
+    return { ...this.#uploads.stats(), journalWrites: this.#journal.writes };
   }
 
   /** The pending object of a name, if any (stat, readdir and reads ask here first). */
@@ -128,7 +130,7 @@ export class Writer {
         entry.posix.mode = mode;
         entry.staging = await StagingFile.create(this.#o.stagingDir);
         entry.touch(this.#o.now());
-        await this.#journal(entry, 'open');
+        await this.#journal.write(entry, 'open');
       } else {
         await this.truncate(entry, 0);
       }
@@ -185,9 +187,19 @@ export class Writer {
     entry.touch(mtime === undefined ? meta.updated : new Date(mtime * 1000));
     entry.journaled = record.state;
     if (record.session !== undefined) {
-      entry.session = { url: record.session, persisted: record.persisted ?? 0, version: entry.version };
+      entry.session = {
+        url: record.session,
+        persisted: record.persisted ?? 0,
+        version: entry.version,
+        ...(record.sessionWritable ? { writable: record.sessionWritable } : {}),
+      };
     }
     return { settled: this.#uploads.recovered(entry) };
+  }
+
+  /** Cancels the session a record of a previous run names (replay.ts: a file kept, not uploaded). */
+  cancelSession(record: JournalRecord & { session: string }): Promise<void> {
+    return this.#o.backend.cancelUpload(record.bucket, record.object, record.session);
   }
 
   /** A read descriptor on an object being written shares its pending bytes. */
@@ -202,7 +214,7 @@ export class Writer {
     try {
       const staging = await this.#stage(entry);
       this.#withinBudget(offset + length - staging.size);
-      if (entry.journaled !== 'open') await this.#journal(entry, 'open');
+      if (entry.journaled !== 'open') await this.#journal.write(entry, 'open');
       this.#streams?.beforeWrite(entry, staging.size, offset, length);
       const n = await staging.write(data, length, offset);
       this.#streams?.afterWrite(entry, staging, offset, length, n);
@@ -221,7 +233,7 @@ export class Writer {
     await this.quiet(entry);
     try {
       const staging = await this.#stage(entry, size);
-      if (entry.journaled !== 'open') await this.#journal(entry, 'open');
+      if (entry.journaled !== 'open') await this.#journal.write(entry, 'open');
       this.#streams?.truncated(entry, size);
       await staging.truncate(size);
       entry.touch(this.#o.now());
@@ -260,7 +272,7 @@ export class Writer {
     this.#registry.rekey(entry, bucket, key);
     entry.base = baseGeneration;
     entry.meta = base;
-    await this.#journal(entry, entry.journaled ?? 'open');
+    await this.#journal.write(entry, entry.journaled ?? 'open');
   }
 
   /** The object's metadata changed remotely by this mount (a new generation with the same bytes). */
@@ -319,8 +331,9 @@ export class Writer {
     this.#registry.end(entry);
     const staging = entry.staging ?? (await entry.staging$?.catch(() => undefined));
     if (!staging) return;
-    if (entry.unlinked || !entry.dirty) {
-      await removeJournal(staging.path).catch(() => undefined);
+    const drop = entry.unlinked || !entry.dirty;
+    await this.#journal.forget(staging, drop).catch(() => undefined);
+    if (drop) {
       await staging.discard();
       return;
     }
@@ -370,38 +383,6 @@ export class Writer {
     return { uploaded: dirty.length - failed.length, failed };
   }
 
-  /** Writes the journal record of the entry's staging file (nothing to record before it has one). */
-  async #journal(
-    entry: PendingObject,
-    state: JournalState,
-    staging = entry.staging,
-    durable = false,
-  ): Promise<void> {
-    if (!staging) return;
-    const plan = uploadPlan(entry);
-    await writeJournal(
-      staging.path,
-      {
-        v: 1,
-        bucket: plan.bucket,
-        object: plan.key,
-        baseGeneration: plan.ifGenerationMatch,
-        writable: plan.writable,
-        state,
-        ...(state === 'uploaded' ? { uploadedGeneration: entry.base } : {}),
-        ...(entry.session?.version === entry.version
-          ? { session: entry.session.url, persisted: entry.session.persisted }
-          : {}),
-        size: staging.size,
-        updatedAt: this.#o.now().toISOString(),
-      },
-      durable,
-    );
-    // The rename of the record (and the staged file's name) survive a power cut only once the directory is.
-    if (durable) await syncDir(path.dirname(staging.path));
-    entry.journaled = state;
-  }
-
   /** A write that would take the staged bytes past --staging-max-size fails with ENOSPC (and so poisons
    *  its file: nothing incomplete is uploaded), as a full disk would. */
   #withinBudget(growth: number): void {
@@ -446,7 +427,7 @@ export class Writer {
     const staging = await StagingFile.create(this.#o.stagingDir);
     const size = Math.min(entry.meta?.size ?? 0, upTo ?? Infinity);
     try {
-      await this.#journal(entry, 'open', staging);
+      await this.#journal.write(entry, 'open', staging);
       if (entry.base !== '0' && size > 0) {
         const { body } = await this.#o.backend.readObject(entry.bucket, entry.key, {
           generation: entry.base,
