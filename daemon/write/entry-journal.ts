@@ -20,8 +20,13 @@ interface RecordState {
   durable?: boolean;
   /** The state of the last write asked for (written, or waiting for the one before). */
   asked?: JournalState;
+  /** A write put off (later()). */
+  later?: NodeJS.Timeout | undefined;
   forgotten?: boolean;
 }
+
+/** How long later() waits. */
+const LATER_MS = 1000;
 
 export class EntryJournal {
   readonly #records = new WeakMap<StagingFile, RecordState>();
@@ -42,6 +47,8 @@ export class EntryJournal {
   write(entry: PendingObject, state: JournalState, staging = entry.staging, durable = false): Promise<void> {
     if (!staging) return Promise.resolve();
     const r = this.#state(staging);
+    clearTimeout(r.later);
+    r.later = undefined;
     r.asked = state;
     const { updatedAt, ...content } = this.#record(entry, state, staging);
     const done = r.chain.then(async () => {
@@ -63,6 +70,20 @@ export class EntryJournal {
     return done;
   }
 
+  /** Writes the record in `state` a moment later, unless another write or forget() comes first (the
+   *  `uploaded` record after a close, whose release usually follows at once and removes the record). */
+  later(entry: PendingObject, state: JournalState): void {
+    const staging = entry.staging;
+    if (!staging) return;
+    const r = this.#state(staging);
+    clearTimeout(r.later);
+    r.later = setTimeout(() => {
+      r.later = undefined;
+      this.write(entry, state, staging).catch(() => undefined);
+    }, LATER_MS);
+    r.later.unref();
+  }
+
   /** Writes the entry's record again in the state last asked for (the entry changed, its state did
    *  not: a streamed session confirmed more bytes). */
   rewrite(entry: PendingObject, durable = false): Promise<void> {
@@ -76,6 +97,7 @@ export class EntryJournal {
   async forget(staging: StagingFile, remove = false): Promise<void> {
     const r = this.#state(staging);
     r.forgotten = true;
+    clearTimeout(r.later);
     await r.chain;
     if (remove) await removeJournal(staging.path);
   }

@@ -5,7 +5,8 @@
 // each confirmed chunk). A staged file is never anonymous, so after a crash the next start (replay.ts)
 // knows what every staged byte is, and `gcsmount recover` can show it.
 
-import { readFile, rename, rm, writeFile, open } from 'node:fs/promises';
+import { readFile, rename, writeFile, open } from 'node:fs/promises';
+import { unlinkIfThere } from './staging-file.js';
 import type { ObjectMeta, WritableMetadata } from '../../storage/types.js';
 
 export const RECORD_SUFFIX = '.json';
@@ -67,7 +68,7 @@ export async function writeJournal(
 }
 
 export async function removeJournal(stagingPath: string): Promise<void> {
-  await rm(recordPath(stagingPath), { force: true });
+  await unlinkIfThere(recordPath(stagingPath));
 }
 
 /** The record of a staging file; undefined when it is missing or unreadable (a crash mid-write). */

@@ -48,6 +48,8 @@ export interface UploaderDeps {
   clock?: Clock;
   /** Writes the entry's journal record (durable: fsync'd, with its directory). */
   journal(entry: PendingObject, state: JournalState, durable?: boolean): Promise<void>;
+  /** Writes it a moment later, unless another write or the entry's end comes first. */
+  journalLater(entry: PendingObject, state: JournalState): void;
   /** The entry's staging file (made and filled from its base if it has none yet). */
   stage(entry: PendingObject): Promise<StagingFile>;
   /** Nothing is queued or running for the entry any more: the writer may end it. */
@@ -57,6 +59,9 @@ export interface UploaderDeps {
   /** Streaming uploads (stream-upload.ts): a close finishes the entry's stream, or uploads whole. */
   streams?: Pick<StreamUploads, 'finish'>;
 }
+
+/** Staged files up to this size are uploaded from memory (one PUT buffers them anyway). */
+const SMALL_UPLOAD = 1024 * 1024;
 
 export class Uploader {
   readonly #d: UploaderDeps;
@@ -102,13 +107,13 @@ export class Uploader {
   }
 
   /** Uploads the entry now and returns the result (default-mode close, fsync, a stop). */
-  async now(entry: PendingObject): Promise<void> {
+  async now(entry: PendingObject, why: 'close' | 'sync' = 'sync'): Promise<void> {
     entry.state = 'closing';
     try {
       // Closed, maybe waiting for a slot: a crash from here on finds a file to upload, not one to keep.
       if (entry.journaled !== 'closing' && entry.journaled !== 'queued')
         await this.#d.journal(entry, 'closing');
-      await this.#enqueue(entry, true, 0);
+      await this.#enqueue(entry, true, 0, why === 'close');
     } catch (err) {
       throw toFsError(err);
     }
@@ -145,12 +150,13 @@ export class Uploader {
     await this.#queue.idle();
   }
 
-  #enqueue(entry: PendingObject, urgent: boolean, delayMs: number): Promise<void> {
+  /** `closing`: a close's upload, whose release usually follows at once (its `uploaded` record waits). */
+  #enqueue(entry: PendingObject, urgent: boolean, delayMs: number, closing = false): Promise<void> {
     const attempts = urgent ? 1 : (this.#d.policy.attempts ?? UploadQueue.DEFAULT_ATTEMPTS);
     return this.#queue.enqueue(
       entry.id,
       {
-        run: (attempt) => this.#upload(entry, urgent, attempt),
+        run: (attempt) => this.#upload(entry, urgent, attempt, closing),
         bytes: () => entry.size,
         name: () => `gs://${entry.bucket}/${entry.key}`,
       },
@@ -160,7 +166,7 @@ export class Uploader {
 
   /** One upload attempt of what the entry holds now (a queued one may have been rewritten, renamed or
    *  unlinked since it was asked for). */
-  async #upload(entry: PendingObject, urgent: boolean, attempt = 1): Promise<void> {
+  async #upload(entry: PendingObject, urgent: boolean, attempt = 1, closing = false): Promise<void> {
     if (!entry.dirty || entry.unlinked || entry.poisoned) return;
     // Written again since its async close: that file's next close queues it again (never half a rewrite).
     if (!urgent && entry.journaled === 'open') return;
@@ -180,7 +186,9 @@ export class Uploader {
     const sent: UploadPlan = prior?.writable ? { ...plan, writable: prior.writable } : plan;
     const resumable = this.#resumable(entry, version, prior, sent);
     const whole = async (): Promise<ObjectMeta> => {
-      const meta = await upload(this.#d.backend, sent, source, this.#d.logger, resumable);
+      // A small file goes as a Buffer read through the open descriptor: no second open, no stream.
+      const body = source.size <= SMALL_UPLOAD ? await staging.bytes() : source;
+      const meta = await upload(this.#d.backend, sent, body, this.#d.logger, resumable);
       return withPlanMetadata(this.#d.backend, plan, sent.writable, meta, () => source, this.#d.logger);
     };
     const started = this.#d.streams ? this.#d.streams.finish(entry, plan, source.size, whole) : whole();
@@ -215,7 +223,11 @@ export class Uploader {
       );
       this.#d.uploaded?.(entry.bucket, entry.key);
       entry.state = entry.version === version ? 'uploaded' : 'open';
-      if (entry.version === version) await this.#d.journal(entry, 'uploaded');
+      // After a close the release that follows at once removes the record: an `uploaded` record would
+      // be written only to be deleted (a crash before it finds `closing`, and the replay settles the
+      // object as its own upload).
+      if (entry.version === version && closing) this.#d.journalLater(entry, 'uploaded');
+      else if (entry.version === version) await this.#d.journal(entry, 'uploaded');
       settles = true;
     } catch (err) {
       const conflict = isStorageError(err, 'precondition-failed');

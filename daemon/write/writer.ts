@@ -92,6 +92,7 @@ export class Writer {
       policy: o.policy ?? { concurrency: 4, async: false, delayMs: 0 },
       ...(o.clock ? { clock: o.clock } : {}),
       journal: (entry, state, durable) => journal.write(entry, state, entry.staging, durable),
+      journalLater: (entry, state) => journal.later(entry, state),
       stage: (entry) => this.#stager.stage(entry),
       settled: (entry) => this.#endWhenIdle(entry),
       ...(o.uploaded ? { uploaded: o.uploaded } : {}),
@@ -289,7 +290,7 @@ export class Writer {
     // fsync uploads the staged file whole (and a streamed session cannot be made durable half-way).
     if (why === 'sync') this.#streams?.cancel(entry, 'an fsync');
     if (why === 'close' && this.#uploads.async) await this.#uploads.later(entry);
-    else await this.#uploads.now(entry);
+    else await this.#uploads.now(entry, why);
   }
 
   /** A descriptor let go. The last one ends the entry unless an upload is queued for it: its bytes are
