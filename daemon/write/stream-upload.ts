@@ -276,8 +276,10 @@ export class StreamUploads {
       ifGenerationMatch: plan.ifGenerationMatch,
       signal: controller.signal,
       resumable: {
-        // Journaled before the next chunk is sent (the client waits): a crash finds what the store has.
-        onProgress: async ({ session, persisted }) => {
+        // Journaled (fsynced, in order with the close's records) while the next chunk goes: the writer's
+        // pace is not held by an fsync per chunk, and a record a chunk behind is still right (a resume
+        // asks the session where it stands; it never trusts the recorded offset).
+        onProgress: ({ session, persisted }) => {
           if (controller.signal.aborted) return;
           entry.session = {
             url: session,
@@ -286,7 +288,12 @@ export class StreamUploads {
             streaming: true,
             writable: plan.writable,
           };
-          await journal?.(entry);
+          journal?.(entry).catch((err: unknown) => {
+            this.#o.logger.warn('could not journal a streaming upload session', {
+              object: `gs://${entry.bucket}/${entry.key}`,
+              error: err instanceof Error ? err.message : String(err),
+            });
+          });
         },
       },
     });

@@ -76,7 +76,7 @@ export async function withPlanMetadata(
   source: () => UploadSource,
   logger: Logger,
 ): Promise<ObjectMeta> {
-  if (sameWritable(sent, plan.writable)) return meta;
+  if (sent === plan.writable || sameWritable(sent, plan.writable)) return meta;
   try {
     return await backend.updateObjectMetadata(plan.bucket, plan.key, plan.writable, {
       ifGenerationMatch: meta.generation,

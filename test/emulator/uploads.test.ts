@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32c } from '@node-rs/crc32';
 import { bucket, emulator, errorCode } from '../helpers/emulator.js';
@@ -213,14 +213,20 @@ test('multipart errors: order, unknown part, small part, abort, UploadPartCopy',
   );
 });
 
-test('resumable: a Content-Range that does not match the body, or a total below what is persisted, is a 400', async (t) => {
+/** A new resumable session of `name`, and a PUT to it with a Content-Range. */
+async function newSession(t: ExecutionContext, name: string) {
   const emu = await emulator(t);
   const b = await bucket(emu);
-  const start = await emu.call(`/${b}/bad.bin`, { method: 'POST', headers: { 'x-goog-resumable': 'start' } });
+  const start = await emu.call(`/${b}/${name}`, { method: 'POST', headers: { 'x-goog-resumable': 'start' } });
   const location = start.headers.get('location') ?? '';
-  const data = randomBytes(512 * KiB);
   const put = (range: string, body?: Buffer): Promise<Response> =>
     fetch(location, { method: 'PUT', ...(body ? { body } : {}), headers: { 'content-range': range } });
+  return { emu, b, put };
+}
+
+test('resumable: a Content-Range that does not match the body, or a total below what is persisted, is a 400', async (t) => {
+  const { emu, b, put } = await newSession(t, 'bad.bin');
+  const data = randomBytes(512 * KiB);
   const first = await put(`bytes 0-${256 * KiB - 1}/*`, data.subarray(0, 256 * KiB));
   t.is(first.status, 308);
   // The range says 256 KiB, the body has 10 bytes less.
@@ -246,13 +252,8 @@ test('resumable: a Content-Range that does not match the body, or a total below 
 });
 
 test('resumable: a total declared once may not change', async (t) => {
-  const emu = await emulator(t);
-  const b = await bucket(emu);
-  const start = await emu.call(`/${b}/t.bin`, { method: 'POST', headers: { 'x-goog-resumable': 'start' } });
-  const location = start.headers.get('location') ?? '';
+  const { put } = await newSession(t, 't.bin');
   const data = randomBytes(512 * KiB);
-  const put = (range: string, body?: Buffer): Promise<Response> =>
-    fetch(location, { method: 'PUT', ...(body ? { body } : {}), headers: { 'content-range': range } });
   t.is((await put(`bytes 0-${256 * KiB - 1}/${512 * KiB}`, data.subarray(0, 256 * KiB))).status, 308);
   const other = await put(`bytes ${256 * KiB}-${512 * KiB - 1}/${600 * KiB}`, data.subarray(256 * KiB));
   t.is(other.status, 400);
