@@ -141,12 +141,7 @@ export interface StorageBackend {
   /** Creates or replaces the object atomically: readers see the old or the new content, never a mix.
    *  Content is verified (crc32c) end to end. A growing source is uploaded as it grows (or read once
    *  ended); the call resolves after its end. */
-  writeObject(
-    bucket: string,
-    name: string,
-    source: WriteSource,
-    options?: WriteOptions,
-  ): Promise<ObjectMeta>;
+  writeObject(bucket: string, name: string, source: WriteSource, options?: WriteOptions): Promise<ObjectMeta>;
   /** Server-side copy; always a new generation at the destination. Preconditions apply to the destination. */
   copyObject(
     source: { bucket: string; name: string },
@@ -168,6 +163,10 @@ export interface StorageBackend {
     options?: Preconditions & CallOptions,
   ): Promise<ObjectMeta>;
   deleteObject(bucket: string, name: string, options?: DeleteOptions): Promise<void>;
+  /** Cancels a resumable session (ResumableHooks.session: an upload a crash left half-way that will not
+   *  be resumed), so the store drops its bytes; a session that is gone or finished is no error. A backend
+   *  without sessions has nothing to do. */
+  cancelUpload(bucket: string, name: string, session: string, options?: CallOptions): Promise<void>;
 
   getAcl(target: AclTarget, options?: CallOptions): Promise<Acl>;
   /** Replaces an ACL with a document or a canned ACL; an object's metageneration increases. */

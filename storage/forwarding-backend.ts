@@ -62,6 +62,9 @@ export class ForwardingBackend implements StorageBackend {
   deleteObject(...a: Args<'deleteObject'>): Result<'deleteObject'> {
     return this.around('deleteObject', a, () => this.inner.deleteObject(...a));
   }
+  cancelUpload(...a: Args<'cancelUpload'>): Result<'cancelUpload'> {
+    return this.around('cancelUpload', a, () => this.inner.cancelUpload(...a));
+  }
   getAcl(...a: Args<'getAcl'>): Result<'getAcl'> {
     return this.around('getAcl', a, () => this.inner.getAcl(...a));
   }

@@ -8,8 +8,7 @@
 import type { Logger } from '../../common/logger.js';
 import type { Reader } from '../read/reader.js';
 import { replayJournal, type ReplayResult } from '../write/replay.js';
-import type { UploadStats } from '../write/uploader.js';
-import type { PendingUpload, Writer } from '../write/writer.js';
+import type { PendingUpload, Writer, WriterStats } from '../write/writer.js';
 import { FsContext, type FsContextParts } from './context.js';
 import type { AttrPrefetch } from './attr-prefetch.js';
 import { DirectoryOps, type DirEntry } from './directory-ops.js';
@@ -211,7 +210,7 @@ export class Filesystem {
   }
 
   /** The upload queue's figures (metrics and status). */
-  uploadStats(): UploadStats {
+  uploadStats(): WriterStats {
     return this.#writer.stats();
   }
 
@@ -234,6 +233,7 @@ export class Filesystem {
   recover(): Promise<ReplayResult> {
     return replayJournal({
       adopt: (file, record) => this.#writer.adopt(file, record),
+      cancel: (record) => this.#writer.cancelSession(record),
       ...this.#recovery,
       now: this.#c.now,
     });

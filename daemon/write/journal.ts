@@ -5,7 +5,8 @@
 // each confirmed chunk). A staged file is never anonymous, so after a crash the next start (replay.ts)
 // knows what every staged byte is, and `gcsmount recover` can show it.
 
-import { readFile, rename, rm, writeFile, open } from 'node:fs/promises';
+import { readFile, rename, writeFile, open } from 'node:fs/promises';
+import { unlinkIfThere } from './staging-file.js';
 import type { ObjectMeta, WritableMetadata } from '../../storage/types.js';
 
 export const RECORD_SUFFIX = '.json';
@@ -32,6 +33,9 @@ export interface JournalRecord {
    *  a replay resumes it where the store has it (the storage client checks the session's own offset). */
   session?: string;
   persisted?: number;
+  /** The metadata that session was started with, when it is not `writable` (a streamed session starts
+   *  before the last writes change the mtime): a replay that resumes it then sets `writable`. */
+  sessionWritable?: WritableMetadata & { metadata: Record<string, string> };
   size: number;
   updatedAt: string;
 }
@@ -64,7 +68,7 @@ export async function writeJournal(
 }
 
 export async function removeJournal(stagingPath: string): Promise<void> {
-  await rm(recordPath(stagingPath), { force: true });
+  await unlinkIfThere(recordPath(stagingPath));
 }
 
 /** The record of a staging file; undefined when it is missing or unreadable (a crash mid-write). */
@@ -74,6 +78,7 @@ export async function readJournal(stagingPath: string): Promise<JournalRecord | 
     if (r.v !== 1 || typeof r.bucket !== 'string' || typeof r.object !== 'string') return undefined;
     if (typeof r.baseGeneration !== 'string' || typeof r.state !== 'string' || !r.writable) return undefined;
     if (r.session !== undefined && typeof r.session !== 'string') delete r.session;
+    if (r.session === undefined || typeof r.sessionWritable?.metadata !== 'object') delete r.sessionWritable;
     return r as JournalRecord;
   } catch {
     return undefined;

@@ -4,7 +4,7 @@
 // for the descriptors still open, never uploaded). A write that failed poisons the object: its staged
 // bytes are incomplete, so no close or fsync may upload them.
 
-import type { Generation, ObjectMeta } from '../../storage/types.js';
+import type { Generation, ObjectMeta, WritableMetadata } from '../../storage/types.js';
 import type { FsError } from '../posix/errors.js';
 import type { PosixOverrides } from '../posix/attrs.js';
 import type { JournalState } from './journal.js';
@@ -14,6 +14,21 @@ import type { StagingFile } from './staging-file.js';
  *  in the queue (async mode, or behind another upload of the object); uploading; uploaded; failed and
  *  conflict: the last upload failed (a 412 for conflict), the bytes stay for a retry or recovery. */
 export type PendingState = 'open' | 'closing' | 'queued' | 'uploading' | 'uploaded' | 'failed' | 'conflict';
+
+/** A resumable session of the entry's bytes, as the journal records it. */
+export interface UploadSession {
+  url: string;
+  /** Bytes the store confirmed. */
+  persisted: number;
+  /** The version of the bytes it uploads (a streamed one: the version when the store last confirmed). */
+  version: number;
+  /** A streaming upload of this run owns it (stream-upload.ts): it follows every append, so later
+   *  versions are still its bytes; the stream forgets it when it ends or is cancelled. */
+  streaming?: boolean;
+  /** The metadata the session was started with, when the upload's plan may differ (a streamed session
+   *  starts before the last writes change the mtime): the object gets it, then the plan's metadata. */
+  writable?: WritableMetadata & { metadata: Record<string, string> };
+}
 
 let nextId = 0;
 
@@ -55,7 +70,7 @@ export class PendingObject {
   staging$?: Promise<StagingFile> | undefined;
   /** A resumable upload of the bytes at `version` started (by this run or, replayed, by the one before):
    *  the next attempt resumes it where the store has it. Any change to the bytes forgets it. */
-  session?: { url: string; persisted: number; version: number } | undefined;
+  session?: UploadSession | undefined;
   /** The upload in flight, so a second flush waits for it instead of racing it. */
   upload$?: Promise<ObjectMeta> | undefined;
 

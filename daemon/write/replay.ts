@@ -5,6 +5,9 @@
 // precondition, resuming the resumable session its record names; so a start after a crash with many
 // slow uploads answers at once. A file still open for writing may be half-written, so it is kept, never
 // uploaded; a file already uploaded is dropped; a conflict (an upload that got a 412) is kept as one.
+// A file still open whose record names a session (a streaming upload, stream-upload.ts, had started) is
+// kept the same way, and its session is cancelled (the store drops the bytes it had; nobody could finish
+// it: what the writer would have written next is unknown), in the background like the uploads.
 // Whatever cannot be uploaded (a 412, an error) moves to the keep dir with a record. Nothing is dropped
 // silently and nothing is left that no record names.
 
@@ -28,6 +31,8 @@ export type Adopt = (file: string, record: JournalRecord) => Promise<{ settled: 
 
 export interface ReplayOptions {
   adopt: Adopt;
+  /** Cancels the resumable session a record names (best effort: an error is logged). */
+  cancel?: (record: JournalRecord & { session: string }) => Promise<void>;
   stagingDir: string;
   keepDir: string;
   logger: Logger;
@@ -88,9 +93,25 @@ export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
     const reason = !record ? 'no-record' : record.state === 'failed' ? 'upload-failed' : 'open-at-crash';
     await keep(o, file, record, size, reason, why);
     result.kept.push(object);
+    if (record?.session !== undefined && o.cancel)
+      settling.push(cancel(o, { ...record, session: record.session }));
   }
   result.settled = Promise.all(settling).then(() => undefined);
   return result;
+}
+
+async function cancel(o: ReplayOptions, record: JournalRecord & { session: string }): Promise<void> {
+  try {
+    await o.cancel?.(record);
+    o.logger.info('recovered: cancelled the upload session of a file kept as it was', {
+      object: `gs://${record.bucket}/${record.object}`,
+    });
+  } catch (err) {
+    o.logger.warn('recovered: could not cancel an upload session (the store drops it within a week)', {
+      object: `gs://${record.bucket}/${record.object}`,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
 }
 
 async function keep(

@@ -4,9 +4,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+
+/** Staging directories made by this process. */
+const made = new Set<string>();
 
 export class StagingFile {
   #size = 0;
@@ -17,9 +20,19 @@ export class StagingFile {
   ) {}
 
   static async create(dir: string): Promise<StagingFile> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, randomUUID());
-    return new StagingFile(file, await open(file, 'w+', 0o600));
+    // The directory is made once (a mkdir per file cost a syscall and a walk), again if it vanished.
+    if (!made.has(dir)) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      made.add(dir);
+    }
+    try {
+      return new StagingFile(file, await open(file, 'w+', 0o600));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      return new StagingFile(file, await open(file, 'w+', 0o600));
+    }
   }
 
   /** A staged file a previous run left (replay): its bytes as they are on disk. */
@@ -61,6 +74,18 @@ export class StagingFile {
     this.#size = size;
   }
 
+  /** A small file's bytes, read through the open descriptor (no second open, no stream): what a single
+   *  PUT sends. */
+  async bytes(): Promise<Buffer> {
+    const into = Buffer.allocUnsafe(this.#size);
+    for (let got = 0; got < into.length;) {
+      const { bytesRead } = await this.handle.read(into, got, into.length - got, got);
+      if (bytesRead === 0) return into.subarray(0, got);
+      got += bytesRead;
+    }
+    return into;
+  }
+
   /** An upload source that can be reopened at any offset (retries and resumed uploads). */
   source(): { size: number; open(offset: number): Readable } {
     const size = this.#size;
@@ -75,7 +100,7 @@ export class StagingFile {
 
   async discard(): Promise<void> {
     await this.handle.close().catch(() => undefined);
-    await rm(this.path, { force: true });
+    await unlinkIfThere(this.path);
   }
 
   /** Moves the bytes to `dest` (the keep dir), durably: they are all that is left of the user's write. */
@@ -83,6 +108,15 @@ export class StagingFile {
     await this.handle.sync().catch(() => undefined);
     await this.handle.close().catch(() => undefined);
     await rename(this.path, dest);
+  }
+}
+
+/** Removes a file that may be gone already (one unlink: rm's force walks the path first). */
+export async function unlinkIfThere(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 

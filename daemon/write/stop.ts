@@ -9,6 +9,25 @@ import { FsError } from '../posix/errors.js';
 import type { PendingObject } from './pending-object.js';
 import { setAside, type KeepContext } from './set-aside.js';
 
+export interface PendingUpload {
+  object: string;
+  bytes: number;
+}
+
+/** Changes not yet uploaded (what a stop has to drain). */
+export function notUploaded(entries: PendingObject[]): PendingUpload[] {
+  return entries
+    .filter((e) => e.dirty && !e.unlinked && !e.poisoned)
+    .map((e) => ({ object: `gs://${e.bucket}/${e.key}`, bytes: e.size }));
+}
+
+/** Files open for writing with changes no close is uploading (what a plain unmount refuses over). */
+export function openWriterFiles(entries: PendingObject[]): PendingUpload[] {
+  return entries
+    .filter((e) => openForWriting(e) && e.dirty)
+    .map((e) => ({ object: `gs://${e.bucket}/${e.key}`, bytes: e.size }));
+}
+
 /** A descriptor open for writing whose changes no close or fsync is uploading. */
 export function openForWriting(e: PendingObject): boolean {
   return e.writers > 0 && !e.upload$ && !e.poisoned && !e.unlinked;

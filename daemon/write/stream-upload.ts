@@ -10,6 +10,10 @@
 // The stream carries the precondition and metadata the close-time upload would have had when it started;
 // metadata that changed by close (the mtime of later writes, chmod, utimens) is applied after it, with a
 // metadata update conditioned on the streamed generation (docs/SEMANTICS.md, "Streaming uploads").
+// The session and the bytes the store confirmed go into the journal at each confirmed chunk, durably
+// (entry.session, marked `streaming`): a crash while the file is still open finds it `open` with the
+// session (the replay keeps the file and cancels the session), and a crash after close finds it
+// `closing` with the session, which the replay resumes where the store has it.
 
 import type { Logger } from '../../common/logger.js';
 import type { GrowingSource, StorageBackend } from '../../storage/backend.js';
@@ -17,7 +21,7 @@ import { StorageError, isStorageError } from '../../storage/errors.js';
 import type { ObjectMeta } from '../../storage/types.js';
 import type { PendingObject } from './pending-object.js';
 import type { StagingFile } from './staging-file.js';
-import { upload, type UploadPlan } from './write-back.js';
+import { withPlanMetadata, type UploadPlan } from './write-back.js';
 
 /** The staged file as a growing source: readable up to the bytes whose writes have all completed. */
 export class StagedSource implements GrowingSource {
@@ -107,6 +111,8 @@ export interface StreamUploadsOptions {
   plan: (entry: PendingObject) => UploadPlan;
   /** Streams open at once (each holds up to two chunks in memory); a file past it uploads at close. */
   maxStreams: number;
+  /** Writes the entry's journal record durably (its session confirmed more bytes). */
+  journal?: (entry: PendingObject) => Promise<void>;
 }
 
 const OFF = 'off';
@@ -184,6 +190,7 @@ export class StreamUploads {
     const t = this.#tracks.get(entry);
     this.#tracks.set(entry, OFF);
     if (t === undefined || t === OFF || !t.stream) return;
+    forgetSession(entry);
     this.#o.logger.info('streaming upload cancelled; the file is uploaded whole at close', {
       object: `gs://${entry.bucket}/${entry.key}`,
       why,
@@ -212,6 +219,7 @@ export class StreamUploads {
       s.plan.ifGenerationMatch === plan.ifGenerationMatch;
     if (!same) {
       s.controller.abort();
+      forgetSession(entry);
       return whole();
     }
     s.source.end(size);
@@ -241,21 +249,20 @@ export class StreamUploads {
         object: `gs://${entry.bucket}/${entry.key}`,
         error: err instanceof Error ? err.message : String(err),
       });
+      forgetSession(entry);
       return whole();
     }
-    if (sameWritable(s.plan.writable, plan.writable)) return meta;
     // The mtime of later writes, a chmod or utimens since the stream started: applied after it, only
     // over the generation the stream made.
-    try {
-      return await this.#o.backend.updateObjectMetadata(plan.bucket, plan.key, plan.writable, {
-        ifGenerationMatch: meta.generation,
-      });
-    } catch (err) {
-      if (isStorageError(err, 'precondition-failed')) throw err;
-      // The bytes are stored; a whole upload over exactly that generation gets the metadata right.
-      const over = { ...plan, ifGenerationMatch: meta.generation };
-      return upload(this.#o.backend, over, s.source.staging.source(), this.#o.logger);
-    }
+    const staging = s.source.staging;
+    return withPlanMetadata(
+      this.#o.backend,
+      plan,
+      s.plan.writable,
+      meta,
+      () => staging.source(),
+      this.#o.logger,
+    );
   }
 
   #start(entry: PendingObject, t: Sequential, staging: StagingFile): void {
@@ -263,10 +270,32 @@ export class StreamUploads {
     const source = new StagedSource(staging);
     source.grew(t.inFlight.size === 0 ? t.next : Math.min(...t.inFlight));
     const controller = new AbortController();
+    const journal = this.#o.journal;
     const result = this.#o.backend.writeObject(plan.bucket, plan.key, source, {
       ...plan.writable,
       ifGenerationMatch: plan.ifGenerationMatch,
       signal: controller.signal,
+      resumable: {
+        // Journaled (fsynced, in order with the close's records) while the next chunk goes: the writer's
+        // pace is not held by an fsync per chunk, and a record a chunk behind is still right (a resume
+        // asks the session where it stands; it never trusts the recorded offset).
+        onProgress: ({ session, persisted }) => {
+          if (controller.signal.aborted) return;
+          entry.session = {
+            url: session,
+            persisted,
+            version: entry.version,
+            streaming: true,
+            writable: plan.writable,
+          };
+          journal?.(entry).catch((err: unknown) => {
+            this.#o.logger.warn('could not journal a streaming upload session', {
+              object: `gs://${entry.bucket}/${entry.key}`,
+              error: err instanceof Error ? err.message : String(err),
+            });
+          });
+        },
+      },
     });
     const stream: Stream = { source, controller, plan, result, started: performance.now() };
     t.stream = stream;
@@ -278,6 +307,7 @@ export class StreamUploads {
     // A stream that fails while the file is written is left for the close to replace by a whole upload.
     result.catch((err: unknown) => {
       stream.failed = err;
+      forgetSession(entry);
       if (controller.signal.aborted) return;
       this.#o.logger.info('streaming upload failed; the file will be uploaded whole at close', {
         object: `gs://${entry.bucket}/${entry.key}`,
@@ -288,12 +318,7 @@ export class StreamUploads {
   }
 }
 
-/** Whether two uploads would set the same metadata (key order aside). */
-export function sameWritable(a: UploadPlan['writable'], b: UploadPlan['writable']): boolean {
-  const sorted = (o: object): Record<string, unknown> =>
-    Object.fromEntries(Object.entries(o).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
-  // JSON drops properties set to undefined, as an upload's headers would.
-  const canon = (w: UploadPlan['writable']): string =>
-    JSON.stringify(sorted({ ...w, metadata: sorted(w.metadata) }));
-  return canon(a) === canon(b);
+/** The stream's session is no longer the entry's (cancelled, failed, replaced by a whole upload). */
+function forgetSession(entry: PendingObject): void {
+  if (entry.session?.streaming === true) entry.session = undefined;
 }

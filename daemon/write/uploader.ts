@@ -19,7 +19,7 @@ import type { PendingObject } from './pending-object.js';
 import type { StagingFile } from './staging-file.js';
 import { adoptIfOurs } from './lost-attempt.js';
 import { UploadQueue, type QueueStats } from './upload-queue.js';
-import { upload, uploadPlan } from './write-back.js';
+import { upload, uploadPlan, withPlanMetadata, type UploadPlan } from './write-back.js';
 import type { StreamUploads } from './stream-upload.js';
 import type { ObjectMeta } from '../../storage/types.js';
 
@@ -48,6 +48,8 @@ export interface UploaderDeps {
   clock?: Clock;
   /** Writes the entry's journal record (durable: fsync'd, with its directory). */
   journal(entry: PendingObject, state: JournalState, durable?: boolean): Promise<void>;
+  /** Writes it a moment later, unless another write or the entry's end comes first. */
+  journalLater(entry: PendingObject, state: JournalState): void;
   /** The entry's staging file (made and filled from its base if it has none yet). */
   stage(entry: PendingObject): Promise<StagingFile>;
   /** Nothing is queued or running for the entry any more: the writer may end it. */
@@ -57,6 +59,9 @@ export interface UploaderDeps {
   /** Streaming uploads (stream-upload.ts): a close finishes the entry's stream, or uploads whole. */
   streams?: Pick<StreamUploads, 'finish'>;
 }
+
+/** Staged files up to this size are uploaded from memory (one PUT buffers them anyway). */
+const SMALL_UPLOAD = 1024 * 1024;
 
 export class Uploader {
   readonly #d: UploaderDeps;
@@ -102,13 +107,13 @@ export class Uploader {
   }
 
   /** Uploads the entry now and returns the result (default-mode close, fsync, a stop). */
-  async now(entry: PendingObject): Promise<void> {
+  async now(entry: PendingObject, why: 'close' | 'sync' = 'sync'): Promise<void> {
     entry.state = 'closing';
     try {
       // Closed, maybe waiting for a slot: a crash from here on finds a file to upload, not one to keep.
       if (entry.journaled !== 'closing' && entry.journaled !== 'queued')
         await this.#d.journal(entry, 'closing');
-      await this.#enqueue(entry, true, 0);
+      await this.#enqueue(entry, true, 0, why === 'close');
     } catch (err) {
       throw toFsError(err);
     }
@@ -145,12 +150,13 @@ export class Uploader {
     await this.#queue.idle();
   }
 
-  #enqueue(entry: PendingObject, urgent: boolean, delayMs: number): Promise<void> {
+  /** `closing`: a close's upload, whose release usually follows at once (its `uploaded` record waits). */
+  #enqueue(entry: PendingObject, urgent: boolean, delayMs: number, closing = false): Promise<void> {
     const attempts = urgent ? 1 : (this.#d.policy.attempts ?? UploadQueue.DEFAULT_ATTEMPTS);
     return this.#queue.enqueue(
       entry.id,
       {
-        run: (attempt) => this.#upload(entry, urgent, attempt),
+        run: (attempt) => this.#upload(entry, urgent, attempt, closing),
         bytes: () => entry.size,
         name: () => `gs://${entry.bucket}/${entry.key}`,
       },
@@ -160,7 +166,7 @@ export class Uploader {
 
   /** One upload attempt of what the entry holds now (a queued one may have been rewritten, renamed or
    *  unlinked since it was asked for). */
-  async #upload(entry: PendingObject, urgent: boolean, attempt = 1): Promise<void> {
+  async #upload(entry: PendingObject, urgent: boolean, attempt = 1, closing = false): Promise<void> {
     if (!entry.dirty || entry.unlinked || entry.poisoned) return;
     // Written again since its async close: that file's next close queues it again (never half a rewrite).
     if (!urgent && entry.journaled === 'open') return;
@@ -168,24 +174,37 @@ export class Uploader {
     const version = entry.version;
     const applied = { ...entry.posix };
     entry.state = 'uploading';
-    // A crash from here on finds a closed file to upload, not a half-written one to keep.
+    // A crash from here on finds a closed file to upload, not a half-written one to keep (skipped when
+    // the record says so already: entry-journal.ts).
     if (entry.journaled !== 'queued') await this.#d.journal(entry, 'closing');
     const plan = uploadPlan(entry);
     const source = staging.source();
-    const resumable = this.#resumable(entry, version);
-    const whole = (): Promise<ObjectMeta> =>
-      upload(this.#d.backend, plan, source, this.#d.logger, resumable);
+    // A session resumed from an earlier attempt (or a streamed one the dead run started) carries the
+    // metadata it was started with: the object gets it, then the plan's.
+    const prior =
+      entry.session?.streaming !== true && entry.session?.version === version ? entry.session : undefined;
+    const sent: UploadPlan = prior?.writable ? { ...plan, writable: prior.writable } : plan;
+    const resumable = this.#resumable(entry, version, prior, sent);
+    const whole = async (): Promise<ObjectMeta> => {
+      // A small file goes as a Buffer read through the open descriptor: no second open, no stream.
+      const body = source.size <= SMALL_UPLOAD ? await staging.bytes() : source;
+      const meta = await upload(this.#d.backend, sent, body, this.#d.logger, resumable);
+      return withPlanMetadata(this.#d.backend, plan, sent.writable, meta, () => source, this.#d.logger);
+    };
     const started = this.#d.streams ? this.#d.streams.finish(entry, plan, source.size, whole) : whole();
     const sending = started.catch(async (err: unknown) => {
       // A retry's 412 may be our own earlier attempt, stored though its answer was lost (or, replayed,
-      // the dead run's last attempt).
+      // the dead run's last attempt, before or after it set the plan's metadata).
       if ((attempt === 1 && !entry.recovered) || !isStorageError(err, 'precondition-failed')) throw err;
-      const ours = await adoptIfOurs(this.#d.backend, plan, source);
+      const bySent = await adoptIfOurs(this.#d.backend, sent, source);
+      const ours = bySent ?? (sent === plan ? undefined : await adoptIfOurs(this.#d.backend, plan, source));
       if (!ours) throw err;
       this.#d.logger.info('upload settled: an earlier attempt had stored it', {
         object: `gs://${plan.bucket}/${plan.key}`,
       });
-      return ours;
+      return bySent
+        ? withPlanMetadata(this.#d.backend, plan, sent.writable, bySent, () => source, this.#d.logger)
+        : ours;
     });
     entry.upload$ = sending;
     let settles = urgent; // a background failure is settled by the retry or the give-up
@@ -204,7 +223,11 @@ export class Uploader {
       );
       this.#d.uploaded?.(entry.bucket, entry.key);
       entry.state = entry.version === version ? 'uploaded' : 'open';
-      if (entry.version === version) await this.#d.journal(entry, 'uploaded');
+      // After a close the release that follows at once removes the record: an `uploaded` record would
+      // be written only to be deleted (a crash before it finds `closing`, and the replay settles the
+      // object as its own upload).
+      if (entry.version === version && closing) this.#d.journalLater(entry, 'uploaded');
+      else if (entry.version === version) await this.#d.journal(entry, 'uploaded');
       settles = true;
     } catch (err) {
       const conflict = isStorageError(err, 'precondition-failed');
@@ -235,8 +258,12 @@ export class Uploader {
 
   /** A large upload's session: resumed when an earlier attempt (maybe of a run that died) started one for
    *  these very bytes; each confirmed chunk is written to the journal, durably, before the next is sent. */
-  #resumable(entry: PendingObject, version: number): ResumableHooks {
-    const resumed = entry.session?.version === version ? entry.session : undefined;
+  #resumable(
+    entry: PendingObject,
+    version: number,
+    resumed: PendingObject['session'],
+    sent: UploadPlan,
+  ): ResumableHooks {
     let told = false;
     return {
       ...(resumed ? { session: resumed.url } : {}),
@@ -248,7 +275,7 @@ export class Uploader {
           });
         }
         told = true;
-        entry.session = { url: session, persisted, version };
+        entry.session = { url: session, persisted, version, writable: sent.writable };
         await this.#d.journal(entry, entry.journaled === 'queued' ? 'queued' : 'closing', true);
       },
     };

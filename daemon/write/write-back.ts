@@ -6,6 +6,7 @@
 
 import type { Logger } from '../../common/logger.js';
 import type { ResumableHooks, StorageBackend, UploadSource } from '../../storage/backend.js';
+import { isStorageError } from '../../storage/errors.js';
 import type { ObjectMeta, WritableMetadata } from '../../storage/types.js';
 import { writableOf } from '../../storage/writable-metadata.js';
 import { writePosix } from '../posix/attrs.js';
@@ -60,4 +61,38 @@ export async function upload(
     ms: Math.round(performance.now() - started),
   });
   return meta;
+}
+
+/** The object an upload made carries `sent` (the metadata its session was started with); when the plan
+ *  says otherwise (the mtime of writes made after a stream started, a chmod or utimens), the plan's is
+ *  set, only over that generation. A 412 means someone else wrote the object since: the caller's
+ *  conflict. Another failure leaves the bytes stored: a whole upload over exactly that generation gets
+ *  the metadata right. */
+export async function withPlanMetadata(
+  backend: StorageBackend,
+  plan: UploadPlan,
+  sent: UploadPlan['writable'],
+  meta: ObjectMeta,
+  source: () => UploadSource,
+  logger: Logger,
+): Promise<ObjectMeta> {
+  if (sent === plan.writable || sameWritable(sent, plan.writable)) return meta;
+  try {
+    return await backend.updateObjectMetadata(plan.bucket, plan.key, plan.writable, {
+      ifGenerationMatch: meta.generation,
+    });
+  } catch (err) {
+    if (isStorageError(err, 'precondition-failed')) throw err;
+    return upload(backend, { ...plan, ifGenerationMatch: meta.generation }, source(), logger);
+  }
+}
+
+/** Whether two uploads would set the same metadata (key order aside). */
+export function sameWritable(a: UploadPlan['writable'], b: UploadPlan['writable']): boolean {
+  const sorted = (o: object): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(o).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  // JSON drops properties set to undefined, as an upload's headers would.
+  const canon = (w: UploadPlan['writable']): string =>
+    JSON.stringify(sorted({ ...w, metadata: sorted(w.metadata) }));
+  return canon(a) === canon(b);
 }

@@ -1,32 +1,28 @@
 // The write path: what happens to an object between the first write and the upload. It owns the pending
-// objects (one per object, shared by its descriptors), stages their bytes, and decides when to upload
+// objects (one per object, shared by its descriptors), stages their bytes (stager.ts; their journal
+// records: entry-journal.ts), and decides when to upload
 // (through the upload queue: by default close and fsync wait for the upload, and release retries once,
 // then keeps the bytes with a record; with --async-uploads close only makes the bytes and their journal
 // record durable and the queue uploads after a coalescing delay, fsync still waits), what a failed write
 // means (the object is poisoned: nothing incomplete is ever uploaded), and the stop (no new writes, then
-// a drain of the queue). An entry lives while descriptors or a queued upload need it. The filesystem
+// a drain of the queue: stop.ts). An entry lives while descriptors or a queued upload need it; one a
+// previous run left is adopted from its record (recovered-entry.ts). The filesystem
 // core asks it; it never looks at paths.
 
-import path from 'node:path';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
-import { isStorageError } from '../../storage/errors.js';
 import type { StorageBackend } from '../../storage/backend.js';
 import type { ObjectMeta } from '../../storage/types.js';
 import { FsError, toFsError } from '../posix/errors.js';
-import { readPosix, type PosixOverrides } from '../posix/attrs.js';
+import type { PosixOverrides } from '../posix/attrs.js';
 import type { PendingObject } from './pending-object.js';
 import { PendingRegistry } from './pending-registry.js';
 import { setAside } from './set-aside.js';
-import { keepOpenWriters, openForWriting } from './stop.js';
-import { StagingFile, syncDir } from './staging-file.js';
-import {
-  recordedMeta,
-  removeJournal,
-  writeJournal,
-  type JournalRecord,
-  type JournalState,
-} from './journal.js';
+import { keepOpenWriters, notUploaded, openWriterFiles, type PendingUpload } from './stop.js';
+import { recoveredEntry } from './recovered-entry.js';
+import type { JournalRecord } from './journal.js';
+import { EntryJournal } from './entry-journal.js';
+import { Stager } from './stager.js';
 import { Uploader, type UploadPolicy, type UploadStats } from './uploader.js';
 import { uploadPlan } from './write-back.js';
 import { StreamUploads } from './stream-upload.js';
@@ -51,10 +47,12 @@ export interface WriterOptions {
   streamAfter?: number;
 }
 
-export interface PendingUpload {
-  object: string;
-  bytes: number;
+/** Upload queue figures, and the journal records written (each a temp file, a write and a rename). */
+export interface WriterStats extends UploadStats {
+  journalWrites: number;
 }
+
+export type { PendingUpload } from './stop.js';
 
 export class Writer {
   readonly #o: WriterOptions;
@@ -62,10 +60,20 @@ export class Writer {
   readonly #uploads: Uploader;
   /** Streaming uploads of sequentially written files (undefined: off). */
   readonly #streams: StreamUploads | undefined;
+  readonly #journal: EntryJournal;
+  readonly #stager: Stager;
   #stopping = false;
 
   constructor(o: WriterOptions) {
     this.#o = o;
+    const journal = (this.#journal = new EntryJournal(o.now));
+    this.#stager = new Stager({
+      backend: o.backend,
+      stagingDir: o.stagingDir,
+      journal,
+      entries: () => this.#registry.all(),
+      maxBytes: o.stagingMaxBytes,
+    });
     const streamAfter = o.streamAfter ?? DEFAULT_UPLOAD_THRESHOLDS.singleRequestMax;
     this.#streams =
       streamAfter > 0 && o.policy?.async !== true
@@ -75,6 +83,7 @@ export class Writer {
             threshold: streamAfter,
             plan: uploadPlan,
             maxStreams: o.policy?.concurrency ?? 4,
+            journal: (entry) => journal.rewrite(entry, true),
           })
         : undefined;
     this.#uploads = new Uploader({
@@ -82,17 +91,18 @@ export class Writer {
       logger: o.logger,
       policy: o.policy ?? { concurrency: 4, async: false, delayMs: 0 },
       ...(o.clock ? { clock: o.clock } : {}),
-      journal: (entry, state, durable) => this.#journal(entry, state, entry.staging, durable),
-      stage: (entry) => this.#stage(entry),
+      journal: (entry, state, durable) => journal.write(entry, state, entry.staging, durable),
+      journalLater: (entry, state) => journal.later(entry, state),
+      stage: (entry) => this.#stager.stage(entry),
       settled: (entry) => this.#endWhenIdle(entry),
       ...(o.uploaded ? { uploaded: o.uploaded } : {}),
       ...(this.#streams ? { streams: this.#streams } : {}),
     });
   }
 
-  /** Upload queue figures (metrics, status). */
-  stats(): UploadStats {
-    return this.#uploads.stats();
+  /** Upload queue figures (metrics, status), and the journal records written. */
+  stats(): WriterStats {
+    return { ...this.#uploads.stats(), journalWrites: this.#journal.writes };
   }
 
   /** The pending object of a name, if any (stat, readdir and reads ask here first). */
@@ -126,9 +136,9 @@ export class Writer {
     try {
       if (created) {
         entry.posix.mode = mode;
-        entry.staging = await StagingFile.create(this.#o.stagingDir);
+        entry.staging = await this.#stager.create();
         entry.touch(this.#o.now());
-        await this.#journal(entry, 'open');
+        await this.#journal.write(entry, 'open');
       } else {
         await this.truncate(entry, 0);
       }
@@ -168,26 +178,14 @@ export class Writer {
    *  generation its record names (resuming the session it names). `settled` resolves once it is uploaded
    *  or kept; undefined when the name has a pending file already (the caller keeps this one). */
   async adopt(file: string, record: JournalRecord): Promise<{ settled: Promise<void> } | undefined> {
-    if (this.#registry.get(record.bucket, record.object)) return undefined;
-    const staging = await StagingFile.adopt(file);
-    const meta = recordedMeta(record, staging.size);
-    const { entry } = this.#registry.obtain(
-      record.bucket,
-      record.object,
-      record.baseGeneration,
-      meta,
-      this.#o.now(),
-    );
-    entry.staging = staging;
-    entry.recovered = true;
-    // The mtime the upload carries is the one recorded (the last local change before the crash).
-    const mtime = readPosix(meta.metadata).mtime;
-    entry.touch(mtime === undefined ? meta.updated : new Date(mtime * 1000));
-    entry.journaled = record.state;
-    if (record.session !== undefined) {
-      entry.session = { url: record.session, persisted: record.persisted ?? 0, version: entry.version };
-    }
+    const entry = await recoveredEntry(this.#registry, file, record, this.#o.now());
+    if (!entry) return undefined;
     return { settled: this.#uploads.recovered(entry) };
+  }
+
+  /** Cancels the session a record of a previous run names (replay.ts: a file kept, not uploaded). */
+  cancelSession(record: JournalRecord & { session: string }): Promise<void> {
+    return this.#o.backend.cancelUpload(record.bucket, record.object, record.session);
   }
 
   /** A read descriptor on an object being written shares its pending bytes. */
@@ -200,9 +198,9 @@ export class Writer {
     this.#usable(entry);
     await this.quiet(entry);
     try {
-      const staging = await this.#stage(entry);
-      this.#withinBudget(offset + length - staging.size);
-      if (entry.journaled !== 'open') await this.#journal(entry, 'open');
+      const staging = await this.#stager.stage(entry);
+      this.#stager.withinBudget(offset + length - staging.size);
+      if (entry.journaled !== 'open') await this.#journal.write(entry, 'open');
       this.#streams?.beforeWrite(entry, staging.size, offset, length);
       const n = await staging.write(data, length, offset);
       this.#streams?.afterWrite(entry, staging, offset, length, n);
@@ -220,8 +218,8 @@ export class Writer {
     this.#usable(entry);
     await this.quiet(entry);
     try {
-      const staging = await this.#stage(entry, size);
-      if (entry.journaled !== 'open') await this.#journal(entry, 'open');
+      const staging = await this.#stager.stage(entry, size);
+      if (entry.journaled !== 'open') await this.#journal.write(entry, 'open');
       this.#streams?.truncated(entry, size);
       await staging.truncate(size);
       entry.touch(this.#o.now());
@@ -260,7 +258,7 @@ export class Writer {
     this.#registry.rekey(entry, bucket, key);
     entry.base = baseGeneration;
     entry.meta = base;
-    await this.#journal(entry, entry.journaled ?? 'open');
+    await this.#journal.write(entry, entry.journaled ?? 'open');
   }
 
   /** The object's metadata changed remotely by this mount (a new generation with the same bytes). */
@@ -292,7 +290,7 @@ export class Writer {
     // fsync uploads the staged file whole (and a streamed session cannot be made durable half-way).
     if (why === 'sync') this.#streams?.cancel(entry, 'an fsync');
     if (why === 'close' && this.#uploads.async) await this.#uploads.later(entry);
-    else await this.#uploads.now(entry);
+    else await this.#uploads.now(entry, why);
   }
 
   /** A descriptor let go. The last one ends the entry unless an upload is queued for it: its bytes are
@@ -319,8 +317,9 @@ export class Writer {
     this.#registry.end(entry);
     const staging = entry.staging ?? (await entry.staging$?.catch(() => undefined));
     if (!staging) return;
-    if (entry.unlinked || !entry.dirty) {
-      await removeJournal(staging.path).catch(() => undefined);
+    const drop = entry.unlinked || !entry.dirty;
+    await this.#journal.forget(staging, drop).catch(() => undefined);
+    if (drop) {
       await staging.discard();
       return;
     }
@@ -331,18 +330,12 @@ export class Writer {
 
   /** Changes not yet uploaded (what a stop has to drain). */
   pending(): PendingUpload[] {
-    return this.#registry
-      .all()
-      .filter((e) => e.dirty && !e.unlinked && !e.poisoned)
-      .map((e) => ({ object: `gs://${e.bucket}/${e.key}`, bytes: e.size }));
+    return notUploaded(this.#registry.all());
   }
 
   /** Files open for writing with changes no close is uploading (what a plain unmount refuses over). */
   openWriters(): PendingUpload[] {
-    return this.#registry
-      .all()
-      .filter((e) => openForWriting(e) && e.dirty)
-      .map((e) => ({ object: `gs://${e.bucket}/${e.key}`, bytes: e.size }));
+    return openWriterFiles(this.#registry.all());
   }
 
   /** A stop: keeps what files still open for writing hold, never uploading it (stop.ts). */
@@ -370,49 +363,6 @@ export class Writer {
     return { uploaded: dirty.length - failed.length, failed };
   }
 
-  /** Writes the journal record of the entry's staging file (nothing to record before it has one). */
-  async #journal(
-    entry: PendingObject,
-    state: JournalState,
-    staging = entry.staging,
-    durable = false,
-  ): Promise<void> {
-    if (!staging) return;
-    const plan = uploadPlan(entry);
-    await writeJournal(
-      staging.path,
-      {
-        v: 1,
-        bucket: plan.bucket,
-        object: plan.key,
-        baseGeneration: plan.ifGenerationMatch,
-        writable: plan.writable,
-        state,
-        ...(state === 'uploaded' ? { uploadedGeneration: entry.base } : {}),
-        ...(entry.session?.version === entry.version
-          ? { session: entry.session.url, persisted: entry.session.persisted }
-          : {}),
-        size: staging.size,
-        updatedAt: this.#o.now().toISOString(),
-      },
-      durable,
-    );
-    // The rename of the record (and the staged file's name) survive a power cut only once the directory is.
-    if (durable) await syncDir(path.dirname(staging.path));
-    entry.journaled = state;
-  }
-
-  /** A write that would take the staged bytes past --staging-max-size fails with ENOSPC (and so poisons
-   *  its file: nothing incomplete is uploaded), as a full disk would. */
-  #withinBudget(growth: number): void {
-    const cap = this.#o.stagingMaxBytes ?? 0;
-    if (cap <= 0 || growth <= 0) return;
-    const staged = this.#registry.all().reduce((n, e) => n + (e.staging?.size ?? 0), 0);
-    if (staged + growth > cap) {
-      throw new FsError('no-space', `--staging-max-size ${cap} reached: ${staged} bytes are staged already`);
-    }
-  }
-
   #usable(entry: PendingObject): void {
     if (entry.poisoned) throw entry.poisoned;
   }
@@ -427,43 +377,5 @@ export class Writer {
       error: e.message,
     });
     return e;
-  }
-
-  /** Makes sure the entry has a staging file holding its base's bytes, up to `upTo` (a truncate needs
-   *  no more: O_TRUNC and truncate -s 0 download nothing). */
-  async #stage(entry: PendingObject, upTo?: number): Promise<StagingFile> {
-    if (entry.staging) return entry.staging;
-    entry.staging$ ??= this.#fill(entry, upTo);
-    try {
-      entry.staging = await entry.staging$;
-      return entry.staging;
-    } finally {
-      entry.staging$ = undefined;
-    }
-  }
-
-  async #fill(entry: PendingObject, upTo?: number): Promise<StagingFile> {
-    const staging = await StagingFile.create(this.#o.stagingDir);
-    const size = Math.min(entry.meta?.size ?? 0, upTo ?? Infinity);
-    try {
-      await this.#journal(entry, 'open', staging);
-      if (entry.base !== '0' && size > 0) {
-        const { body } = await this.#o.backend.readObject(entry.bucket, entry.key, {
-          generation: entry.base,
-          range: { start: 0, end: size - 1 },
-        });
-        await staging.fill(body);
-      }
-    } catch (err) {
-      await removeJournal(staging.path).catch(() => undefined);
-      await staging.discard();
-      if (isStorageError(err, 'not-found') || isStorageError(err, 'precondition-failed')) {
-        throw new FsError('stale', `gs://${entry.bucket}/${entry.key} changed since it was opened`, {
-          cause: err,
-        });
-      }
-      throw err;
-    }
-    return staging;
   }
 }

@@ -58,12 +58,37 @@ interface ContentRange {
 
 function parseContentRange(h: string | undefined, length: number, persisted: number): ContentRange {
   // boto sends no Content-Range for a whole 0-byte (or whole-body) upload.
-  if (h === undefined) return { first: persisted, last: persisted + length - 1, total: persisted + length };
+  if (h === undefined)
+    return length === 0
+      ? { total: persisted }
+      : { first: persisted, last: persisted + length - 1, total: persisted + length };
   const m = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/.exec(h.trim());
   if (!m) throw new ApiError('InvalidArgument', `Invalid Content-Range: ${h}`);
   const total = m[3] === '*' ? undefined : Number(m[3]);
   if (m[1] === undefined || m[2] === undefined) return total === undefined ? {} : { total };
   return { first: Number(m[1]), last: Number(m[2]), ...(total === undefined ? {} : { total }) };
+}
+
+/** Why a chunk's Content-Range cannot be right (GCS answers 400): a range whose length is not the
+ *  body's, a total below the bytes already persisted or the range's end, or a total other than one
+ *  declared before. */
+function checkRange(
+  range: ContentRange,
+  length: number | undefined,
+  s: ResumableSession,
+): string | undefined {
+  if (range.first !== undefined && range.last !== undefined) {
+    if (range.last < range.first || (length !== undefined && range.last - range.first + 1 !== length))
+      return `Content-Range bytes ${range.first}-${range.last} does not match the body's ${length ?? 0} bytes.`;
+    if (range.total !== undefined && range.total <= range.last)
+      return `Content-Range ends at byte ${range.last}, past the declared total ${range.total}.`;
+  }
+  if (range.total === undefined) return undefined;
+  if (range.total < s.persisted)
+    return `The declared total ${range.total} is less than the ${s.persisted} bytes persisted.`;
+  if (s.total !== undefined && range.total !== s.total)
+    return `The declared total ${range.total} differs from the ${s.total} declared before.`;
+  return undefined;
 }
 
 function session(ctx: Ctx, id: string): ResumableSession {
@@ -84,8 +109,15 @@ export async function putResumable(ctx: Ctx, id: string): Promise<void> {
     setObjectHeaders(ctx.res, s.finished, ctx.dialect, false);
     return sendEmpty(ctx, 200);
   }
-  const length = Number(ctx.headers.get('content-length') ?? '0');
+  const declared = ctx.headers.get('content-length');
+  const length = Number(declared ?? '0');
   const range = parseContentRange(ctx.headers.get('content-range'), length, s.persisted);
+  const invalid = checkRange(range, declared === undefined ? undefined : length, s);
+  if (invalid !== undefined) {
+    await discardBody(ctx.req);
+    throw new ApiError('InvalidArgument', invalid);
+  }
+  if (range.total !== undefined) s.total = range.total;
   if (range.first === undefined) {
     await discardBody(ctx.req);
     if (range.total !== undefined && range.total === s.persisted) return finish(ctx, s);

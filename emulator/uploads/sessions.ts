@@ -19,6 +19,8 @@ export interface ResumableSession {
   /** Blobs persisted so far, in order, and their total length. */
   chunks: string[];
   persisted: number;
+  /** The object's size, once a chunk or status query declared it (it may not change after). */
+  total?: number;
   /** MD5 and CRC32C of the persisted bytes, fed as each chunk is kept: finishing never re-reads them. */
   hash: RunningHash;
   created: number;

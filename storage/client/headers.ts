@@ -2,8 +2,10 @@
 // WritableMetadata and Preconditions -> request headers, and object-name encoding for the path. Nothing
 // here sends a request. Generations stay decimal strings end to end (int64 never passes through a number).
 
+import type { WriteOptions } from '../backend.js';
 import { parseGoogHash } from '../checksums.js';
 import { StorageError } from '../errors.js';
+import { pickWritable } from '../writable-metadata.js';
 import {
   WRITABLE_FIELDS,
   type ObjectMeta,
@@ -161,5 +163,12 @@ export function preconditionHeaders(p: Preconditions): Record<string, string> {
   const h: Record<string, string> = {};
   if (p.ifGenerationMatch !== undefined) h['x-goog-if-generation-match'] = p.ifGenerationMatch;
   if (p.ifMetagenerationMatch !== undefined) h['x-goog-if-metageneration-match'] = p.ifMetagenerationMatch;
+  return h;
+}
+
+/** The headers of a write (a single PUT, a resumable start): metadata, preconditions, canned ACL. */
+export function writeHeaders(options: WriteOptions): Record<string, string> {
+  const h = { ...writableMetadataHeaders(pickWritable(options)), ...preconditionHeaders(options) };
+  if (options.cannedAcl !== undefined) h['x-goog-acl'] = options.cannedAcl;
   return h;
 }

@@ -127,6 +127,13 @@ export async function readText(body: Readable, signal?: AbortSignal): Promise<st
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Abandons a body mid-way (closing its connection): undici reports the destroy as an error event
+ *  (RequestAbortedError), which must find a listener. */
+export function abandon(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** Drops a body we do not need, without waiting for it. */
 export function discard(body: Readable): void {
   body.on('error', () => undefined);

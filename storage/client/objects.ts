@@ -12,7 +12,7 @@ import { bucketPath, headBucket } from './buckets.js';
 import { call, callEmpty } from './exchange.js';
 import type { CallSpec, ClientContext } from './exchange.js';
 import { encodeObjectName, header, objectMetaFromHeaders, preconditionHeaders } from './headers.js';
-import { discard } from './http.js';
+import { abandon, discard } from './http.js';
 import { outcomeUnknown } from './retry.js';
 import { retriedDelete } from './retried-delete.js';
 import { resumingBody } from './read-stream.js';
@@ -105,7 +105,7 @@ export async function readObject(
   }
   const meta = objectMetaFromHeaders(bucket, name, res.headers);
   const fail = (code: 'unavailable' | 'not-implemented', why: string): never => {
-    res.body.destroy();
+    abandon(res.body);
     throw new StorageError(code, why, { bucket, object: name });
   };
   // Decompressed bytes match neither the stored size nor the hashes; accept-encoding: gzip should prevent
@@ -135,7 +135,7 @@ export async function readObject(
     reopen: async (offset) => {
       const more = await call(ctx, spec(generation, offset, end));
       if (more.status !== 206) {
-        more.body.destroy();
+        abandon(more.body);
         throw new StorageError('unavailable', 'resumed download ignored its Range', { bucket, object: name });
       }
       return more.body;

@@ -6,26 +6,17 @@
 // and hashed once, in order, as they are read: the store's crc32c/md5 of the finished object must match
 // them (checkStored, as for every upload). A failed chunk is retried as in uploads.ts (status first, then
 // from the server's Range, re-read from the source); giving up, or an abort, cancels the session (DELETE)
-// and rejects, so the caller uploads another way and no partial object ever exists.
+// and rejects, so the caller uploads another way and no partial object ever exists. The session and each
+// confirmed offset are told to options.resumable.onProgress (the mount journals them) before the next
+// chunk is sent.
 
-import { defined } from '../../common/defined.js';
 import type { GrowingSource, WriteOptions } from '../backend.js';
 import { Hasher, type ObjectHashes } from '../checksums.js';
 import { StorageError, isStorageError } from '../errors.js';
-import { callEmpty, exchangeOnce, type ClientContext } from './exchange.js';
-import { header } from './headers.js';
-import { discard } from './http.js';
-import { objectPath } from './objects.js';
+import type { ClientContext } from './exchange.js';
+import { ResumableSession, type ChunkOutcome } from './resumable-session.js';
 import { withRetry } from './retry.js';
-import {
-  adoptIfOurs,
-  checkStored,
-  mayHaveFinished,
-  outcome,
-  writeHeaders,
-  type ChunkOutcome,
-  type UploadResult,
-} from './uploads.js';
+import type { UploadResult } from './upload-outcome.js';
 
 /** Hashes the source's bytes once each, in order, whatever order (or how often) they are read in. */
 class InOrderHasher {
@@ -57,36 +48,18 @@ export async function streamingUpload(
   chunkSize: number,
 ): Promise<UploadResult & { size: number }> {
   const { signal } = options;
-  const path = objectPath(bucket, name);
-  const errorContext = { resource: 'object' as const, bucket, object: name };
-  const started = await callEmpty(ctx, {
-    method: 'POST',
-    path,
-    headers: { ...writeHeaders(options), 'x-goog-resumable': 'start' },
-    safety: { kind: 'resumable-start' },
-    errorContext,
-    signal,
-  });
-  const location = header(started.headers, 'location');
-  if (location === undefined) throw new StorageError('unavailable', 'resumable start returned no Location');
-  const session = new URL(location, ctx.endpoint);
+  const session = await ResumableSession.start(ctx, bucket, name, options);
+  const report = async (persisted: number): Promise<void> =>
+    options.resumable?.onProgress?.({ session: session.url.href, persisted });
   const hasher = new InOrderHasher();
-  const put = async (range: string, body?: Buffer): Promise<ChunkOutcome> => {
-    const res = await exchangeOnce(ctx, {
-      method: 'PUT',
-      path,
-      url: session,
-      headers: { 'content-range': range },
-      ...defined({ body }),
-      safety: { kind: 'resumable-chunk' },
-      errorContext,
-      accept: [308],
-      signal,
-    });
-    discard(res.body);
-    return outcome(res.status, res.headers);
+  const digest = (): ObjectHashes | undefined => {
+    const total = source.total();
+    return total === undefined ? undefined : hasher.digest(total);
   };
-  const status = (): Promise<ChunkOutcome> => put(`bytes */${String(source.total() ?? '*')}`);
+  const sized = (result: UploadResult): UploadResult & { size: number } => ({
+    ...result,
+    size: source.total() ?? 0,
+  });
 
   // The next chunk, read (and hashed) while the current one is on the wire.
   let ahead: { at: number; length: number; bytes: Promise<Buffer> } | undefined;
@@ -117,72 +90,42 @@ export async function streamingUpload(
     const total = source.total();
     if (bytes.length === 0) {
       if (total === undefined) throw new StorageError('unavailable', 'a growing source returned no bytes');
-      return put(`bytes */${total}`);
+      return session.status(total);
     }
-    const sent = put(`bytes ${at}-${at + bytes.length - 1}/${String(total ?? '*')}`, bytes);
+    const sent = session.put(`bytes ${at}-${at + bytes.length - 1}/${String(total ?? '*')}`, bytes);
     sent.catch(() => undefined); // awaited below; this only silences the window
     readAhead(at + bytes.length);
     return sent;
-  };
-  const finished = (result: ChunkOutcome & { done: true }): UploadResult & { size: number } => {
-    const size = source.total();
-    const hashes = size === undefined ? undefined : hasher.digest(size);
-    if (size === undefined || hashes === undefined)
-      throw new StorageError('unavailable', 'upload finished before all bytes were sent');
-    if (result.meta !== undefined) return { headers: {}, hashes, meta: result.meta, size };
-    checkStored(result.headers, hashes, name);
-    return { headers: result.headers, hashes, size };
-  };
-  /** The last chunk's answer never came: the session, or the object itself, says whether it finished. */
-  const settle = async (e: unknown): Promise<(UploadResult & { size: number }) | undefined> => {
-    const size = source.total();
-    const hashes = size === undefined ? undefined : hasher.digest(size);
-    if (!mayHaveFinished(e, false) || size === undefined || hashes === undefined) return undefined;
-    try {
-      const s = await status();
-      return s.done ? finished(s) : undefined;
-    } catch {
-      const meta = await adoptIfOurs(ctx, bucket, name, hashes, options);
-      return meta === undefined ? undefined : { headers: {}, hashes, meta, size };
-    }
   };
 
   try {
     let persisted = 0;
     let stuck = 0;
+    await report(persisted);
     for (;;) {
       const from = persisted;
       // The writer's pace, outside the retried attempt: a slow writer is no failure.
       await source.wait(from + chunkSize, signal);
       const result = await withRetry(
         ctx,
-        { idempotent: true, signal, what: `streaming upload ${path}` },
+        { idempotent: true, signal, what: `streaming upload ${session.url.pathname}` },
         async (n) => {
           if (n === 1) return send(from);
-          const s = await status();
+          const s = await session.status(source.total());
           return s.done ? s : send(s.persisted);
         },
       );
-      if (result.done) return finished(result);
+      if (result.done) return sized(session.finished(result, digest()));
       // A server that keeps persisting nothing would loop forever; a growing source waits in readChunk.
       stuck = result.persisted > persisted ? 0 : stuck + 1;
       if (stuck > 3) throw new StorageError('unavailable', `streaming upload stuck at byte ${persisted}`);
+      if (result.persisted > persisted) await report(result.persisted);
       persisted = result.persisted;
     }
   } catch (e) {
-    const settled = await settle(e).catch(() => undefined);
-    if (settled !== undefined) return settled;
-    // Best effort, outside the (maybe aborted) signal: a dangling session holds storage for a week.
-    exchangeOnce(ctx, {
-      method: 'DELETE',
-      path,
-      url: session,
-      safety: { kind: 'cancel' },
-      accept: [499],
-    }).then(
-      (res) => discard(res.body),
-      () => undefined,
-    );
+    const settled = await session.settle(e, source.total(), digest()).catch(() => undefined);
+    if (settled !== undefined) return sized(settled);
+    session.cancel();
     if (signal?.aborted === true && !isStorageError(e, 'aborted'))
       throw new StorageError('aborted', 'upload aborted', { cause: e });
     throw e;

@@ -5,21 +5,20 @@
 
 import { defined } from '../../common/defined.js';
 import type { UploadSource, WriteOptions } from '../backend.js';
-import { formatGoogHash, hashBuffer, verifyHashes } from '../checksums.js';
-import type { ObjectHashes } from '../checksums.js';
+import { formatGoogHash, hashBuffer } from '../checksums.js';
 import { StorageError, isStorageError } from '../errors.js';
-import { isOwnWrite } from '../own-write.js';
-import { callEmpty, exchangeOnce } from './exchange.js';
-import type { ObjectMeta } from '../types.js';
+import { exchangeOnce } from './exchange.js';
 import type { CallSpec, ClientContext } from './exchange.js';
-import { header, parseGoogHashHeaders, preconditionHeaders, writableMetadataHeaders } from './headers.js';
-import type { ResponseHeaders } from './headers.js';
-import { pickWritable } from '../writable-metadata.js';
-import { discard, readText } from './http.js';
-import { objectPath, statObject } from './objects.js';
-import { LostOutcomes, outcomeUnknown, withRetry } from './retry.js';
+import { writeHeaders, type ResponseHeaders } from './headers.js';
+import { readText } from './http.js';
+import { objectPath } from './objects.js';
+import { ResumableSession, type ChunkOutcome } from './resumable-session.js';
+import { LostOutcomes, withRetry } from './retry.js';
 import { isIdempotent } from './retry-policy.js';
+import { adoptIfOurs, checkStored, mayHaveFinished, type UploadResult } from './upload-outcome.js';
 import { SourceReader } from './upload-source.js';
+
+export type { UploadResult } from './upload-outcome.js';
 
 export interface UploadThresholds {
   /** Largest body sent as one PUT (buffered in memory to hash it first). */
@@ -50,57 +49,6 @@ export const DEFAULT_UPLOAD_THRESHOLDS: UploadThresholds = {
   singleRequestMax: 16 * 1024 * 1024,
   chunkSize: 16 * 1024 * 1024,
 };
-
-export interface UploadResult {
-  headers: ResponseHeaders;
-  hashes: ObjectHashes;
-  /** Set when the store had to be asked (the final answer was lost): the object's full metadata. */
-  meta?: ObjectMeta;
-}
-
-export function writeHeaders(options: WriteOptions): Record<string, string> {
-  const h = { ...writableMetadataHeaders(pickWritable(options)), ...preconditionHeaders(options) };
-  if (options.cannedAcl !== undefined) h['x-goog-acl'] = options.cannedAcl;
-  return h;
-}
-
-export function checkStored(headers: ResponseHeaders, sent: ObjectHashes, name: string): void {
-  verifyHashes(parseGoogHashHeaders(headers), sent, `upload of ${name}`);
-}
-
-/** Asks the store whether a write whose answer never came (or a 412 after such an attempt: our own lost
- *  attempt may have won) in fact finished: one HEAD of the live object, adopted if it is ours. Otherwise
- *  (another object, none, or the HEAD failing too) the caller reports its original error. */
-export async function adoptIfOurs(
-  ctx: ClientContext,
-  bucket: string,
-  name: string,
-  hashes: ObjectHashes,
-  options: WriteOptions,
-): Promise<ObjectMeta | undefined> {
-  try {
-    const meta = await statObject(
-      ctx,
-      bucket,
-      name,
-      options.signal === undefined ? {} : { signal: options.signal },
-    );
-    if (!isOwnWrite(meta, hashes, options)) return undefined;
-    ctx.logger.debug('upload settled: the store holds what we sent', {
-      object: name,
-      generation: meta.generation,
-    });
-    return meta;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a failed write is worth asking the store about: the last attempt's outcome is unknown, or a
- *  412 followed an attempt whose outcome was unknown. */
-export function mayHaveFinished(e: unknown, lost: boolean): boolean {
-  return isStorageError(e) && (outcomeUnknown(e) || (lost && e.code === 'precondition-failed'));
-}
 
 async function singlePut(
   ctx: ClientContext,
@@ -147,15 +95,6 @@ async function singlePut(
   return { headers, hashes };
 }
 
-export type ChunkOutcome =
-  { done: true; headers: ResponseHeaders; meta?: ObjectMeta } | { done: false; persisted: number };
-
-export function outcome(status: number, headers: ResponseHeaders): ChunkOutcome {
-  if (status !== 308) return { done: true, headers };
-  const range = /^bytes=0-(\d+)$/.exec(header(headers, 'range')?.trim() ?? '');
-  return { done: false, persisted: range?.[1] === undefined ? 0 : Number(range[1]) + 1 };
-}
-
 async function resumable(
   ctx: ClientContext,
   bucket: string,
@@ -165,72 +104,24 @@ async function resumable(
   chunkSize: number,
 ): Promise<UploadResult> {
   const { signal } = options;
-  const path = objectPath(bucket, name);
-  const errorContext = { resource: 'object' as const, bucket, object: name };
-  const start = async (): Promise<URL> => {
-    const started = await callEmpty(ctx, {
-      method: 'POST',
-      path,
-      headers: { ...writeHeaders(options), 'x-goog-resumable': 'start' },
-      safety: { kind: 'resumable-start' },
-      errorContext,
-      signal,
-    });
-    const location = header(started.headers, 'location');
-    if (location === undefined) throw new StorageError('unavailable', 'resumable start returned no Location');
-    return new URL(location, ctx.endpoint);
-  };
   const hooks = options.resumable;
   const total = reader.size;
-  let session = hooks?.session === undefined ? await start() : new URL(hooks.session, ctx.endpoint);
+  let session =
+    hooks?.session === undefined
+      ? await ResumableSession.start(ctx, bucket, name, options)
+      : ResumableSession.resume(ctx, bucket, name, hooks.session, options);
   const report = async (persisted: number): Promise<void> =>
-    hooks?.onProgress?.({ session: session.href, persisted });
-  const put = async (range: string, body?: Buffer): Promise<ChunkOutcome> => {
-    const res = await exchangeOnce(ctx, {
-      method: 'PUT',
-      path,
-      url: session,
-      headers: { 'content-range': range },
-      ...defined({ body }),
-      safety: { kind: 'resumable-chunk' },
-      errorContext,
-      accept: [308],
-      signal,
-    });
-    discard(res.body);
-    return outcome(res.status, res.headers);
-  };
-  const finished = (result: ChunkOutcome & { done: true }): UploadResult => {
-    const hashes = reader.digest();
-    if (hashes === undefined)
-      throw new StorageError('unavailable', 'upload finished before all bytes were sent');
-    if (result.meta !== undefined) return { headers: {}, hashes, meta: result.meta };
-    checkStored(result.headers, hashes, name);
-    return { headers: result.headers, hashes };
-  };
-  /** The last chunk's answer never came: the session's status says whether it finished (spec 6.1: 200
-   *  with the object), and a session already gone leaves the object's HEAD to say. */
-  const settle = async (e: unknown): Promise<UploadResult | undefined> => {
-    const hashes = reader.digest();
-    if (!mayHaveFinished(e, false) || hashes === undefined) return undefined;
-    try {
-      const status = await put(`bytes */${total}`);
-      return status.done ? finished(status) : undefined;
-    } catch {
-      const meta = await adoptIfOurs(ctx, bucket, name, hashes, options);
-      return meta === undefined ? undefined : { headers: {}, hashes, meta };
-    }
-  };
+    hooks?.onProgress?.({ session: session.url.href, persisted });
   try {
     let persisted = 0;
     let stuck = 0;
     if (hooks?.session !== undefined) {
-      const resumed = await resume(ctx, session, total, put, reader, signal);
+      const resumed = await resume(ctx, session, total, reader, signal);
       if (resumed === 'gone') {
         ctx.logger.debug('resumable session gone: starting again', { object: name });
-        session = await start();
+        session = await ResumableSession.start(ctx, bucket, name, options);
       } else if (resumed.done) {
-        return finished(resumed);
+        return session.finished(resumed, reader.digest());
       } else persisted = resumed.persisted;
     }
     await report(persisted);
@@ -238,11 +129,11 @@ async function resumable(
       const from = persisted;
       const result = await withRetry(
         ctx,
-        { idempotent: true, signal, what: `resumable ${path}` },
+        { idempotent: true, signal, what: `resumable ${session.url.pathname}` },
         async (n) => {
           let at = from;
           if (n > 1) {
-            const status = await put(`bytes */${total}`).catch(async (e: unknown) => {
+            const status = await session.status(total).catch(async (e: unknown) => {
               // A session that finished while its answer was lost may be gone (the emulator forgets it).
               const hashes = isStorageError(e, 'not-found') ? reader.digest() : undefined;
               const meta =
@@ -254,14 +145,14 @@ async function resumable(
             at = status.persisted;
           }
           const bytes = await reader.readAt(at, chunkSize, signal);
-          const sent = put(`bytes ${at}-${at + bytes.length - 1}/${total}`, bytes);
+          const sent = session.put(`bytes ${at}-${at + bytes.length - 1}/${total}`, bytes);
           sent.catch(() => undefined); // handled by the caller below; this only silences the window
           await new Promise((resolve) => setImmediate(resolve));
           reader.warm(at + bytes.length + chunkSize);
           return sent;
         },
       );
-      if (result.done) return finished(result);
+      if (result.done) return session.finished(result, reader.digest());
       // A server that keeps persisting nothing would loop forever; a few empty rounds are allowed.
       stuck = result.persisted > persisted ? 0 : stuck + 1;
       if (stuck > 3) throw new StorageError('unavailable', `resumable upload stuck at byte ${persisted}`);
@@ -269,19 +160,9 @@ async function resumable(
       await report(persisted);
     }
   } catch (e) {
-    const settled = await settle(e);
+    const settled = await session.settle(e, total, reader.digest());
     if (settled !== undefined) return settled;
-    // Best effort, outside the caller's (maybe aborted) signal: a dangling session holds storage for a week.
-    exchangeOnce(ctx, {
-      method: 'DELETE',
-      path,
-      url: session,
-      safety: { kind: 'cancel' },
-      accept: [499],
-    }).then(
-      (res) => discard(res.body),
-      () => undefined,
-    );
+    session.cancel();
     throw e;
   } finally {
     reader.close();
@@ -293,9 +174,8 @@ async function resumable(
  *  object's hashes come out right when the rest is sent). */
 async function resume(
   ctx: ClientContext,
-  session: URL,
+  session: ResumableSession,
   total: number,
-  put: (range: string) => Promise<ChunkOutcome>,
   reader: SourceReader,
   signal: AbortSignal | undefined,
 ): Promise<ChunkOutcome | 'gone'> {
@@ -303,8 +183,8 @@ async function resume(
   try {
     status = await withRetry(
       ctx,
-      { idempotent: true, signal, what: `resumable status ${session.pathname}` },
-      () => put(`bytes */${total}`),
+      { idempotent: true, signal, what: `resumable status ${session.url.pathname}` },
+      () => session.status(total),
     );
   } catch (e) {
     if (isStorageError(e, 'not-found')) return 'gone';

@@ -48,6 +48,7 @@ import { DEFAULT_UPLOAD_THRESHOLDS, upload } from './uploads.js';
 import type { UploadResult, UploadThresholds } from './uploads.js';
 import { metaFromUpload } from './upload-meta.js';
 import { sourceSize } from './upload-source.js';
+import { cancelSession } from './resumable-session.js';
 import { streamingUpload } from './streaming-upload.js';
 import { pickWritable } from '../writable-metadata.js';
 
@@ -186,6 +187,10 @@ export class XmlApiBackend implements StorageBackend {
 
   deleteObject(bucket: string, name: string, options?: DeleteOptions): Promise<void> {
     return objects.deleteObject(this.#ctx, bucket, name, options);
+  }
+
+  cancelUpload(_bucket: string, _name: string, session: string, options?: CallOptions): Promise<void> {
+    return cancelSession(this.#ctx, new URL(session, this.#ctx.endpoint), options?.signal);
   }
 
   getAcl(target: AclTarget, options?: CallOptions): Promise<Acl> {

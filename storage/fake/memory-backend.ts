@@ -359,6 +359,11 @@ export class MemoryBackend implements StorageBackend {
     });
   }
 
+  /** The fake has no sessions (a growing source is taken whole once it ends). */
+  cancelUpload(_bucket: string, _name: string, _session: string, options: CallOptions = {}): Promise<void> {
+    return run(options, () => undefined);
+  }
+
   // ---- ACLs ----
 
   getAcl(target: AclTarget, options: CallOptions = {}): Promise<Acl> {

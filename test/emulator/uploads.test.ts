@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32c } from '@node-rs/crc32';
 import { bucket, emulator, errorCode } from '../helpers/emulator.js';
@@ -232,4 +232,51 @@ test('multipart errors: order, unknown part, small part, abort, UploadPartCopy',
     ),
     'NoSuchUpload',
   );
+});
+
+/** A new resumable session of `name`, and a PUT to it with a Content-Range. */
+async function newSession(t: ExecutionContext, name: string) {
+  const emu = await emulator(t);
+  const b = await bucket(emu);
+  const start = await emu.call(`/${b}/${name}`, { method: 'POST', headers: { 'x-goog-resumable': 'start' } });
+  const location = start.headers.get('location') ?? '';
+  const put = (range: string, body?: Buffer): Promise<Response> =>
+    fetch(location, { method: 'PUT', ...(body ? { body } : {}), headers: { 'content-range': range } });
+  return { emu, b, put };
+}
+
+test('resumable: a Content-Range that does not match the body, or a total below what is persisted, is a 400', async (t) => {
+  const { emu, b, put } = await newSession(t, 'bad.bin');
+  const data = randomBytes(512 * KiB);
+  const first = await put(`bytes 0-${256 * KiB - 1}/*`, data.subarray(0, 256 * KiB));
+  t.is(first.status, 308);
+  // The range says 256 KiB, the body has 10 bytes less.
+  const short = await put(`bytes ${256 * KiB}-${512 * KiB - 1}/*`, data.subarray(256 * KiB, 512 * KiB - 10));
+  t.is(short.status, 400);
+  t.is(errorCode(await short.text()), 'InvalidArgument');
+  // A total smaller than the 256 KiB persisted, by a status query or with a chunk.
+  const below = await put(`bytes */${100 * KiB}`);
+  t.is(below.status, 400);
+  t.is(errorCode(await below.text()), 'InvalidArgument');
+  const belowChunk = await put(`bytes 0-${100 * KiB - 1}/${100 * KiB}`, data.subarray(0, 100 * KiB));
+  t.is(belowChunk.status, 400);
+  // A range past the total it declares.
+  const past = await put(`bytes ${256 * KiB}-${512 * KiB - 1}/${300 * KiB}`, data.subarray(256 * KiB));
+  t.is(past.status, 400);
+  // Nothing was kept from the refused requests: the session goes on from 256 KiB.
+  const status = await put('bytes */*');
+  t.is(status.status, 308);
+  t.is(status.headers.get('range'), `bytes=0-${256 * KiB - 1}`);
+  const last = await put(`bytes ${256 * KiB}-${512 * KiB - 1}/${512 * KiB}`, data.subarray(256 * KiB));
+  t.is(last.status, 200);
+  t.true(Buffer.from(await (await emu.call(`/${b}/bad.bin`)).arrayBuffer()).equals(data));
+});
+
+test('resumable: a total declared once may not change', async (t) => {
+  const { put } = await newSession(t, 't.bin');
+  const data = randomBytes(512 * KiB);
+  t.is((await put(`bytes 0-${256 * KiB - 1}/${512 * KiB}`, data.subarray(0, 256 * KiB))).status, 308);
+  const other = await put(`bytes ${256 * KiB}-${512 * KiB - 1}/${600 * KiB}`, data.subarray(256 * KiB));
+  t.is(other.status, 400);
+  t.is((await put(`bytes ${256 * KiB}-${512 * KiB - 1}/${512 * KiB}`, data.subarray(256 * KiB))).status, 200);
 });

@@ -1,6 +1,7 @@
 // kill -9 of the daemon and a remount with the same cache dir: a file whose close was uploading is
 // pending again when the mount answers and uploaded in the background, byte-identical, resuming the
-// resumable session its journal record names; one still open for writing is kept and named by
+// resumable session its journal record names (a streamed upload's, started while the file was written, or
+// a close-time one's); one still open for writing is kept and named by
 // `gcsmount recover list`, and `recover push` uploads it through the new mount.
 
 import test from 'ava';
@@ -38,41 +39,50 @@ async function crash(m: TestMount): Promise<void> {
   await run('fusermount', ['-u', '-z', m.dir]);
 }
 
-test('kill -9 in the middle of a 64 MiB upload: the remount resumes its session where the store has it, byte-identical', async (t) => {
-  // A close-time upload: a streamed one (written while the file is open) does not journal its session yet.
-  const first = await mount(t, { flags: ['--no-streaming-uploads'] });
-  const data = randomBytes(64 << 20);
-  const src = path.join(first.base, 'src.bin');
-  await writeFile(src, data);
-  // Each chunk of the resumable upload waits, so the kill lands after the store confirmed some of them.
-  first.emu.faults.set(parseFaultSpec('methods=PUT,path=/test-bucket/big.bin,latency=2s'));
-  const cp = run('sh', ['-c', `cp ${src} ${first.at('big.bin')}`], { timeoutMs: 60_000 });
-  await waitUntil(async () => (await confirmed(first)) > 0, 'a chunk to be confirmed', 40_000);
-  await crash(first);
-  await cp;
-  first.emu.faults.set(parseFaultSpec(''));
-  t.is((await first.emu.call('/test-bucket/big.bin', { method: 'HEAD' })).status, 404);
+for (const [how, flags] of [
+  ['streamed while written (the default)', []],
+  ['uploaded at close (--no-streaming-uploads)', ['--no-streaming-uploads']],
+] as const) {
+  test(`kill -9 in the middle of a 64 MiB upload ${how}: the remount resumes its session where the store has it, byte-identical`, async (t) => {
+    const first = await mount(t, { flags: [...flags] });
+    const data = randomBytes(64 << 20);
+    const src = path.join(first.base, 'src.bin');
+    await writeFile(src, data);
+    // Each chunk of the resumable upload waits, so the kill lands after the store confirmed some of them.
+    first.emu.faults.set(parseFaultSpec('methods=PUT,path=/test-bucket/big.bin,latency=2s'));
+    const cp = run('sh', ['-c', `cp ${src} ${first.at('big.bin')}`], { timeoutMs: 60_000 });
+    // Closed (a streamed file's close waits for its last chunks) and some chunks confirmed.
+    await waitUntil(
+      async () => (await confirmed(first)) > 0 && (await journalSays(first, 'closing')),
+      'a chunk of the closed file to be confirmed',
+      40_000,
+    );
+    await crash(first);
+    await cp;
+    first.emu.faults.set(parseFaultSpec(''));
+    t.is((await first.emu.call('/test-bucket/big.bin', { method: 'HEAD' })).status, 404);
 
-  const second = await mount(t, { emu: first.emu, remountOf: first });
-  // The mount answers at once and shows the pending file; the upload follows in the background.
-  t.is((await stat(second.at('big.bin'))).size, data.length);
-  await waitUntil(
-    async () => (await first.emu.call('/test-bucket/big.bin', { method: 'HEAD' })).status === 200,
-    'the recovered upload',
-    60_000,
-  );
-  t.true((await object(second, 'big.bin')).equals(data));
-  const resumed = /resumed an upload where the store had it.* from=(\d+)/.exec(second.logs());
-  t.truthy(resumed, second.logs());
-  t.true(Number(resumed?.[1]) >= 16 << 20);
-  t.regex(second.logs(), /recovered: uploaded/);
-  const [dir] = await readdir(second.cacheDir);
-  await waitUntil(
-    async () => (await readdir(path.join(second.cacheDir, dir ?? '', 'staging'))).length === 0,
-    'the staged file to go',
-    10_000,
-  );
-});
+    const second = await mount(t, { emu: first.emu, remountOf: first });
+    // The mount answers at once and shows the pending file; the upload follows in the background.
+    t.is((await stat(second.at('big.bin'))).size, data.length);
+    await waitUntil(
+      async () => (await first.emu.call('/test-bucket/big.bin', { method: 'HEAD' })).status === 200,
+      'the recovered upload',
+      60_000,
+    );
+    t.true((await object(second, 'big.bin')).equals(data));
+    const resumed = /resumed an upload where the store had it.* from=(\d+)/.exec(second.logs());
+    t.truthy(resumed, second.logs());
+    t.true(Number(resumed?.[1]) >= 16 << 20);
+    t.regex(second.logs(), /recovered: uploaded/);
+    const [dir] = await readdir(second.cacheDir);
+    await waitUntil(
+      async () => (await readdir(path.join(second.cacheDir, dir ?? '', 'staging'))).length === 0,
+      'the staged file to go',
+      10_000,
+    );
+  });
+}
 
 test('kill -9 with a file open for writing: kept, listed by recover list, uploaded by recover push', async (t) => {
   const first = await mount(t);

@@ -38,6 +38,7 @@ test('ops, requests, retries and scrape-time state land in the registry', async 
       uploadedBytes: 70_000,
       uploadedFiles: 7,
       failures: 1,
+      journalWrites: 21,
     }),
   };
   m.watch({

@@ -3,10 +3,13 @@
 // A second filesystem over the same store and cache dir (a remount) settles them all.
 
 import test from 'ava';
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { StorageBackend } from '../../../storage/backend.js';
-import { harness, O_RDONLY, O_WRONLY } from '../../helpers/fs-harness.js';
+import { MODE_KEY, MTIME_KEY } from '../../../daemon/posix/attrs.js';
+import type { JournalRecord } from '../../../daemon/write/journal.js';
+import { isGrowing, type StorageBackend, type WriteOptions } from '../../../storage/backend.js';
+import { harness, O_RDONLY, O_WRONLY, type Harness } from '../../helpers/fs-harness.js';
 
 /** Waits until `n` staged files' journal records say `closing` (their close is uploading). */
 async function closing(cacheDir: string, n: number): Promise<void> {
@@ -26,6 +29,20 @@ async function closing(cacheDir: string, n: number): Promise<void> {
 async function until(cond: () => Promise<boolean> | boolean): Promise<void> {
   for (let i = 0; i < 400 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 5));
 }
+
+/** A backend that notes the options of every writeObject (the session a replay resumes). */
+const noting =
+  (asked: WriteOptions[]) =>
+  (b: StorageBackend): StorageBackend =>
+    new Proxy(b, {
+      get(target, prop, receiver) {
+        if (prop !== 'writeObject') return Reflect.get(target, prop, receiver) as unknown;
+        return (...args: Parameters<StorageBackend['writeObject']>) => {
+          asked.push(args[3] ?? {});
+          return target.writeObject(...args);
+        };
+      },
+    });
 
 /** A backend whose uploads never finish: what a daemon killed mid-upload left behind. */
 const hangingUploads = (b: StorageBackend): StorageBackend =>
@@ -192,25 +209,15 @@ test('the journal records a resumable session as the store confirms bytes; the r
   await until(async () => (await recorded()).includes('dead-run'));
   t.like(JSON.parse(await recorded()), { state: 'closing', session: SESSION, persisted: 4 });
 
-  const asked: (string | undefined)[] = [];
-  const next = await harness(t, {
-    memory: crashed.memory,
-    cacheDir: crashed.cacheDir,
-    wrap: (b) =>
-      new Proxy(b, {
-        get(target, prop, receiver) {
-          if (prop !== 'writeObject') return Reflect.get(target, prop, receiver) as unknown;
-          return (...args: Parameters<StorageBackend['writeObject']>) => {
-            asked.push(args[3]?.resumable?.session);
-            return target.writeObject(...args);
-          };
-        },
-      }),
-  });
+  const asked: WriteOptions[] = [];
+  const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir, wrap: noting(asked) });
   await (
     await next.fs.recover()
   ).settled;
-  t.deepEqual(asked, [SESSION]);
+  t.deepEqual(
+    asked.map((o) => o.resumable?.session),
+    [SESSION],
+  );
   t.is(await next.object('big'), 'resumable bytes');
 });
 
@@ -243,4 +250,95 @@ test('a replayed upload the dead run had stored (its answer lost in the crash) i
   t.deepEqual(await next.kept(), []);
   t.is(await next.object('f'), 'new');
   t.false(next.logs.some((l) => /changed in the bucket/.test(l)));
+});
+
+const MiB = 1024 * 1024;
+const STREAMED = 'http://127.0.0.1:9/test-bucket/big?upload_id=streamed';
+
+/** A store whose streaming upload opens a session, confirms the first 16 MiB once they are written, and
+ *  then never answers: what a daemon killed while it streamed left behind. */
+const streamThenHang = (b: StorageBackend): StorageBackend =>
+  new Proxy(b, {
+    get(target, prop, receiver) {
+      if (prop !== 'writeObject') return Reflect.get(target, prop, receiver) as unknown;
+      return async (...args: Parameters<StorageBackend['writeObject']>) => {
+        const [, , source, options] = args;
+        if (!isGrowing(source)) return target.writeObject(...args);
+        await options?.resumable?.onProgress?.({ session: STREAMED, persisted: 0 });
+        await source.wait(16 * MiB);
+        await options?.resumable?.onProgress?.({ session: STREAMED, persisted: 16 * MiB });
+        return new Promise(() => undefined);
+      };
+    },
+  });
+
+async function records(cacheDir: string): Promise<JournalRecord[]> {
+  const staging = path.join(cacheDir, 'staging');
+  const names = (await readdir(staging).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
+  const texts = await Promise.all(names.map((n) => readFile(path.join(staging, n), 'utf8').catch(() => '')));
+  return texts.filter((x) => x !== '').map((x) => JSON.parse(x) as JournalRecord);
+}
+
+async function appendMiB(h: Harness, fd: number, bytes: Buffer): Promise<void> {
+  for (let at = 0; at < bytes.length; at += MiB) {
+    const piece = bytes.subarray(at, at + MiB);
+    await h.fs.write(fd, piece, piece.length, at);
+  }
+}
+
+test('a streamed upload journals its session; a crash during its last chunk resumes that session at the next start', async (t) => {
+  const crashed = await harness(t, { wrap: streamThenHang });
+  const bytes = randomBytes(20 * MiB);
+  const fd = await crashed.fs.create('/big', 0o644);
+  await appendMiB(crashed, fd, bytes);
+  await until(async () => (await records(crashed.cacheDir))[0]?.persisted === 16 * MiB);
+  // While the file is open the record says so, with the session and what the store confirmed.
+  t.like((await records(crashed.cacheDir))[0], { state: 'open', session: STREAMED, persisted: 16 * MiB });
+  await crashed.fs.chmod('/big', 0o600);
+  void crashed.fs.flush(fd);
+  await until(async () => (await records(crashed.cacheDir))[0]?.state === 'closing');
+  const [record] = await records(crashed.cacheDir);
+  t.like(record, { state: 'closing', session: STREAMED, persisted: 16 * MiB, size: 20 * MiB });
+  // The session was started before the chmod (or a later write's mtime): the record says with what.
+  t.is(record?.sessionWritable?.metadata[MODE_KEY], '644');
+  t.is(record?.writable.metadata[MODE_KEY], '600');
+
+  const asked: WriteOptions[] = [];
+  const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir, wrap: noting(asked) });
+  const r = await next.fs.recover();
+  t.deepEqual(r.queued, ['gs://bkt/big']);
+  await r.settled;
+  t.deepEqual(
+    asked.map((o) => o.resumable?.session),
+    [STREAMED],
+  );
+  t.is(asked[0]?.metadata?.[MODE_KEY], '644'); // the session's own metadata first
+  const meta = await next.memory.statObject('bkt', 'big');
+  t.is(meta.size, bytes.length);
+  // Then the metadata the close meant, over the generation the session made.
+  t.is(meta.metadata[MODE_KEY], '600');
+  t.is(meta.metadata[MTIME_KEY], record?.writable.metadata[MTIME_KEY]);
+  t.is(next.requests.counts().updateObjectMetadata, 1);
+  const chunks: Buffer[] = [];
+  for await (const c of (await next.memory.readObject('bkt', 'big')).body as AsyncIterable<Buffer>)
+    chunks.push(c);
+  t.true(Buffer.concat(chunks).equals(bytes));
+  await until(async () => (await readdir(path.join(crashed.cacheDir, 'staging'))).length === 0);
+  t.deepEqual(await readdir(path.join(crashed.cacheDir, 'staging')), []);
+});
+
+test('a crash while a streamed file is still open: kept (maybe half-written), never uploaded; its session is cancelled', async (t) => {
+  const crashed = await harness(t, { wrap: streamThenHang });
+  const fd = await crashed.fs.create('/big', 0o644);
+  await appendMiB(crashed, fd, randomBytes(18 * MiB));
+  await until(async () => (await records(crashed.cacheDir))[0]?.persisted === 16 * MiB);
+
+  const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
+  const r = await next.fs.recover();
+  t.deepEqual(r.kept, ['gs://bkt/big']);
+  await r.settled;
+  t.is(next.requests.counts().cancelUpload, 1);
+  t.is(next.requests.counts().writeObject, undefined);
+  t.is(await next.object('big'), undefined);
+  t.like(await next.kept(), [{ object: 'big', reason: 'open-at-crash', size: 18 * MiB }]);
 });

@@ -12,7 +12,7 @@ import { isGrowing, type StorageBackend } from '../../../storage/backend.js';
 import { StorageError } from '../../../storage/errors.js';
 import { ForwardingBackend } from '../../../storage/forwarding-backend.js';
 import { MODE_KEY } from '../../../daemon/posix/attrs.js';
-import { StagedSource, sameWritable } from '../../../daemon/write/stream-upload.js';
+import { StagedSource } from '../../../daemon/write/stream-upload.js';
 import { StagingFile } from '../../../daemon/write/staging-file.js';
 import { codeOf, harness, type Harness } from '../../helpers/fs-harness.js';
 import { tmpdir } from 'node:os';
@@ -210,16 +210,4 @@ test('StagedSource: readable up to what it was told, waits for more, ends with t
   const aborted = idle.wait(1, controller.signal);
   controller.abort();
   await t.throwsAsync(aborted);
-});
-
-test('sameWritable: key order does not matter, a value does', (t) => {
-  t.true(
-    sameWritable(
-      { contentType: 'a', metadata: { x: '1', y: '2' } },
-      { metadata: { y: '2', x: '1' }, contentType: 'a' },
-    ),
-  );
-  t.false(
-    sameWritable({ contentType: 'a', metadata: { x: '1' } }, { contentType: 'a', metadata: { x: '2' } }),
-  );
 });

@@ -1,6 +1,10 @@
 import test from 'ava';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { AnonymousCredentials } from '../../../storage/auth/anonymous.js';
+import { XmlApiBackend } from '../../../storage/client/xml-api-backend.js';
 import { isStorageError } from '../../../storage/errors.js';
 import { bytes, readAll, setup } from './helpers/setup.js';
 
@@ -170,4 +174,50 @@ test('a gzip-encoded object is read as stored (no transcoding): ranges and hashe
   t.true((await readAll((await backend.readObject(bucket, 'z.txt')).body)).equals(gz));
   const part = await backend.readObject(bucket, 'z.txt', { range: { start: 5, end: 9 } });
   t.true((await readAll(part.body)).equals(gz.subarray(5, 10)));
+});
+
+test('a resumed download that ignores its Range fails cleanly: the 200 body is dropped without an uncaught error', async (t) => {
+  const size = 4 << 20;
+  let gets = 0;
+  const server = createServer((_req, res) => {
+    gets++;
+    const headers = {
+      'x-goog-generation': '7',
+      'x-goog-metageneration': '1',
+      'x-goog-stored-content-length': String(size),
+      'content-type': 'application/octet-stream',
+    };
+    if (gets === 1) {
+      // The first answer is cut after 1000 bytes: the client resumes from there.
+      res.writeHead(206, {
+        ...headers,
+        'content-length': size,
+        'content-range': `bytes 0-${size - 1}/${size}`,
+      });
+      res.write(Buffer.alloc(1000), () => res.destroy());
+      return;
+    }
+    // The resume is answered 200, the whole object, and never ends: the client must drop it.
+    res.writeHead(200, { ...headers, 'content-length': size });
+    res.write(Buffer.alloc(64 * 1024));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const { port } = server.address() as AddressInfo;
+  const backend = new XmlApiBackend({
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: new AnonymousCredentials(),
+    project: 'p',
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  });
+  t.teardown(() => backend.close());
+  const { body } = await backend.readObject('b', 'o');
+  const err = await t.throwsAsync(readAll(body));
+  t.regex(err.message, /ignored its Range/);
+  t.is(gets, 2);
+  // An error the dropped body emitted without a listener would fail the test as uncaught.
+  await new Promise((r) => setTimeout(r, 100));
 });

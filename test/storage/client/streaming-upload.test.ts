@@ -141,3 +141,46 @@ test('the generation precondition holds at the end: an object written meanwhile 
   t.true(isStorageError(await t.throwsAsync(writing), 'precondition-failed'));
   t.is((await readAll((await backend.readObject(bucket, 'p')).body)).toString(), 'someone else');
 });
+
+test('a streamed upload tells onProgress its session, then each offset the store confirmed', async (t) => {
+  const { backend, bucket } = await setup(t, {
+    backend: { uploadThresholds: { singleRequestMax: MiB, chunkSize: MiB } },
+  });
+  const data = bytes(3 * MiB + 7, 9);
+  const source = new Growing();
+  const told: { session: string; persisted: number }[] = [];
+  const writing = backend.writeObject(bucket, 'p', source, {
+    resumable: { onProgress: (p) => void told.push(p) },
+  });
+  source.append(data);
+  source.end();
+  const meta = await writing;
+  t.is(meta.size, data.length);
+  t.deepEqual(
+    told.map((p) => p.persisted),
+    [0, MiB, 2 * MiB, 3 * MiB],
+  );
+  t.true(told.every((p) => p.session === told[0]?.session && /upload_id=/.test(p.session)));
+});
+
+test('cancelUpload: a session cancelled is gone (its status is a 404); cancelling again is no error', async (t) => {
+  const { backend, bucket } = await setup(t, {
+    backend: { uploadThresholds: { singleRequestMax: MiB, chunkSize: MiB } },
+  });
+  const source = new Growing();
+  let session: string | undefined;
+  const controller = new AbortController();
+  const writing = backend.writeObject(bucket, 'c', source, {
+    signal: controller.signal,
+    resumable: { onProgress: (p) => void (session ??= p.session) },
+  });
+  writing.catch(() => undefined);
+  source.append(bytes(MiB + 5, 3));
+  await until(() => session !== undefined);
+  await backend.cancelUpload(bucket, 'c', session ?? '');
+  await backend.cancelUpload(bucket, 'c', session ?? '');
+  const status = await fetch(session ?? '', { method: 'PUT', headers: { 'content-range': 'bytes */*' } });
+  t.is(status.status, 404);
+  controller.abort();
+  await t.throwsAsync(writing);
+});

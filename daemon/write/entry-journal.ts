@@ -1,0 +1,134 @@
+// The journal records of pending objects (journal.ts is the format): the record of an entry's staging
+// file says what the entry is now. Writes of one record run one at a time, in the order they were asked
+// for (a streamed upload's confirmed chunk and a close may journal at once; two writers of one temp file
+// would lose one rename), and a write that would say exactly what the record says already is skipped
+// (a close journals `closing` before it waits for a queue slot and again as its upload starts, to catch a
+// chmod or utimens made meanwhile: the second write happens only when one was). Once a staging file is
+// forgotten (its entry ended: discarded, or kept with its own record), nothing more is written for it.
+
+import path from 'node:path';
+import type { PendingObject } from './pending-object.js';
+import { removeJournal, writeJournal, type JournalRecord, type JournalState } from './journal.js';
+import { syncDir, type StagingFile } from './staging-file.js';
+import { sameWritable, uploadPlan } from './write-back.js';
+
+interface RecordState {
+  /** The writes asked for so far, in order. */
+  chain: Promise<void>;
+  /** What the record on disk says, `updatedAt` aside, and whether that was made durable. */
+  written?: string | undefined;
+  durable?: boolean;
+  /** The state of the last write asked for (written, or waiting for the one before). */
+  asked?: JournalState;
+  /** A write put off (later()). */
+  later?: NodeJS.Timeout | undefined;
+  forgotten?: boolean;
+}
+
+/** How long later() waits. */
+const LATER_MS = 1000;
+
+export class EntryJournal {
+  readonly #records = new WeakMap<StagingFile, RecordState>();
+  readonly #now: () => Date;
+  #writes = 0;
+
+  constructor(now: () => Date) {
+    this.#now = now;
+  }
+
+  /** Records written so far (tests count them; each is a temp file, a write and a rename). */
+  get writes(): number {
+    return this.#writes;
+  }
+
+  /** Writes the record of the entry's staging file (nothing to record before it has one); `durable`
+   *  fsyncs the record and its directory (the caller has fsynced the data if it must). */
+  write(entry: PendingObject, state: JournalState, staging = entry.staging, durable = false): Promise<void> {
+    if (!staging) return Promise.resolve();
+    const r = this.#state(staging);
+    clearTimeout(r.later);
+    r.later = undefined;
+    r.asked = state;
+    const { updatedAt, ...content } = this.#record(entry, state, staging);
+    const done = r.chain.then(async () => {
+      if (r.forgotten) return;
+      const text = JSON.stringify(content);
+      if (text !== r.written || (durable && r.durable !== true)) {
+        this.#writes++;
+        r.written = undefined; // a failed write leaves the record unknown
+        await writeJournal(staging.path, { ...content, updatedAt }, durable);
+        // The rename of the record (and the staged file's name) survive a power cut only once the
+        // directory is.
+        if (durable) await syncDir(path.dirname(staging.path));
+        r.written = text;
+        r.durable = durable;
+      }
+      entry.journaled = state;
+    });
+    r.chain = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Writes the record in `state` a moment later, unless another write or forget() comes first (the
+   *  `uploaded` record after a close, whose release usually follows at once and removes the record). */
+  later(entry: PendingObject, state: JournalState): void {
+    const staging = entry.staging;
+    if (!staging) return;
+    const r = this.#state(staging);
+    clearTimeout(r.later);
+    r.later = setTimeout(() => {
+      r.later = undefined;
+      this.write(entry, state, staging).catch(() => undefined);
+    }, LATER_MS);
+    r.later.unref();
+  }
+
+  /** Writes the entry's record again in the state last asked for (the entry changed, its state did
+   *  not: a streamed session confirmed more bytes). */
+  rewrite(entry: PendingObject, durable = false): Promise<void> {
+    const staging = entry.staging;
+    if (!staging) return Promise.resolve();
+    return this.write(entry, this.#state(staging).asked ?? entry.journaled ?? 'open', staging, durable);
+  }
+
+  /** No more writes for this staging file; resolves once those under way are done (a failure is the
+   *  caller's who asked). `remove`: its record is deleted too. */
+  async forget(staging: StagingFile, remove = false): Promise<void> {
+    const r = this.#state(staging);
+    r.forgotten = true;
+    clearTimeout(r.later);
+    await r.chain;
+    if (remove) await removeJournal(staging.path);
+  }
+
+  #state(staging: StagingFile): RecordState {
+    let r = this.#records.get(staging);
+    if (!r) {
+      r = { chain: Promise.resolve() };
+      this.#records.set(staging, r);
+    }
+    return r;
+  }
+
+  #record(entry: PendingObject, state: JournalState, staging: StagingFile): JournalRecord {
+    const plan = uploadPlan(entry);
+    const s = entry.session;
+    const session = s && (s.streaming === true || s.version === entry.version) ? s : undefined;
+    return {
+      v: 1,
+      bucket: plan.bucket,
+      object: plan.key,
+      baseGeneration: plan.ifGenerationMatch,
+      writable: plan.writable,
+      state,
+      ...(state === 'uploaded' ? { uploadedGeneration: entry.base } : {}),
+      ...(session ? { session: session.url, persisted: session.persisted } : {}),
+      ...(session?.writable && !sameWritable(session.writable, plan.writable)
+        ? { sessionWritable: session.writable }
+        : {}),
+      size: staging.size,
+      updatedAt: this.#now().toISOString(),
+    };
+  }
+}

@@ -1,0 +1,77 @@
+// The journal records of pending objects, counted: each state is written once per close, a repeat that
+// says the same is skipped, a change made while a close waits (a chmod) is still written, and a closed
+// file's `uploaded` record waits a moment for the release that removes the record anyway.
+
+import test from 'ava';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { JournalRecord } from '../../../daemon/write/journal.js';
+import { MODE_KEY } from '../../../daemon/posix/attrs.js';
+import type { StorageBackend } from '../../../storage/backend.js';
+import { harness } from '../../helpers/fs-harness.js';
+
+test('a close journals each state once: open, closing (a repeat that says the same is skipped; the release removes the record before an uploaded one)', async (t) => {
+  const h = await harness(t);
+  const fd = await h.fs.create('/once', 0o644);
+  await h.write(fd, 'one', 0);
+  await h.write(fd, 'two', 3);
+  await h.fs.flush(fd);
+  await h.fs.release(fd);
+  t.is(await h.object('once'), 'onetwo');
+  t.is(h.fs.uploadStats().journalWrites, 2);
+});
+
+test('a chmod while a close waits for its upload is journaled with it (the record then differs)', async (t) => {
+  let release: (() => void) | undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const h = await harness(t, {
+    flags: ['--upload-concurrency', '1'],
+    wrap: (b) =>
+      new Proxy(b, {
+        get(target, prop, receiver) {
+          if (prop !== 'writeObject') return Reflect.get(target, prop, receiver) as unknown;
+          return async (...args: Parameters<StorageBackend['writeObject']>) => {
+            if (args[1] === 'first') await held;
+            return target.writeObject(...args);
+          };
+        },
+      }),
+  });
+  const first = await h.fs.create('/first', 0o644);
+  await h.write(first, 'a', 0);
+  const firstClosed = h.fs.flush(first);
+  const fd = await h.fs.create('/second', 0o644);
+  await h.write(fd, 'b', 0);
+  const closed = h.fs.flush(fd); // waits for the queue's one slot
+  await new Promise((r) => setTimeout(r, 20));
+  await h.fs.chmod('/second', 0o600);
+  release?.();
+  await Promise.all([firstClosed, closed]);
+  await h.fs.release(first);
+  await h.fs.release(fd);
+  t.is((await h.memory.statObject('bkt', 'second')).metadata[MODE_KEY], '600');
+  // first: open, closing; second: open, closing, closing again (the chmod).
+  t.is(h.fs.uploadStats().journalWrites, 5);
+});
+
+test('a file closed and still open elsewhere gets its uploaded record a moment after the upload; fsync at once', async (t) => {
+  const h = await harness(t);
+  const fd = await h.fs.create('/kept-open', 0o644);
+  await h.write(fd, 'x', 0);
+  await h.fs.flush(fd); // close(2) of a dup: the descriptor stays
+  const staging = path.join(h.cacheDir, 'staging');
+  const state = async (): Promise<string | undefined> => {
+    const [name] = (await readdir(staging)).filter((n) => n.endsWith('.json'));
+    return name === undefined
+      ? undefined
+      : (JSON.parse(await readFile(path.join(staging, name), 'utf8')) as JournalRecord).state;
+  };
+  t.is(await state(), 'closing');
+  for (let i = 0; i < 100 && (await state()) !== 'uploaded'; i++) await new Promise((r) => setTimeout(r, 50));
+  t.is(await state(), 'uploaded');
+  await h.write(fd, 'y', 1);
+  await h.fs.fsync(fd);
+  t.is(await state(), 'uploaded');
+  await h.fs.release(fd);
+  t.deepEqual(await readdir(staging), []);
+});
