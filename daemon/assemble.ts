@@ -161,7 +161,11 @@ export async function assemble(
     writer,
     xattrs: new Xattrs(backend, (b, k) => backend.statObject(b, k)),
     renamer: new Renamer({ backend, ns, writer, handles, renameDirLimit: c.renameDirLimit, keepParent: keep }),
-    reader: new Reader(backend, content, { budget, maxWindow: Math.max(c.readAheadSize, 1 << 20) }),
+    reader: new Reader(backend, content, {
+      budget,
+      maxWindow: Math.max(c.readAheadSize, 1 << 20),
+      prefetchAllowance: PREFETCH_ALLOWANCE,
+    }),
     keepParent: keep,
     recovery: { stagingDir, keepDir, logger },
   });

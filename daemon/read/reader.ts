@@ -15,7 +15,13 @@ import { StorageError } from '../../storage/errors.js';
 import { BlockAssembler } from './block-assembler.js';
 import { PrefetchRun } from './prefetch-run.js';
 import type { ReadTarget } from './read-target.js';
-import { DEFAULT_MAX_WINDOW, INITIAL_WINDOW, randomReadEnd } from './window.js';
+import {
+  DEFAULT_MAX_WINDOW,
+  DEFAULT_PREFETCH_ALLOWANCE,
+  INITIAL_WINDOW,
+  prefetchAllowance,
+  randomReadEnd,
+} from './window.js';
 
 export type { ReadTarget } from './read-target.js';
 
@@ -26,6 +32,9 @@ export interface ReaderOptions {
   initialWindow?: number;
   /** Bounds prefetched bytes together with the memory cache (which it evicts). */
   budget?: ByteBudget;
+  /** Bytes all runs together may stream ahead (the budget's room beyond the memory cache): each run's
+   *  window cap is an equal share of it, so four readers take a quarter each (window.ts). */
+  prefetchAllowance?: number;
 }
 
 /** The read state of one open handle: its target, its current run and the last cache block it hit. */
@@ -57,6 +66,9 @@ export class Reader {
   readonly blockSize: number;
   readonly #limits: { initial: number; max: number };
   readonly #budget: ByteBudget | undefined;
+  readonly #allowance: number;
+  /** Runs holding a GET open now (they share the allowance). */
+  #live = 0;
 
   constructor(backend: StorageBackend, cache: ContentCache, options: ReaderOptions = {}) {
     this.backend = backend;
@@ -67,6 +79,12 @@ export class Reader {
       max: options.maxWindow ?? DEFAULT_MAX_WINDOW,
     };
     this.#budget = options.budget;
+    this.#allowance = options.prefetchAllowance ?? DEFAULT_PREFETCH_ALLOWANCE;
+  }
+
+  /** Runs holding a GET open now (tests, metrics). */
+  get liveRuns(): number {
+    return this.#live;
   }
 
   /** Read state for a newly opened handle (no I/O until the first read). */
@@ -111,12 +129,17 @@ export class Reader {
 
   #start(t: ReadTarget, start: number, end: number): PrefetchRun {
     const assembler = this.cache.storesBlocks ? new BlockAssembler(t, this.cache, this.blockSize) : undefined;
+    this.#live++;
     return new PrefetchRun({
       backend: this.backend,
       target: t,
       start,
       end,
       limits: this.#limits,
+      maxWindow: () => prefetchAllowance(this.#allowance, this.#live, this.#limits.max, this.#limits.initial),
+      onDone: () => {
+        this.#live--;
+      },
       budget: this.#budget,
       onBytes: assembler ? (offset, data) => assembler.add(offset, data) : undefined,
     });

@@ -54,6 +54,7 @@ async function fixture(
   const memory = new MemoryBlocks({ maxBytes: o.memoryCache ?? 0, budget });
   const reader = new Reader(recording, new ContentCache({ memory }), {
     budget,
+    prefetchAllowance: budget.limit - memory.maxBytes,
     ...(o.maxWindow === undefined ? {} : { maxWindow: o.maxWindow }),
   });
   const states: ReadState[] = [];
@@ -210,7 +211,11 @@ test('prefetch never holds more than the byte budget beyond what reads wait for'
 
 test('prefetch evicts memory-cache blocks rather than wait for room', async (t) => {
   const f = await fixture(t, { size: 16 * MiB, memoryCache: 8 * MiB, budget: 8 * MiB });
-  await readAll(f.reader, f.open(), 8 * MiB); // fills the cache to its bound
+  // Fills the cache to its bound; closed, so its own read-ahead holds nothing of the budget.
+  const filler = f.open();
+  await readAll(f.reader, filler, 8 * MiB);
+  filler.close();
+  t.true(f.budget.used >= 6 * MiB, `the cache holds ${f.budget.used} bytes`);
   const s = f.open();
   const out = Buffer.alloc(128 * KiB);
   await f.reader.read(s, out, out.length, 12 * MiB);
