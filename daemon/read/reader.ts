@@ -8,6 +8,7 @@
 // blocks as runs stream (block-assembler.ts), never the read-ahead buffer itself.
 
 import { DEFAULT_BLOCK_SIZE, blockLength, blockStart } from '../../cache/block.js';
+import { blockDataLength, copyBlockData, type BlockData } from '../../cache/block-data.js';
 import type { ByteBudget } from '../../cache/budget.js';
 import type { ContentCache } from '../../cache/content-cache.js';
 import type { StorageBackend } from '../../storage/backend.js';
@@ -44,7 +45,7 @@ export class ReadState {
   run: PrefetchRun | undefined;
   /** End of the previous read: a read starting here is sequential. */
   lastEnd = 0;
-  cached: { index: number; data: Buffer } | undefined;
+  cached: { index: number; data: BlockData } | undefined;
   closed = false;
 
   constructor(target: ReadTarget) {
@@ -152,17 +153,17 @@ export class Reader {
     const t = state.target;
     const first = Math.floor(offset / this.blockSize);
     const last = Math.floor((end - 1) / this.blockSize);
-    const blocks: Buffer[] = [];
+    const blocks: BlockData[] = [];
     for (let i = first; i <= last; i++) {
       let data = state.cached?.index === i ? state.cached.data : undefined;
       if (!data) {
-        data = await this.cache.getBlock({
+        data = await this.cache.getBlockData({
           bucket: t.bucket,
           object: t.key,
           generation: t.generation,
           index: i,
         });
-        if (!data || data.length !== blockLength(i, t.size, this.blockSize)) return undefined;
+        if (!data || blockDataLength(data) !== blockLength(i, t.size, this.blockSize)) return undefined;
         state.cached = { index: i, data };
       }
       blocks.push(data);
@@ -171,8 +172,8 @@ export class Reader {
     blocks.forEach((block, k) => {
       const bStart = blockStart(first + k, this.blockSize);
       const from = Math.max(offset, bStart) - bStart;
-      const to = Math.min(end, bStart + block.length) - bStart;
-      copied += block.copy(into, copied, from, to);
+      const to = Math.min(end, bStart + this.blockSize) - bStart;
+      copied += copyBlockData(block, into, copied, from, to);
     });
     return copied;
   }
