@@ -33,7 +33,7 @@ import { Xattrs } from './fs/xattrs.js';
 import { MetricsBackend } from './lifecycle/metrics-backend.js';
 import { createMetrics, type Metrics } from './lifecycle/metrics.js';
 import { Reader } from './read/reader.js';
-import { DEFAULT_MAX_WINDOW } from './read/window.js';
+import { INITIAL_WINDOW as MIN_WINDOW } from './read/window.js';
 import { Writer } from './write/writer.js';
 import { version } from './version.js';
 
@@ -76,9 +76,13 @@ export type AssembleConfig = Pick<
   | 'stagingMaxSize'
 >;
 
-/** Prefetch room beyond the memory cache: two full windows, so one `cp` streams at full speed even with
- *  `--memory-cache-size 0`, and more readers share by evicting cached blocks or waiting. */
-const PREFETCH_ALLOWANCE = 2 * DEFAULT_MAX_WINDOW;
+/** Prefetch room beyond the memory cache: `--read-ahead-size`, shared by the runs streaming at once (each
+ *  run's window cap is an equal share, window.ts, at least 1 MiB): one reader streams that far ahead, four
+ *  readers a quarter each. Bytes buffered ahead of a reader add no throughput once the kernel's socket
+ *  buffers cover the round trip; they add resident memory and garbage-collector work (P5 of issue 11). */
+function prefetchAllowance(readAheadSize: number): number {
+  return Math.max(readAheadSize, MIN_WINDOW);
+}
 
 export async function assemble(
   raw: StorageBackend,
@@ -86,9 +90,11 @@ export async function assemble(
   logger: Logger,
   clock: Clock = systemClock,
 ): Promise<Assembled> {
-  // One budget for the memory cache and every handle's prefetch buffers: the cache's own bound plus room
-  // for a few full read-ahead windows, which evict cached blocks before they wait.
-  const budget = new ByteBudget(c.memoryCacheSize + PREFETCH_ALLOWANCE);
+  // One budget for the memory cache and every handle's prefetch buffers together: the cache's bound (or
+  // the read-ahead, when the cache is smaller), so prefetch evicts cached blocks rather than adding to them.
+  // Streamed bytes are assembled into cache blocks as they arrive, so a prefetched chunk usually sits in
+  // both (counted twice, held once): the daemon's resident size stays near the cache's bound.
+  const budget = new ByteBudget(Math.max(c.memoryCacheSize, prefetchAllowance(c.readAheadSize)));
   const memory = new MemoryBlocks({ maxBytes: c.memoryCacheSize, budget });
   const disk =
     c.diskCacheSize > 0
@@ -163,8 +169,8 @@ export async function assemble(
     renamer: new Renamer({ backend, ns, writer, handles, renameDirLimit: c.renameDirLimit, keepParent: keep }),
     reader: new Reader(backend, content, {
       budget,
-      maxWindow: Math.max(c.readAheadSize, 1 << 20),
-      prefetchAllowance: PREFETCH_ALLOWANCE,
+      maxWindow: prefetchAllowance(c.readAheadSize),
+      prefetchAllowance: prefetchAllowance(c.readAheadSize),
     }),
     keepParent: keep,
     recovery: { stagingDir, keepDir, logger },

@@ -277,3 +277,23 @@ test('a read returns as soon as its own bytes have arrived, before the rest of t
   t.is(await later, out.length);
   t.true(out.equals(Buffer.alloc(16 * KiB, 9)));
 });
+
+test('runs streaming at once share the prefetch allowance: four readers hold a quarter each', async (t) => {
+  const f = await fixture(t, { size: 64 * MiB, budget: 16 * MiB, maxWindow: 16 * MiB });
+  const states = [f.open(), f.open(), f.open(), f.open()];
+  const out = Buffer.alloc(128 * KiB);
+  for (let off = 0; off < 24 * MiB; off += out.length) {
+    for (const s of states) await f.reader.read(s, out, out.length, off);
+  }
+  await settle();
+  t.is(f.reader.liveRuns, 4);
+  for (const s of states) t.is(s.run?.window, 4 * MiB, 'a quarter of the 16 MiB allowance');
+  const held = states.reduce((n, s) => n + (s.run?.held ?? 0), 0);
+  // Each: its window ahead, 1 MiB kept behind, one 64 KiB chunk in hand.
+  t.true(held <= 4 * (4 * MiB + 1 * MiB + 64 * KiB), `held ${held}`);
+  states[0]?.close();
+  states[1]?.close();
+  await settle();
+  t.is(f.reader.liveRuns, 2);
+  t.is(states[2]?.run?.window, 8 * MiB, 'the others get the freed share');
+});
