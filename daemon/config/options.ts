@@ -221,7 +221,7 @@ const ROWS = [
     flag: 'memory-cache-size',
     type: 'size',
     group: 'Caches',
-    help: 'byte bound of the in-memory content cache, shared with the read-ahead buffers (which evict cached blocks)',
+    help: 'byte bound of the in-memory content cache',
     default: '256M',
   },
   {
