@@ -12,7 +12,19 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { bounded, dropCaches, has, mibps, peakRss, secs, sh, SIZES, timed, waitMounted, wanted } from './tools.js';
+import {
+  bounded,
+  dropCaches,
+  has,
+  mibps,
+  peakRss,
+  secs,
+  sh,
+  SIZES,
+  timed,
+  waitMounted,
+  wanted,
+} from './tools.js';
 
 const MIB = SIZES.readMib;
 const LS_N = SIZES.lsN;
@@ -20,6 +32,8 @@ const SMALL_N = SIZES.smallN;
 const FIO_S = SIZES.fioS;
 const FAN = SIZES.findFanout;
 const P5_PART = Math.max(1, Math.floor(SIZES.p5Mib / 4));
+/** BENCH_READS_ONLY=1: only the read workloads (P1, P1r, P5); no listing or write setup or rows. */
+const READS_ONLY = process.env.BENCH_READS_ONLY === '1';
 
 const KEY = 'GOOG1EEXAMPLEACCESSID';
 const SECRET = 'bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ';
@@ -60,19 +74,21 @@ await sh(`curl -sf -X PUT ${url}/${BUCKET}`);
 const src = path.join(work, 'src.bin');
 await writeFile(src, randomBytes(MIB * 1024 * 1024));
 await sh(`curl -sf -T ${src} ${url}/${BUCKET}/read.bin`);
-await putMany(
-  Array.from({ length: LS_N }, (_, i) => `ls/f${String(i).padStart(6, '0')}`),
-  Buffer.from('x'),
-);
-// find: a FAN x FAN x FAN tree of implicit directories (as gsutil leaves them), one object per leaf.
-const leaves: string[] = [];
-for (let a = 0; a < FAN; a++)
-  for (let b = 0; b < FAN; b++) for (let c = 0; c < FAN; c++) leaves.push(`tree/d${a}/d${b}/d${c}/f`);
-await putMany(leaves, Buffer.from('x'));
 const small = path.join(work, 'small');
-await mkdir(small);
-const four = randomBytes(4096);
-await Promise.all(Array.from({ length: SMALL_N }, (_, i) => writeFile(path.join(small, `f${i}`), four)));
+if (!READS_ONLY) {
+  await putMany(
+    Array.from({ length: LS_N }, (_, i) => `ls/f${String(i).padStart(6, '0')}`),
+    Buffer.from('x'),
+  );
+  // find: a FAN x FAN x FAN tree of implicit directories (as gsutil leaves them), one object per leaf.
+  const leaves: string[] = [];
+  for (let a = 0; a < FAN; a++)
+    for (let b = 0; b < FAN; b++) for (let c = 0; c < FAN; c++) leaves.push(`tree/d${a}/d${b}/d${c}/f`);
+  await putMany(leaves, Buffer.from('x'));
+  await mkdir(small);
+  const four = randomBytes(4096);
+  await Promise.all(Array.from({ length: SMALL_N }, (_, i) => writeFile(path.join(small, `f${i}`), four)));
+}
 
 type Row = Record<string, string>;
 const rows: [string, Row][] = [];
@@ -142,14 +158,13 @@ const rclone = (mode: string) => (dir: string) =>
 // node refuses --cpu-prof in NODE_OPTIONS: a profiled daemon runs node on the built entry point itself.
 const profDir = process.env.BENCH_CPU_PROF;
 const gcsmount = (dir: string, extra: string[] = []): ChildProcess =>
-  fg(
-    profDir ? 'node' : path.join(root, 'bin/gcsmount'),
-    [
-      ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`, path.join(root, 'build/daemon/cli.js')] : []),
-      ...['mount', '-f', '--endpoint', url, '--anonymous', '--cache-dir', `${work}/gcs-cache`],
-      ...['--log-level', 'error', ...extra, BUCKET, dir],
-    ],
-  );
+  fg(profDir ? 'node' : path.join(root, 'bin/gcsmount'), [
+    ...(profDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`, path.join(root, 'build/daemon/cli.js')]
+      : []),
+    ...['mount', '-f', '--endpoint', url, '--anonymous', '--cache-dir', `${work}/gcs-cache`],
+    ...['--log-level', 'error', ...extra, BUCKET, dir],
+  ]);
 const peers: Peer[] = [
   { name: 'gcsmount', tool: path.join(root, 'bin/gcsmount'), start: (dir) => gcsmount(dir) },
   {
@@ -208,7 +223,7 @@ for (const p of peers) {
     }
     if (!p.writesOnly)
       await timed(`for i in 1 2 3 4; do dd if=${dir}/read.bin of=/dev/null bs=1M 2>/dev/null & done; wait`);
-    if (!p.readsOnly) {
+    if (!p.readsOnly && !READS_ONLY) {
       const w = `w-${p.name.replace(/\W+/g, '')}`;
       await sh(`mkdir -p ${dir}/${w}`);
       row.P2 = mibps(

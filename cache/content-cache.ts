@@ -4,6 +4,7 @@
 // Disk writes run in the background and are dropped when too many are in flight: the cache is an
 // optimisation and must never make a read wait for, or fail because of, the disk.
 
+import { blockDataBuffer, type BlockData } from './block-data.js';
 import type { BlockKey } from './block-key.js';
 import type { DiskBlockStats, DiskBlocks } from './disk-blocks.js';
 import type { BlockStoreStats, MemoryBlocks } from './memory-blocks.js';
@@ -48,7 +49,13 @@ export class ContentCache {
 
   /** The block's bytes, or undefined on a miss. Callers must not modify the returned Buffer. */
   async getBlock(key: BlockKey): Promise<Buffer | undefined> {
-    const inMemory = this.#memory.get(key);
+    const data = await this.getBlockData(key);
+    return data === undefined ? undefined : blockDataBuffer(data);
+  }
+
+  /** The block as stored (one Buffer or its parts, block-data.ts), without copying. */
+  async getBlockData(key: BlockKey): Promise<BlockData | undefined> {
+    const inMemory = this.#memory.getData(key);
     if (inMemory) {
       this.#hits++;
       return inMemory;
@@ -64,7 +71,7 @@ export class ContentCache {
   }
 
   /** Caches a block (the whole block: `blockLength` bytes, short only for the object's last block). */
-  putBlock(key: BlockKey, data: Buffer): void {
+  putBlock(key: BlockKey, data: BlockData): void {
     this.#memory.set(key, data);
     const disk = this.#disk;
     if (!disk || disk.has(key)) return;
@@ -72,7 +79,7 @@ export class ContentCache {
       this.#skipped++;
       return;
     }
-    const write = disk.put(key, data).finally(() => this.#inFlight.delete(write));
+    const write = disk.put(key, blockDataBuffer(data)).finally(() => this.#inFlight.delete(write));
     this.#inFlight.add(write);
   }
 

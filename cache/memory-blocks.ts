@@ -5,6 +5,7 @@
 // a cached block never pins more memory than it is counted for.
 
 import { LRUCache } from 'lru-cache';
+import { blockDataBuffer, blockDataLength, type BlockData } from './block-data.js';
 import type { ByteBudget } from './budget.js';
 import { ObjectIndex, blockId, objectId, type BlockKey } from './block-key.js';
 
@@ -27,7 +28,8 @@ export interface BlockStoreStats {
 }
 
 interface Entry {
-  data: Buffer;
+  data: BlockData;
+  bytes: number;
   object: string;
 }
 
@@ -50,10 +52,10 @@ export class MemoryBlocks {
     if (this.maxBytes === 0) return;
     this.#lru = new LRUCache<string, Entry>({
       maxSize: this.maxBytes,
-      sizeCalculation: (entry) => entry.data.length,
+      sizeCalculation: (entry) => entry.bytes,
       dispose: (entry, id, reason) => {
         this.#index.remove(entry.object, id);
-        this.#budget?.release(entry.data.length);
+        this.#budget?.release(entry.bytes);
         if (reason === 'evict') this.#evictions++;
       },
     });
@@ -62,7 +64,14 @@ export class MemoryBlocks {
     });
   }
 
+  /** The block as one Buffer (a block stored as parts is copied: see `getData`). */
   get(key: BlockKey): Buffer | undefined {
+    const data = this.getData(key);
+    return data === undefined ? undefined : blockDataBuffer(data);
+  }
+
+  /** The block as stored: one Buffer or its parts (block-data.ts), without copying. */
+  getData(key: BlockKey): BlockData | undefined {
     const entry = this.#lru?.get(blockId(key));
     if (entry) this.#hits++;
     else this.#misses++;
@@ -74,16 +83,18 @@ export class MemoryBlocks {
   }
 
   /** Stores a block; returns false when it was not kept (empty, larger than the bound, or no budget). */
-  set(key: BlockKey, data: Buffer): boolean {
+  set(key: BlockKey, data: BlockData): boolean {
     const lru = this.#lru;
-    if (!lru || data.length === 0 || data.length > this.maxBytes) return false;
+    const bytes = blockDataLength(data);
+    if (!lru || bytes === 0 || bytes > this.maxBytes) return false;
     const id = blockId(key);
     // Same key, same generation: same bytes. Refresh recency instead of swapping buffers.
     if (lru.get(id)) return true;
-    if (this.#budget && !this.#budget.tryReserve(data.length)) return false;
-    const own = data.byteOffset === 0 && data.buffer.byteLength === data.length ? data : unpooledCopy(data);
+    if (this.#budget && !this.#budget.tryReserve(bytes)) return false;
+    // Parts are views of whole response buffers (a block's worth of them): kept as they are.
+    const own = Buffer.isBuffer(data) ? ownBuffer(data) : [...(data as readonly Buffer[])];
     const object = objectId(key.bucket, key.object);
-    lru.set(id, { data: own, object });
+    lru.set(id, { data: own, bytes, object });
     this.#index.add(object, id);
     return true;
   }
@@ -119,9 +130,14 @@ export class MemoryBlocks {
     while (freed < needed && lru.size > 0) {
       const entry = lru.pop();
       if (!entry) break;
-      freed += entry.data.length; // dispose() has counted the eviction and released the budget
+      freed += entry.bytes; // dispose() has counted the eviction and released the budget
     }
   }
+}
+
+/** A view of a larger buffer is copied so the cache does not pin the rest of it. */
+function ownBuffer(data: Buffer): Buffer {
+  return data.byteOffset === 0 && data.buffer.byteLength === data.length ? data : unpooledCopy(data);
 }
 
 /** Buffer.from would copy small buffers into Node's shared 8 KiB pool, pinning it again. */

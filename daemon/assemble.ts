@@ -34,7 +34,7 @@ import { Xattrs } from './fs/xattrs.js';
 import { MetricsBackend } from './lifecycle/metrics-backend.js';
 import { createMetrics, type Metrics } from './lifecycle/metrics.js';
 import { Reader } from './read/reader.js';
-import { DEFAULT_MAX_WINDOW } from './read/window.js';
+import { INITIAL_WINDOW as MIN_WINDOW } from './read/window.js';
 import { Writer } from './write/writer.js';
 import { version } from './version.js';
 
@@ -77,9 +77,13 @@ export type AssembleConfig = Pick<
   | 'stagingMaxSize'
 >;
 
-/** Prefetch room beyond the memory cache: two full windows, so one `cp` streams at full speed even with
- *  `--memory-cache-size 0`, and more readers share by evicting cached blocks or waiting. */
-const PREFETCH_ALLOWANCE = 2 * DEFAULT_MAX_WINDOW;
+/** Prefetch room beyond the memory cache: `--read-ahead-size`, shared by the runs streaming at once (each
+ *  run's window cap is an equal share, window.ts, at least 1 MiB): one reader streams that far ahead, four
+ *  readers a quarter each. Bytes buffered ahead of a reader add no throughput once the kernel's socket
+ *  buffers cover the round trip; they add resident memory and garbage-collector work (P5 of issue 11). */
+function prefetchAllowance(readAheadSize: number): number {
+  return Math.max(readAheadSize, MIN_WINDOW);
+}
 
 export async function assemble(
   raw: StorageBackend,
@@ -87,9 +91,11 @@ export async function assemble(
   logger: Logger,
   clock: Clock = systemClock,
 ): Promise<Assembled> {
-  // One budget for the memory cache and every handle's prefetch buffers: the cache's own bound plus room
-  // for a few full read-ahead windows, which evict cached blocks before they wait.
-  const budget = new ByteBudget(c.memoryCacheSize + PREFETCH_ALLOWANCE);
+  // One budget for the memory cache and every handle's prefetch buffers: the cache's own bound plus twice
+  // the read-ahead allowance, so the runs' windows, the 1 MiB each keeps behind and small random runs fit
+  // beside a full cache. With less, they evict cached blocks that random runs never replace (random reads
+  // cache nothing), and fio's random 4 KiB reads after a sequential read fell 2-8x in the bench.
+  const budget = new ByteBudget(c.memoryCacheSize + 2 * prefetchAllowance(c.readAheadSize));
   const memory = new MemoryBlocks({ maxBytes: c.memoryCacheSize, budget });
   const disk =
     c.diskCacheSize > 0
@@ -172,7 +178,11 @@ export async function assemble(
       renameDirLimit: c.renameDirLimit,
       keepParent: keep,
     }),
-    reader: new Reader(backend, content, { budget, maxWindow: Math.max(c.readAheadSize, 1 << 20) }),
+    reader: new Reader(backend, content, {
+      budget,
+      maxWindow: prefetchAllowance(c.readAheadSize),
+      prefetchAllowance: prefetchAllowance(c.readAheadSize),
+    }),
     keepParent: keep,
     recovery: { stagingDir, keepDir, logger },
   });

@@ -331,8 +331,8 @@ const ROWS = [
     flag: 'read-ahead-size',
     type: 'size',
     group: 'Caches',
-    help: 'largest window of a sequential reader: its one streamed GET prefetches up to this far ahead (at least 1 MiB)',
-    default: '64M',
+    help: "read-ahead shared by the sequential readers: one reader's streamed GET prefetches up to this far ahead, N readers at once 1/N of it each (at least 1 MiB)",
+    default: '32M',
   },
   {
     flag: 'config-file',

@@ -1,6 +1,7 @@
 // Gathers the bytes a prefetch run streams into whole, aligned content-cache blocks and hands each one to
 // the cache when it is complete. A run that starts inside a block skips that block (a partial block is
-// never cached), so the cache holds only bytes that fill a block exactly. Owns no I/O.
+// never cached), so the cache holds only bytes that fill a block exactly. A block is handed over as the
+// chunks it arrived in (cache/block-data.ts), never concatenated. Owns no I/O.
 
 import { blockLength } from '../../cache/block.js';
 import type { ContentCache } from '../../cache/content-cache.js';
@@ -46,7 +47,7 @@ export class BlockAssembler {
   #flush(): void {
     const t = this.#target;
     const key = { bucket: t.bucket, object: t.key, generation: t.generation, index: this.#index };
-    this.#cache.putBlock(key, Buffer.concat(this.#parts, this.#filled));
+    this.#cache.putBlock(key, this.#parts);
     this.#index = -1;
     this.#parts = [];
     this.#filled = 0;

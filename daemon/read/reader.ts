@@ -8,6 +8,7 @@
 // blocks as runs stream (block-assembler.ts), never the read-ahead buffer itself.
 
 import { DEFAULT_BLOCK_SIZE, blockLength, blockStart } from '../../cache/block.js';
+import { blockDataLength, copyBlockData, type BlockData } from '../../cache/block-data.js';
 import type { ByteBudget } from '../../cache/budget.js';
 import type { ContentCache } from '../../cache/content-cache.js';
 import type { StorageBackend } from '../../storage/backend.js';
@@ -15,7 +16,13 @@ import { StorageError } from '../../storage/errors.js';
 import { BlockAssembler } from './block-assembler.js';
 import { PrefetchRun } from './prefetch-run.js';
 import type { ReadTarget } from './read-target.js';
-import { DEFAULT_MAX_WINDOW, INITIAL_WINDOW, randomReadEnd } from './window.js';
+import {
+  DEFAULT_MAX_WINDOW,
+  DEFAULT_PREFETCH_ALLOWANCE,
+  INITIAL_WINDOW,
+  prefetchAllowance,
+  randomReadEnd,
+} from './window.js';
 
 export type { ReadTarget } from './read-target.js';
 
@@ -26,6 +33,9 @@ export interface ReaderOptions {
   initialWindow?: number;
   /** Bounds prefetched bytes together with the memory cache (which it evicts). */
   budget?: ByteBudget;
+  /** Bytes all runs together may stream ahead (the budget's room beyond the memory cache): each run's
+   *  window cap is an equal share of it, so four readers take a quarter each (window.ts). */
+  prefetchAllowance?: number;
 }
 
 /** The read state of one open handle: its target, its current run and the last cache block it hit. */
@@ -35,7 +45,7 @@ export class ReadState {
   run: PrefetchRun | undefined;
   /** End of the previous read: a read starting here is sequential. */
   lastEnd = 0;
-  cached: { index: number; data: Buffer } | undefined;
+  cached: { index: number; data: BlockData } | undefined;
   closed = false;
 
   constructor(target: ReadTarget) {
@@ -57,6 +67,9 @@ export class Reader {
   readonly blockSize: number;
   readonly #limits: { initial: number; max: number };
   readonly #budget: ByteBudget | undefined;
+  readonly #allowance: number;
+  /** Runs holding a GET open now (they share the allowance). */
+  #live = 0;
 
   constructor(backend: StorageBackend, cache: ContentCache, options: ReaderOptions = {}) {
     this.backend = backend;
@@ -67,6 +80,12 @@ export class Reader {
       max: options.maxWindow ?? DEFAULT_MAX_WINDOW,
     };
     this.#budget = options.budget;
+    this.#allowance = options.prefetchAllowance ?? DEFAULT_PREFETCH_ALLOWANCE;
+  }
+
+  /** Runs holding a GET open now (tests, metrics). */
+  get liveRuns(): number {
+    return this.#live;
   }
 
   /** Read state for a newly opened handle (no I/O until the first read). */
@@ -111,12 +130,17 @@ export class Reader {
 
   #start(t: ReadTarget, start: number, end: number): PrefetchRun {
     const assembler = this.cache.storesBlocks ? new BlockAssembler(t, this.cache, this.blockSize) : undefined;
+    this.#live++;
     return new PrefetchRun({
       backend: this.backend,
       target: t,
       start,
       end,
       limits: this.#limits,
+      maxWindow: () => prefetchAllowance(this.#allowance, this.#live, this.#limits.max, this.#limits.initial),
+      onDone: () => {
+        this.#live--;
+      },
       budget: this.#budget,
       onBytes: assembler ? (offset, data) => assembler.add(offset, data) : undefined,
     });
@@ -129,17 +153,17 @@ export class Reader {
     const t = state.target;
     const first = Math.floor(offset / this.blockSize);
     const last = Math.floor((end - 1) / this.blockSize);
-    const blocks: Buffer[] = [];
+    const blocks: BlockData[] = [];
     for (let i = first; i <= last; i++) {
       let data = state.cached?.index === i ? state.cached.data : undefined;
       if (!data) {
-        data = await this.cache.getBlock({
+        data = await this.cache.getBlockData({
           bucket: t.bucket,
           object: t.key,
           generation: t.generation,
           index: i,
         });
-        if (!data || data.length !== blockLength(i, t.size, this.blockSize)) return undefined;
+        if (!data || blockDataLength(data) !== blockLength(i, t.size, this.blockSize)) return undefined;
         state.cached = { index: i, data };
       }
       blocks.push(data);
@@ -148,8 +172,8 @@ export class Reader {
     blocks.forEach((block, k) => {
       const bStart = blockStart(first + k, this.blockSize);
       const from = Math.max(offset, bStart) - bStart;
-      const to = Math.min(end, bStart + block.length) - bStart;
-      copied += block.copy(into, copied, from, to);
+      const to = Math.min(end, bStart + this.blockSize) - bStart;
+      copied += copyBlockData(block, into, copied, from, to);
     });
     return copied;
   }

@@ -37,3 +37,19 @@ export function randomReadEnd(offset: number, end: number, size: number): number
   const rounded = Math.ceil(length / RANDOM_READ_ROUNDING) * RANDOM_READ_ROUNDING;
   return Math.min(size, offset + Math.max(rounded, RANDOM_READ_ROUNDING));
 }
+
+/** Bytes all runs together may stream ahead when no allowance is configured (the default of assemble.ts). */
+export const DEFAULT_PREFETCH_ALLOWANCE = 2 * DEFAULT_MAX_WINDOW;
+
+/** The window cap of each of `runs` runs streaming at once: an equal share of `allowance` (the prefetch
+ *  bytes the budget holds beyond the memory cache), never above `max` nor below `floor`. So many readers
+ *  together stay inside the budget instead of evicting the whole memory cache or waiting on each other. */
+export function prefetchAllowance(
+  allowance: number,
+  runs: number,
+  max: number,
+  floor = INITIAL_WINDOW,
+): number {
+  const share = Math.floor(allowance / Math.max(1, runs));
+  return Math.max(Math.min(floor, max), Math.min(max, share));
+}

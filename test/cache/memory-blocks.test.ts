@@ -185,3 +185,20 @@ test('budget accounting matches held bytes under any sequence of operations', (t
   );
   t.pass();
 });
+
+test('a block stored as parts is kept without copying and counted by its bytes, in the budget too', (t) => {
+  const budget = new ByteBudget(1000);
+  const mem = new MemoryBlocks({ maxBytes: 100, budget });
+  const source = Buffer.from(Array.from({ length: 60 }, (_, i) => i));
+  const parts = [source.subarray(0, 25), source.subarray(25, 60)];
+  t.true(mem.set(key('a', 0), parts));
+  const data = mem.getData(key('a', 0));
+  t.true(Array.isArray(data));
+  t.is((data as readonly Buffer[])[0]?.buffer, source.buffer, 'the parts are the caller’s buffers');
+  t.true(mem.get(key('a', 0))?.equals(source));
+  t.is(mem.stats().bytes, 60);
+  t.is(budget.used, 60);
+  t.true(mem.set(key('a', 1), [bytes(50)]));
+  t.is(mem.getData(key('a', 0)), undefined, 'evicted by the byte bound');
+  t.is(budget.used, 50);
+});

@@ -54,6 +54,7 @@ async function fixture(
   const memory = new MemoryBlocks({ maxBytes: o.memoryCache ?? 0, budget });
   const reader = new Reader(recording, new ContentCache({ memory }), {
     budget,
+    prefetchAllowance: budget.limit - memory.maxBytes,
     ...(o.maxWindow === undefined ? {} : { maxWindow: o.maxWindow }),
   });
   const states: ReadState[] = [];
@@ -210,7 +211,11 @@ test('prefetch never holds more than the byte budget beyond what reads wait for'
 
 test('prefetch evicts memory-cache blocks rather than wait for room', async (t) => {
   const f = await fixture(t, { size: 16 * MiB, memoryCache: 8 * MiB, budget: 8 * MiB });
-  await readAll(f.reader, f.open(), 8 * MiB); // fills the cache to its bound
+  // Fills the cache to its bound; closed, so its own read-ahead holds nothing of the budget.
+  const filler = f.open();
+  await readAll(f.reader, filler, 8 * MiB);
+  filler.close();
+  t.true(f.budget.used >= 6 * MiB, `the cache holds ${f.budget.used} bytes`);
   const s = f.open();
   const out = Buffer.alloc(128 * KiB);
   await f.reader.read(s, out, out.length, 12 * MiB);
@@ -271,4 +276,24 @@ test('a read returns as soon as its own bytes have arrived, before the rest of t
   body.write(Buffer.alloc(16 * KiB, 9));
   t.is(await later, out.length);
   t.true(out.equals(Buffer.alloc(16 * KiB, 9)));
+});
+
+test('runs streaming at once share the prefetch allowance: four readers hold a quarter each', async (t) => {
+  const f = await fixture(t, { size: 64 * MiB, budget: 16 * MiB, maxWindow: 16 * MiB });
+  const states = [f.open(), f.open(), f.open(), f.open()];
+  const out = Buffer.alloc(128 * KiB);
+  for (let off = 0; off < 24 * MiB; off += out.length) {
+    for (const s of states) await f.reader.read(s, out, out.length, off);
+  }
+  await settle();
+  t.is(f.reader.liveRuns, 4);
+  for (const s of states) t.is(s.run?.window, 4 * MiB, 'a quarter of the 16 MiB allowance');
+  const held = states.reduce((n, s) => n + (s.run?.held ?? 0), 0);
+  // Each: its window ahead, 1 MiB kept behind, one 64 KiB chunk in hand.
+  t.true(held <= 4 * (4 * MiB + 1 * MiB + 64 * KiB), `held ${held}`);
+  states[0]?.close();
+  states[1]?.close();
+  await settle();
+  t.is(f.reader.liveRuns, 2);
+  t.is(states[2]?.run?.window, 8 * MiB, 'the others get the freed share');
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { randomReadEnd, windowAfter } from '../../../daemon/read/window.js';
+import { prefetchAllowance, randomReadEnd, windowAfter } from '../../../daemon/read/window.js';
 
 const MiB = 1024 * 1024;
 const KiB = 1024;
@@ -28,4 +28,14 @@ test('a random read is rounded up to 64 KiB and clipped to the object', (t) => {
   t.is(randomReadEnd(100, 100 + 64 * KiB, 10 * MiB), 100 + 64 * KiB);
   t.is(randomReadEnd(100, 100 + 64 * KiB + 1, 10 * MiB), 100 + 128 * KiB);
   t.is(randomReadEnd(10 * MiB - 10, 10 * MiB, 10 * MiB), 10 * MiB);
+});
+
+test('the prefetch allowance is shared equally by the runs streaming at once, within bounds', (t) => {
+  t.is(prefetchAllowance(128 * MiB, 0, 64 * MiB), 64 * MiB);
+  t.is(prefetchAllowance(128 * MiB, 1, 64 * MiB), 64 * MiB);
+  t.is(prefetchAllowance(128 * MiB, 2, 64 * MiB), 64 * MiB);
+  t.is(prefetchAllowance(128 * MiB, 4, 64 * MiB), 32 * MiB);
+  t.is(prefetchAllowance(128 * MiB, 1000, 64 * MiB), 1 * MiB, 'never below one initial window');
+  t.is(prefetchAllowance(0, 1, 64 * MiB), 1 * MiB);
+  t.is(prefetchAllowance(0, 1, 256 * KiB), 256 * KiB, 'nor above the cap');
 });

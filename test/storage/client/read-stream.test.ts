@@ -50,6 +50,71 @@ test('a corrupt whole-object body fails the stream with integrity', async (t) =>
   t.true(isStorageError(await t.throwsAsync(readAll(body)), 'integrity'));
 });
 
+test('a corrupt whole-object body fails before its last bytes are handed on', async (t) => {
+  const data = bytes(5000);
+  const bad = Buffer.from(data);
+  bad[100] = (bad[100] ?? 0) ^ 1;
+  const body = resumingBody({
+    first: Readable.from([bad.subarray(0, 4000), bad.subarray(4000)]),
+    start: 0,
+    end: data.length,
+    expected: hashBuffer(data),
+    maxResumes: 1,
+    reopen: () => Promise.reject(new Error('not expected')),
+  });
+  let delivered = 0;
+  const error = await new Promise<unknown>((resolve) => {
+    body.on('data', (c: Buffer) => (delivered += c.length));
+    body.on('error', resolve);
+    body.on('end', () => resolve(undefined));
+  });
+  t.true(isStorageError(error, 'integrity'));
+  t.true(delivered < data.length, `${delivered} of ${data.length} bytes were handed on before the error`);
+});
+
+test('a paused consumer pauses the response; resuming delivers every byte in order', async (t) => {
+  const data = bytes(1 << 20);
+  let pulled = 0;
+  const source = new Readable({
+    highWaterMark: 16 * 1024,
+    read() {
+      if (pulled >= data.length) {
+        this.push(null);
+        return;
+      }
+      this.push(data.subarray(pulled, pulled + 16 * 1024));
+      pulled += 16 * 1024;
+    },
+  });
+  const body = resumingBody({
+    first: source,
+    start: 0,
+    end: data.length,
+    expected: hashBuffer(data),
+    maxResumes: 0,
+    reopen: () => Promise.reject(new Error('not expected')),
+  });
+  await new Promise((r) => setTimeout(r, 20));
+  t.true(pulled < data.length / 2, `pulled ${pulled} bytes with nobody reading`);
+  t.true((await readAll(body)).equals(data));
+});
+
+test('destroying the body closes the response', async (t) => {
+  const data = bytes(1000);
+  const source = new Readable({ read() {} });
+  source.push(data.subarray(0, 100));
+  const body = resumingBody({
+    first: source,
+    start: 0,
+    end: data.length,
+    maxResumes: 1,
+    reopen: () => Promise.reject(new Error('not expected')),
+  });
+  body.destroy();
+  await new Promise((r) => setImmediate(r));
+  t.true(source.destroyed);
+});
+
 test('md5 is checked too when the object has one', async (t) => {
   const data = bytes(100);
   const body = resumingBody({
