@@ -1,10 +1,10 @@
 // Request bodies (ACLs, compose and multipart completion, bucket creation) are parsed with one
 // fast-xml-parser setup: namespaces dropped (clients send S3's or none), values kept as strings, entities
-// limited to XML's own (numeric references decoded in char-refs.ts), so a hostile body cannot expand.
+// limited to XML's own (common/xml-entities.ts: the five named ones and numeric references), so a hostile body cannot expand.
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ApiError, type ErrorCode } from '../errors.js';
-import { decodeCharRefs } from './char-refs.js';
+import { entityDecoder } from '../../common/xml-entities.js';
 
 const REPEATED = new Set(['Entry', 'Grant', 'Component', 'Part']);
 
@@ -16,7 +16,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: false,
   processEntities: true,
-  htmlEntities: false,
+  entityDecoder,
   ignoreDeclaration: true,
   isArray: (name) => REPEATED.has(name),
 });
@@ -29,7 +29,7 @@ export function parseBody(text: string, root: string, errorCode: ErrorCode = 'Ma
   // one still works and is the same code, so it is kept rather than adding a dependency.
   // eslint-disable-next-line @typescript-eslint/no-deprecated
   if (text.trim() === '' || XMLValidator.validate(text) !== true) throw new ApiError(errorCode);
-  const doc = parser.parse(decodeCharRefs(text)) as XmlNode;
+  const doc = parser.parse(text) as XmlNode;
   const node = doc[root];
   if (node === '') return {};
   if (typeof node !== 'object' || node === null) throw new ApiError(errorCode);

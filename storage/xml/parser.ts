@@ -5,7 +5,8 @@
 // generations must survive), and decode only the five XML entities and character references.
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { EntityDecoderOptions, X2jOptions } from 'fast-xml-parser';
+import type { X2jOptions } from 'fast-xml-parser';
+import { entityDecoder } from '../../common/xml-entities.js';
 import { StorageError } from '../errors.js';
 
 /** A parsed element: children by local name, attributes under `@name`, mixed text under `#text`. */
@@ -26,35 +27,10 @@ const REPEATED = new Set([
   'Component',
 ]);
 
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const ENTITY = /&(lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g;
-
-function decodeEntity(match: string, body: string): string {
-  const named = NAMED[body];
-  if (named !== undefined) return named;
-  const code = body.startsWith('#x') ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-  return code <= 0x10ffff ? String.fromCodePoint(code) : match;
-}
-
-/** Decodes the five named entities and character references (an unknown or out-of-range one stays). */
-export function decodeEntities(text: string): string {
-  return text.includes('&') ? text.replace(ENTITY, decodeEntity) : text;
-}
-
 /** Whether elements named `name` are always arrays in a parsed node. */
 export function isRepeated(name: string): boolean {
   return REPEATED.has(name);
 }
-
-/** DOCTYPE entity definitions are ignored on purpose: a service response never needs them, and expanding
- *  them is the classic XML bomb. An undefined `&name;` is left as literal text. */
-const entityDecoder: EntityDecoderOptions = {
-  setExternalEntities: () => undefined,
-  addInputEntities: () => undefined,
-  reset: () => undefined,
-  setXmlVersion: () => undefined,
-  decode: decodeEntities,
-};
 
 const options: X2jOptions = {
   ignoreAttributes: false,

@@ -10,7 +10,8 @@
 // references (anything else with `&` falls back), no comments, CDATA, DOCTYPE or carriage returns, and
 // nothing but whitespace after the root.
 
-import { decodeEntities, isRepeated, type XmlNode } from './parser.js';
+import { decodeEntities } from '../../common/xml-entities.js';
+import { isRepeated, type XmlNode } from './parser.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const WS = /^[ \t\n]*$/;
