@@ -81,7 +81,7 @@ export type AssembleConfig = Pick<
  *  run's window cap is an equal share, window.ts, at least 1 MiB): one reader streams that far ahead, four
  *  readers a quarter each. Bytes buffered ahead of a reader add no throughput once the kernel's socket
  *  buffers cover the round trip; they add resident memory and garbage-collector work (P5 of issue 11). */
-function prefetchAllowance(readAheadSize: number): number {
+function readAheadAllowance(readAheadSize: number): number {
   return Math.max(readAheadSize, MIN_WINDOW);
 }
 
@@ -95,7 +95,8 @@ export async function assemble(
   // the read-ahead allowance, so the runs' windows, the 1 MiB each keeps behind and small random runs fit
   // beside a full cache. With less, they evict cached blocks that random runs never replace (random reads
   // cache nothing), and fio's random 4 KiB reads after a sequential read fell 2-8x in the bench.
-  const budget = new ByteBudget(c.memoryCacheSize + 2 * prefetchAllowance(c.readAheadSize));
+  const readAhead = readAheadAllowance(c.readAheadSize);
+  const budget = new ByteBudget(c.memoryCacheSize + 2 * readAhead);
   const memory = new MemoryBlocks({ maxBytes: c.memoryCacheSize, budget });
   const disk =
     c.diskCacheSize > 0
@@ -180,8 +181,8 @@ export async function assemble(
     }),
     reader: new Reader(backend, content, {
       budget,
-      maxWindow: prefetchAllowance(c.readAheadSize),
-      prefetchAllowance: prefetchAllowance(c.readAheadSize),
+      maxWindow: readAhead,
+      prefetchAllowance: readAhead,
     }),
     keepParent: keep,
     recovery: { stagingDir, keepDir, logger },

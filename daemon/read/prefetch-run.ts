@@ -108,13 +108,6 @@ export class PrefetchRun {
     }
   }
 
-  /** The bytes of [offset, end) if they have all arrived (no waiting); undefined otherwise. */
-  readNow(into: Buffer, length: number, offset: number): number | undefined {
-    const end = Math.min(this.end, offset + length);
-    if (this.#received < end || this.#error !== undefined || this.#abort.signal.aborted) return undefined;
-    return this.#copyOut(into, offset, end);
-  }
-
   /** No new reads will come here (the reader seeked away): stop once the reads in progress are served. */
   retire(): void {
     this.#retired = true;

@@ -107,7 +107,7 @@ test('a run finishes (onDone) once its last byte arrived, with the bytes still r
   await turn();
   t.true(done());
   const out = Buffer.alloc(128 * KiB);
-  t.is(run.readNow(out, out.length, 0), out.length);
+  t.is(await run.read(out, out.length, 0), out.length);
   t.true(out.equals(Buffer.alloc(128 * KiB, 3)));
   run.cancel();
 });
