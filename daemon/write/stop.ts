@@ -14,18 +14,19 @@ export interface PendingUpload {
   bytes: number;
 }
 
+const described = (e: PendingObject): PendingUpload => ({
+  object: `gs://${e.bucket}/${e.key}`,
+  bytes: e.size,
+});
+
 /** Changes not yet uploaded (what a stop has to drain). */
 export function notUploaded(entries: PendingObject[]): PendingUpload[] {
-  return entries
-    .filter((e) => e.dirty && !e.unlinked && !e.poisoned)
-    .map((e) => ({ object: `gs://${e.bucket}/${e.key}`, bytes: e.size }));
+  return entries.filter((e) => e.dirty && !e.unlinked && !e.poisoned).map(described);
 }
 
 /** Files open for writing with changes no close is uploading (what a plain unmount refuses over). */
 export function openWriterFiles(entries: PendingObject[]): PendingUpload[] {
-  return entries
-    .filter((e) => openForWriting(e) && e.dirty)
-    .map((e) => ({ object: `gs://${e.bucket}/${e.key}`, bytes: e.size }));
+  return entries.filter((e) => openForWriting(e) && e.dirty).map(described);
 }
 
 /** A descriptor open for writing whose changes no close or fsync is uploading. */
