@@ -8,7 +8,7 @@
 
 import path from 'node:path';
 import type { PendingObject } from './pending-object.js';
-import { removeJournal, writeJournal, type JournalRecord, type JournalState } from './journal.js';
+import { writeJournal, type JournalRecord, type JournalState } from './journal.js';
 import { syncDir, type StagingFile } from './staging-file.js';
 import { sameWritable, uploadPlan } from './write-back.js';
 
@@ -93,13 +93,12 @@ export class EntryJournal {
   }
 
   /** No more writes for this staging file; resolves once those under way are done (a failure is the
-   *  caller's who asked). `remove`: its record is deleted too. */
-  async forget(staging: StagingFile, remove = false): Promise<void> {
+   *  caller's who asked). The record stays: the caller removes it after the staged file. */
+  async forget(staging: StagingFile): Promise<void> {
     const r = this.#state(staging);
     r.forgotten = true;
     clearTimeout(r.later);
     await r.chain;
-    if (remove) await removeJournal(staging.path);
   }
 
   #state(staging: StagingFile): RecordState {

@@ -72,8 +72,8 @@ export class Stager {
       }
     } catch (err) {
       await this.#o.journal.forget(staging).catch(() => undefined);
+      await staging.discard(); // before its record (writer.ts #endWhenIdle says why)
       await removeJournal(staging.path).catch(() => undefined);
-      await staging.discard();
       if (isStorageError(err, 'not-found') || isStorageError(err, 'precondition-failed')) {
         throw new FsError('stale', `gs://${entry.bucket}/${entry.key} changed since it was opened`, {
           cause: err,

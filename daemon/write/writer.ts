@@ -20,7 +20,7 @@ import { PendingRegistry } from './pending-registry.js';
 import { setAside } from './set-aside.js';
 import { keepOpenWriters, notUploaded, openWriterFiles, type PendingUpload } from './stop.js';
 import { recoveredEntry } from './recovered-entry.js';
-import type { JournalRecord } from './journal.js';
+import { removeJournal, type JournalRecord } from './journal.js';
 import { EntryJournal } from './entry-journal.js';
 import { Stager } from './stager.js';
 import { Uploader, type UploadPolicy, type UploadStats } from './uploader.js';
@@ -318,9 +318,12 @@ export class Writer {
     const staging = entry.staging ?? (await entry.staging$?.catch(() => undefined));
     if (!staging) return;
     const drop = entry.unlinked || !entry.dirty;
-    await this.#journal.forget(staging, drop).catch(() => undefined);
+    await this.#journal.forget(staging).catch(() => undefined);
     if (drop) {
+      // The bytes go before their record: a crash in between leaves a record without a file, which
+      // replay deletes, never a staged file no record names (replay would keep it as `no-record`).
       await staging.discard();
+      await removeJournal(staging.path).catch(() => undefined);
       return;
     }
     // setAside removes the journal record as it moves the bytes.

@@ -3,6 +3,10 @@
 // object; the bytes it had are kept with a record saying why.
 
 import test from 'ava';
+import { access, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { RECORD_SUFFIX } from '../../../daemon/write/journal.js';
+import { StagingFile } from '../../../daemon/write/staging-file.js';
 import { codeOf, harness, O_WRONLY } from '../../helpers/fs-harness.js';
 import { smallDisk } from '../../helpers/small-disk.js';
 
@@ -111,3 +115,33 @@ test('a conflict is journaled as one while the file is still open, so a crash th
   t.like((await next.kept())[0], { object: 'f', size: 4, reason: 'conflict' });
   t.is(await next.object('f'), 'theirs');
 });
+
+test.serial(
+  'an uploaded file is let go bytes first: a crash at any moment leaves no staged file without its record',
+  async (t) => {
+    // Each moment of the release is a possible kill -9: before the staged file is unlinked, its record must
+    // still be there, or replay would find bytes nobody names and keep them as `no-record`.
+    const seen: boolean[] = [];
+    let dir = '';
+    const { discard } = Object.getOwnPropertyDescriptors(StagingFile.prototype);
+    StagingFile.prototype.discard = async function (this: StagingFile) {
+      dir = path.dirname(this.path);
+      seen.push(
+        await access(`${this.path}${RECORD_SUFFIX}`).then(
+          () => true,
+          () => false,
+        ),
+      );
+      return (discard.value as (this: StagingFile) => Promise<void>).call(this);
+    };
+    t.teardown(() => Object.defineProperty(StagingFile.prototype, 'discard', discard));
+    const h = await harness(t);
+    const fd = await h.fs.create('/done', 0o644);
+    await h.write(fd, 'bytes', 0);
+    await h.fs.flush(fd);
+    await h.fs.release(fd);
+    t.is(await h.object('done'), 'bytes');
+    t.deepEqual(seen, [true]);
+    t.deepEqual(await readdir(dir), []); // and both are gone after
+  },
+);
