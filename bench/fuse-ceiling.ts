@@ -1,5 +1,5 @@
-// The FUSE binding's own ceiling: a mount through fuse-native (with the same big_writes tuning as the
-// daemon) whose one file, /data, is served from a Buffer in memory and whose writes are dropped. No
+// The FUSE binding's own ceiling: a mount through fuse-native (with the same big_writes tuning and the
+// same kernel attribute/entry timeouts as the daemon's defaults) whose one file, /data, is served from a Buffer in memory and whose writes are dropped. No
 // storage, no cache, no daemon logic: whatever dd gets here is the most any fuse-native mount can get.
 // Usage: npx tsx bench/fuse-ceiling.ts MOUNTPOINT SIZE_BYTES  (prints "ready", unmounts on SIGTERM)
 
@@ -11,7 +11,10 @@ const Fuse = require('fuse-native') as typeof import('fuse-native');
 class TunedFuse extends Fuse {
   protected override _fuseOptions(): string {
     const base = super._fuseOptions();
-    return base === '' ? '-obig_writes,max_write=131072' : `${base},big_writes,max_write=131072`;
+    // gcsmount's defaults (daemon/fuse/kernel-cache.ts: the 60 s stat/type TTLs, 5 s negative): with
+    // libfuse's 1 s the kernel asks getattr again during a long dd, which gcsmount does not pay.
+    const extra = 'big_writes,max_write=131072,attr_timeout=60,entry_timeout=60,negative_timeout=5';
+    return base === '' ? `-o${extra}` : `${base},${extra}`;
   }
 }
 
