@@ -27,12 +27,16 @@ export type XmlNode = Record<string, unknown>;
 export function parseBody(text: string, root: string, errorCode: ErrorCode = 'MalformedXML'): XmlNode {
   // fast-xml-parser 5 marks its bundled validator deprecated in favour of a separate package; the bundled
   // one still works and is the same code, so it is kept rather than adding a dependency.
+  const trimmed = text.trim();
   // eslint-disable-next-line @typescript-eslint/no-deprecated
-  if (text.trim() === '' || XMLValidator.validate(text) !== true) throw new ApiError(errorCode);
+  if (trimmed === '' || XMLValidator.validate(text) !== true) throw new ApiError(errorCode);
+  // The validator lets through a second top-level element of another name and text around the root.
+  if (!trimmed.startsWith('<') || !trimmed.endsWith('>')) throw new ApiError(errorCode);
   const doc = parser.parse(text) as XmlNode;
+  if (Object.keys(doc).length !== 1) throw new ApiError(errorCode);
   const node = doc[root];
   if (node === '') return {};
-  if (typeof node !== 'object' || node === null) throw new ApiError(errorCode);
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) throw new ApiError(errorCode);
   return node as XmlNode;
 }
 
