@@ -9,6 +9,7 @@ import type { PendingObject } from '../write/pending-object.js';
 import type { FsContext } from './context.js';
 import { FsError, toFsError } from '../posix/errors.js';
 import type { Handle, ReadHandle, ReadView } from './handles.js';
+import { KernelPages } from './kernel-pages.js';
 import { describe } from './paths.js';
 
 const O_ACCMODE = 3;
@@ -19,6 +20,7 @@ const O_TRUNC = 0o1000;
 export class FileIo {
   readonly #c: FsContext;
   readonly #reader: Reader;
+  readonly #pages = new KernelPages();
 
   constructor(c: FsContext, reader: Reader) {
     this.#c = c;
@@ -31,6 +33,7 @@ export class FileIo {
     const loc = c.entry(path);
     // No parent lookup: the kernel sends CREATE only under a directory it has just resolved.
     c.ns.forgetPath(loc.bucket, loc.key);
+    this.#pages.forget(loc.bucket, loc.key);
     const entry = await c.writer.create(loc.bucket, loc.key, mode & 0o7777);
     c.ns.rememberAncestors(loc.bucket, loc.key);
     return c.handles.add({ kind: 'write', entry, served: false }).fd;
@@ -45,6 +48,7 @@ export class FileIo {
     const access = flags & O_ACCMODE;
     if (access === O_WRONLY || access === O_RDWR) {
       c.writable();
+      this.#pages.forget(loc.bucket, loc.key);
       const pending = c.writer.find(loc.bucket, loc.key);
       const entry = await c.writer.open(
         loc.bucket,
@@ -61,9 +65,19 @@ export class FileIo {
       generation: node.meta.generation,
       size: node.meta.size,
     };
-    const h: Omit<ReadHandle, 'fd'> = { kind: 'read', view, served: false };
+    // The kernel keeps its pages of earlier opens when they are of this generation (kernel-pages.ts);
+    // such a handle counts as served: the kernel may already have answered reads of this generation, so a
+    // change found later is ESTALE rather than a silent switch to the new bytes.
+    const keepPages = !pending && this.#pages.open(loc.bucket, loc.key, view.generation);
+    const h: Omit<ReadHandle, 'fd'> = { kind: 'read', view, served: keepPages, keepPages };
     if (pending) h.entry = c.writer.attach(pending);
     return c.handles.add(h).fd;
+  }
+
+  /** Whether the kernel may keep the page cache of the file open on `fd` (the open's reply). */
+  keepsPages(fd: number): boolean {
+    const h = this.#c.handles.get(fd);
+    return h?.kind === 'read' && h.keepPages === true;
   }
 
   #handle(fd: number): Handle {

@@ -117,6 +117,11 @@ export class Filesystem {
     return this.#files.open(path, flags);
   }
 
+  /** Whether the open that made `fd` lets the kernel keep the file's page cache (same generation). */
+  keepsPages(fd: number): boolean {
+    return this.#files.keepsPages(fd);
+  }
+
   read(fd: number, into: Buffer, length: number, offset: number): Promise<number> {
     return this.#files.read(fd, into, length, offset);
   }

@@ -29,6 +29,8 @@ export interface ReadHandle extends Common {
   view: ReadView;
   /** The pending entry of a writer of the same object, once one is seen. */
   entry?: PendingObject;
+  /** The kernel was told to keep its page cache of earlier opens (kernel-pages.ts). */
+  keepPages?: boolean;
 }
 
 export interface WriteHandle extends Common {

@@ -5,7 +5,8 @@
 // 56 MB/s against ~1 GB/s measured) and atomic_o_trunc (O_TRUNC arrives with the open instead of as
 // a truncate before it, so `: > f` whose writes then fail never uploads an empty object), the kernel's
 // attribute/entry/negative timeouts follow the caches' TTLs (kernel-cache.ts), and getxattr/listxattr check the caller's buffer size so a short
-// buffer gets ERANGE instead of a silently truncated value.
+// buffer gets ERANGE instead of a silently truncated value. Open replies carry the
+// filesystem's keep-the-page-cache answer (daemon/fs/kernel-pages.ts), which the patched binding passes on.
 
 import { createRequire } from 'node:module';
 import type { Logger } from '../../common/logger.js';

@@ -23,6 +23,8 @@ declare module 'fuse-native' {
     static unmount(mnt: string, cb: (err: Error | null) => void): void;
     /** Set by patches/fuse-native+2.2.6.patch: true when the patched source build is loaded. */
     static readonly UTIMENS_FIXED: boolean | undefined;
+    /** Set by the same patch: open's reply takes a third value, keep the page cache (FOPEN_KEEP_CACHE). */
+    static readonly KEEP_CACHE: boolean | undefined;
     protected _fuseOptions(): string;
   }
   export = Fuse;

@@ -56,7 +56,15 @@ export const OPS: Record<string, Op> = {
   readdir: op((fs, p: string) => fs.readdir(p), entries),
   access: op((fs, p: string, _mode: number) => fs.access(p), done),
   statfs: op((fs, _p: string) => fs.statfs(), value),
-  open: op((fs, p: string, flags: number) => fs.open(p, flags), value),
+  open: op(
+    async (fs, p: string, flags: number) => {
+      const fd = await fs.open(p, flags);
+      return { fd, keep: fs.keepsPages(fd) };
+    },
+    (cb, r) => {
+      cb(0, r.fd, r.keep);
+    },
+  ),
   create: op((fs, p: string, mode: number) => fs.create(p, mode), value),
   read: op(
     (fs, _p: string, fd: number, buf: Buffer, len: number, pos: number) => fs.read(fd, buf, len, pos),

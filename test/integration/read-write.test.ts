@@ -35,6 +35,20 @@ test('an object written elsewhere reads through the mount; ranged reads with dd'
   t.is(part, data.subarray(1_500_000, 1_503_000).toString('hex'));
 });
 
+test('page cache: a reopen of an unchanged file is served by the kernel, with no request', async (t) => {
+  // No content cache in the daemon: a read that reaches it goes to the emulator.
+  const m = await mount(t, { flags: ['--memory-cache-size', '0', '--disk-cache-size', '0'] });
+  const first = randomBytes(256 * 1024);
+  await m.emu.call('/test-bucket/kept.bin', { method: 'PUT', body: first });
+  t.true((await runOk('cat', [m.at('kept.bin')], {})).length > 0);
+  // Gone from the bucket, still in the stat cache: only the kernel's kept pages can answer now.
+  await m.emu.store.deleteObject('test-bucket', 'kept.bin');
+  const copy = path.join(m.base, 'kept.copy');
+  const again = await run('cp', [m.at('kept.bin'), copy]);
+  t.is(again.code, 0, again.stderr);
+  t.true((await readFile(copy)).equals(first));
+});
+
 test('appends, writes at offsets and truncates all land in the object', async (t) => {
   const m = await mount(t);
   const f = m.at('edit.txt');
