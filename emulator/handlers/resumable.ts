@@ -3,6 +3,7 @@
 // the last byte, then 200 with the object. Non-final chunks are persisted only up to a multiple of 256 KiB,
 // as the service may do, so clients must resume from the Range they are told, not from their arithmetic.
 
+import { Readable } from 'node:stream';
 import { ApiError } from '../errors.js';
 import type { Ctx } from '../http/context.js';
 import { Headers } from '../http/headers.js';
@@ -40,8 +41,8 @@ export async function startResumable(ctx: Ctx, bucket: string, name: string): Pr
     template,
     owner: ctx.caller,
     preconditionHeaders,
-    chunks: [],
     persisted: 0,
+    hashBroken: false,
     hash: new RunningHash(),
     created: ctx.clock.now(),
   });
@@ -130,36 +131,54 @@ export async function putResumable(ctx: Ctx, id: string): Promise<void> {
       `Content-Range starts at ${range.first}; ${s.persisted} bytes are persisted.`,
     );
   }
-  // Chunks are hashed by their session (below), only the bytes it keeps, in order.
-  let blob = await ctx.store.blobs.write(ctx.req, { md5: false });
-  // Bytes the service already has are dropped; the rest extends the upload.
+  // Bytes the service already has are dropped; the rest extends the upload, written in place and hashed
+  // as it arrives: exactly the bytes the Content-Range says will be kept (a non-final chunk up to its last
+  // 256 KiB boundary). A chunk that then is not kept as planned (cut short) breaks the running hash, and
+  // finishing hashes the persisted bytes again (rare: an interrupted chunk).
   const skip = s.persisted - range.first;
-  const isFinal = range.total !== undefined && range.first + blob.size >= range.total;
-  let keep = blob.size - skip;
-  if (!isFinal) keep = Math.floor((s.persisted + keep) / QUANTUM) * QUANTUM - s.persisted;
-  if (keep <= 0) {
-    await ctx.store.blobs.remove(blob.id);
-  } else {
-    if (skip > 0 || keep < blob.size) {
-      const part = await ctx.store.blobs.read(blob.id, skip, skip + keep);
-      const sliced = await ctx.store.blobs.write(part, { md5: false });
-      await ctx.store.blobs.remove(blob.id);
-      blob = sliced;
-    }
-    for await (const piece of await ctx.store.blobs.read(blob.id, 0, keep))
-      await s.hash.update(piece as Buffer);
-    s.chunks.push(blob.id);
-    s.persisted += keep;
+  const planned = range.last === undefined ? 0 : keptEnd(range.last + 1, range.total) - s.persisted;
+  let hashed = 0;
+  const tap = async (piece: Buffer): Promise<void> => {
+    if (hashed >= planned || s.hashBroken) return;
+    const part = piece.subarray(0, planned - hashed);
+    hashed += part.length;
+    await s.hash.update(part);
+  };
+  s.blob ??= await ctx.store.blobs.appendable();
+  let bodyLength: number;
+  try {
+    bodyLength = await s.blob.write(ctx.req, s.persisted, skip, tap);
+  } catch (err) {
+    if (hashed > 0) s.hashBroken = true;
+    throw err;
   }
+  const isFinal = range.total !== undefined && range.first + bodyLength >= range.total;
+  let keep = bodyLength - skip;
+  if (!isFinal) keep = Math.floor((s.persisted + keep) / QUANTUM) * QUANTUM - s.persisted;
+  if (Math.max(0, keep) !== hashed) s.hashBroken = true;
+  if (keep > 0) s.persisted += keep;
   if (isFinal && s.persisted === range.total) return finish(ctx, s);
   answerIncomplete(ctx, s);
 }
 
+/** Where the persisted bytes end once a chunk ending at `end` is kept: all of a final chunk, else up to
+ *  its last 256 KiB boundary. */
+function keptEnd(end: number, total: number | undefined): number {
+  return total !== undefined && end >= total ? end : Math.floor(end / QUANTUM) * QUANTUM;
+}
+
 async function finish(ctx: Ctx, s: ResumableSession): Promise<void> {
+  if (s.hashBroken && s.blob) {
+    s.hash.drop();
+    s.hash = new RunningHash();
+    for await (const piece of await s.blob.read(0, s.persisted)) await s.hash.update(piece as Buffer);
+    s.hashBroken = false;
+  }
   const hashes = await s.hash.result();
-  const blob = await ctx.store.blobs.concat(s.chunks, { known: hashes });
-  for (const c of s.chunks) await ctx.store.blobs.remove(c);
-  s.chunks = [];
+  const blob = s.blob
+    ? await s.blob.commit(s.persisted, hashes)
+    : await ctx.store.blobs.write(Readable.from([]), { known: hashes });
+  s.blob = undefined;
   const record = await commitObject({
     store: ctx.store,
     bucket: s.bucket,
@@ -182,6 +201,7 @@ export async function cancelResumable(ctx: Ctx, id: string): Promise<void> {
   if (s.finished) throw new ApiError('NoSuchUpload', 'The upload has already completed.');
   ctx.uploads.resumable.delete(id);
   s.hash.drop();
-  for (const c of s.chunks) await ctx.store.blobs.remove(c);
+  await s.blob?.discard();
+  s.blob = undefined;
   sendEmpty(ctx, 499);
 }

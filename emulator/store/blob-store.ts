@@ -13,7 +13,27 @@ export interface HashOptions {
   known?: { md5: string; crc32c: string };
 }
 
+/** A blob written in place at increasing offsets, neither visible nor durable until committed: a resumable
+ *  session's bytes. One file (or buffer list) takes every chunk, so finishing the session moves it instead
+ *  of copying each chunk into a new blob, and chunks are not fsynced one by one (a session does not survive
+ *  a restart anyway; the committed blob is durable). */
+export interface AppendableBlob {
+  /** Writes the body's bytes, less its first `skip`, from offset `at` (dropping whatever was held at and
+   *  past `at`), handing each written piece to `tap` in order first (to hash it); resolves with the body's
+   *  whole length. Rejects if the body errors, when the bytes past `at` are undefined until the next
+   *  write there. */
+  write(body: Readable, at: number, skip: number, tap?: (piece: Buffer) => Promise<void>): Promise<number>;
+  /** Bytes [start, end) of what was written (below the last write's `at` plus its length). */
+  read(start: number, end: number): Promise<Readable>;
+  /** Makes bytes [0, size) a blob with the given hashes (durable in a folder store). Once only. */
+  commit(size: number, hashes: { md5: string; crc32c: string }): Promise<BlobInfo>;
+  /** Drops the bytes (a cancelled session). */
+  discard(): Promise<void>;
+}
+
 export interface BlobStore {
+  /** A new, empty appendable blob (resumable sessions). */
+  appendable(): Promise<AppendableBlob>;
   /** Streams a body into a new blob. Rejects (and leaves nothing behind) if the body errors. */
   write(body: Readable, options?: HashOptions): Promise<BlobInfo>;
   /** A new blob holding the given blobs one after another (compose, multipart and resumable completion). */

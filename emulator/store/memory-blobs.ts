@@ -4,12 +4,20 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStore, HashOptions } from './blob-store.js';
+import type { AppendableBlob, BlobStore, HashOptions } from './blob-store.js';
 import { HashingStream } from './hashing.js';
 import type { BlobInfo } from './records.js';
 
 export class MemoryBlobs implements BlobStore {
   readonly #blobs = new Map<string, Buffer>();
+
+  appendable(): Promise<AppendableBlob> {
+    return Promise.resolve(new MemoryAppendable((data) => {
+      const id = randomUUID();
+      this.#blobs.set(id, data);
+      return id;
+    }));
+  }
 
   async write(body: Readable, options: HashOptions = {}): Promise<BlobInfo> {
     const hasher = new HashingStream({ md5: options.md5 !== false && options.known === undefined });
@@ -56,5 +64,82 @@ export class MemoryBlobs implements BlobStore {
     const b = this.#blobs.get(id);
     if (!b) throw new Error(`emulator: missing blob ${id}`);
     return b;
+  }
+}
+
+/** Chunks kept as they arrived; a write at `at` first cuts the list back to `at`. */
+class MemoryAppendable implements AppendableBlob {
+  #parts: Buffer[] = [];
+  #length = 0;
+  readonly #publish: (data: Buffer) => string;
+
+  constructor(publish: (data: Buffer) => string) {
+    this.#publish = publish;
+  }
+
+  async write(
+    body: Readable,
+    at: number,
+    skip: number,
+    tap?: (piece: Buffer) => Promise<void>,
+  ): Promise<number> {
+    this.#cut(at);
+    let seen = 0;
+    for await (const raw of body as AsyncIterable<Buffer>) {
+      const chunk = seen >= skip ? raw : raw.subarray(Math.min(raw.length, skip - seen));
+      seen += raw.length;
+      if (chunk.length > 0) {
+        await tap?.(chunk);
+        this.#parts.push(chunk);
+        this.#length += chunk.length;
+      }
+    }
+    return seen;
+  }
+
+  read(start: number, end: number): Promise<Readable> {
+    const pieces: Buffer[] = [];
+    let at = 0;
+    for (const part of this.#parts) {
+      const from = Math.max(start, at);
+      const to = Math.min(end, at + part.length);
+      if (to > from) pieces.push(part.subarray(from - at, to - at));
+      at += part.length;
+      if (at >= end) break;
+    }
+    return Promise.resolve(Readable.from(pieces));
+  }
+
+  commit(size: number, hashes: { md5: string; crc32c: string }): Promise<BlobInfo> {
+    const data = this.#bytes().subarray(0, size);
+    this.#parts = [];
+    this.#length = 0;
+    return Promise.resolve({ id: this.#publish(data), size: data.length, ...hashes });
+  }
+
+  discard(): Promise<void> {
+    this.#parts = [];
+    this.#length = 0;
+    return Promise.resolve();
+  }
+
+  #bytes(): Buffer {
+    if (this.#parts.length !== 1) this.#parts = [Buffer.concat(this.#parts)];
+    return this.#parts[0] ?? Buffer.alloc(0);
+  }
+
+  /** Drops what is held at and past `at` (a chunk that rewrites the tail of the last one). */
+  #cut(at: number): void {
+    if (at >= this.#length) return;
+    const kept: Buffer[] = [];
+    let held = 0;
+    for (const part of this.#parts) {
+      if (held >= at) break;
+      const piece = part.subarray(0, Math.min(part.length, at - held));
+      kept.push(piece);
+      held += piece.length;
+    }
+    this.#parts = kept;
+    this.#length = held;
   }
 }

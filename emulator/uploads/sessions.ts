@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { ObjectTemplate } from '../object-template.js';
+import type { AppendableBlob } from '../store/blob-store.js';
 import type { RunningHash } from '../store/hashing.js';
 import type { ObjectRecord } from '../store/records.js';
 
@@ -16,12 +17,16 @@ export interface ResumableSession {
   owner: string;
   /** Precondition headers from the start request, re-checked at finalization. */
   preconditionHeaders: Record<string, string>;
-  /** Blobs persisted so far, in order, and their total length. */
-  chunks: string[];
+  /** The bytes so far, written in place (made at the first chunk with bytes), and how many of them are
+   *  persisted (the rest of the last chunk, past a 256 KiB boundary, is written over by the next). */
+  blob?: AppendableBlob | undefined;
   persisted: number;
+  /** `hash` no longer matches the persisted bytes (a chunk was hashed as it arrived and then not kept
+   *  whole): finishing hashes them again from the start. */
+  hashBroken: boolean;
   /** The object's size, once a chunk or status query declared it (it may not change after). */
   total?: number;
-  /** MD5 and CRC32C of the persisted bytes, fed as each chunk is kept: finishing never re-reads them. */
+  /** MD5 and CRC32C of the persisted bytes, fed as each chunk arrives: finishing never re-reads them. */
   hash: RunningHash;
   created: number;
   /** Set once the last byte arrived: later status queries answer 200 with this object. */
