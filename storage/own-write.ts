@@ -1,5 +1,5 @@
-// Whether the live object is the one a write of ours stored, though its answer was lost: the crc32c and
-// md5 of the bytes we sent, a generation other than the one the precondition named (any, for '0'), and
+// Whether the live object is the one a write of ours stored, though its answer was lost: the crc32c (and
+// md5, when both sides have one) of the bytes we sent, a generation other than the one the precondition named (any, for '0'), and
 // the custom metadata we sent (the mount's include its mtime). Someone else storing the very same bytes
 // and metadata at that moment cannot be told apart, and is harmless: the name holds what we meant to
 // store. Without a precondition, an object that held those bytes before our request arrived cannot be
@@ -15,7 +15,8 @@ export interface WriteSent {
 }
 
 export function isOwnWrite(live: ObjectMeta, hashes: ObjectHashes, sent: WriteSent): boolean {
-  if (live.crc32c !== hashes.crc32c || live.md5 !== hashes.md5 || hashes.crc32c === undefined) return false;
+  if (hashes.crc32c === undefined || live.crc32c !== hashes.crc32c) return false;
+  if (hashes.md5 !== undefined && live.md5 !== undefined && live.md5 !== hashes.md5) return false;
   if (sent.ifGenerationMatch !== undefined && live.generation === sent.ifGenerationMatch) return false;
   return Object.entries(sent.metadata ?? {}).every(([k, v]) => live.metadata[k.toLowerCase()] === v);
 }

@@ -18,7 +18,7 @@ export async function adoptIfOurs(
   try {
     const live = await backend.statObject(plan.bucket, plan.key);
     if (live.size !== source.size || live.generation === plan.ifGenerationMatch) return undefined;
-    const hasher = createHasher();
+    const hasher = createHasher({ md5: false });
     for await (const chunk of source.open(0) as AsyncIterable<Buffer>) hasher.update(chunk);
     const sent = { ifGenerationMatch: plan.ifGenerationMatch, metadata: plan.writable.metadata };
     if (!isOwnWrite(live, hasher.digest(), sent)) return undefined;

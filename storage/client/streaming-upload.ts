@@ -20,7 +20,7 @@ import type { UploadResult } from './upload-outcome.js';
 
 /** Hashes the source's bytes once each, in order, whatever order (or how often) they are read in. */
 class InOrderHasher {
-  readonly #hasher = new Hasher();
+  readonly #hasher = new Hasher({ md5: false }); // CRC32C only: see uploads.ts
   #hashed = 0;
   #digest: ObjectHashes | undefined;
 

@@ -41,7 +41,7 @@ async function nextOrAbort(
 export class SourceReader {
   readonly size: number;
   readonly #source: UploadSource;
-  readonly #hasher = new Hasher();
+  readonly #hasher = new Hasher({ md5: false }); // CRC32C only: see uploads.ts
   #hashed = 0;
   #digest: ObjectHashes | undefined;
   #stream: Readable | undefined;
