@@ -3,7 +3,8 @@
 // test fails: SIGTERM (clean stop), then a lazy fusermount -u if anything is left.
 
 import type { ExecutionContext } from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -101,7 +102,16 @@ export async function mount(t: ExecutionContext, o: MountOptions = {}): Promise<
     }
     return code;
   };
+  // A worker that dies (an uncaught exception) runs no teardown: its daemons and mounts would outlive the
+  // run on a shared machine. Its exit still runs this, synchronously.
+  const onExit = (): void => {
+    daemon.kill('SIGKILL');
+    spawnSync('fusermount', ['-u', '-z', dir], { stdio: 'ignore' });
+    if (!o.remountOf) rmSync(base, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   t.teardown(async () => {
+    process.off('exit', onExit);
     await stop();
     if (await mounted(dir)) await run('fusermount', ['-u', '-z', dir]);
     if (!o.remountOf) await rm(base, { recursive: true, force: true });
