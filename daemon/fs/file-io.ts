@@ -65,13 +65,20 @@ export class FileIo {
       generation: node.meta.generation,
       size: node.meta.size,
     };
-    // The kernel keeps its pages of earlier opens when they are of this generation (kernel-pages.ts);
-    // such a handle counts as served: the kernel may already have answered reads of this generation, so a
-    // change found later is ESTALE rather than a silent switch to the new bytes.
+    // The kernel keeps its pages of earlier opens when they are of this generation (kernel-pages.ts).
     const keepPages = !pending && this.#pages.open(loc.bucket, loc.key, view.generation);
-    const h: Omit<ReadHandle, 'fd'> = { kind: 'read', view, served: keepPages, keepPages };
+    const h: Omit<ReadHandle, 'fd'> = { kind: 'read', view, served: false, keepPages };
+    if (keepPages) h.pagesDrops = this.#pages.drops(loc.bucket, loc.key);
     if (pending) h.entry = c.writer.attach(pending);
     return c.handles.add(h).fd;
+  }
+
+  /** A descriptor opened on kept pages whose pages the kernel still has: it may have answered reads from
+   *  them already, so a change found now must be ESTALE, never a switch to the new bytes mid-file. Once
+   *  the pages were dropped (a write through this mount opened the file) every read comes here, and the
+   *  descriptor follows the new generation as a first read would. */
+  #oldPagesServed(h: ReadHandle): boolean {
+    return h.keepPages === true && this.#pages.drops(h.view.bucket, h.view.key) === h.pagesDrops;
   }
 
   /** Whether the kernel may keep the page cache of the file open on `fd` (the open's reply). */
@@ -129,7 +136,7 @@ export class FileIo {
       h.served = true;
       return n;
     } catch (err) {
-      if (!isChanged(err) || h.served) throw toStale(err, view);
+      if (!isChanged(err) || h.served || this.#oldPagesServed(h)) throw toStale(err, view);
       // Opened from a stale stat (the object changed elsewhere within the stat TTL) and nothing was read
       // yet: read the generation that is there now instead of failing; a deleted object is ENOENT.
       const meta = await this.#c.backend.statObject(view.bucket, view.key).catch((e: unknown) => {

@@ -11,8 +11,15 @@ import type { Generation } from '../../storage/types.js';
 
 export const KERNEL_PAGES_LIMIT = 100_000;
 
+interface Seen {
+  /** The generation the kernel's pages may hold; undefined: none (they were dropped for a write). */
+  generation: Generation | undefined;
+  /** How many times the pages of the path were dropped (an open that did not keep them). */
+  drops: number;
+}
+
 export class KernelPages {
-  readonly #seen = new Map<string, Generation>();
+  readonly #seen = new Map<string, Seen>();
   readonly #limit: number;
 
   constructor(limit = KERNEL_PAGES_LIMIT) {
@@ -20,26 +27,40 @@ export class KernelPages {
   }
 
   /** A read open of `generation` with no local changes pending: whether the kernel may keep the pages
-   *  it has (the last such open of the path was of the same generation). Remembers this one. */
+   *  it has (the last such open of the path was of the same generation, and no write open since).
+   *  Remembers this one. */
   open(bucket: string, key: string, generation: Generation): boolean {
     const id = `${bucket}/${key}`;
-    const keep = this.#seen.get(id) === generation;
-    this.#seen.delete(id);
-    this.#seen.set(id, generation);
-    if (this.#seen.size > this.#limit) {
-      const oldest = this.#seen.keys().next();
-      if (!oldest.done) this.#seen.delete(oldest.value);
-    }
+    const seen = this.#seen.get(id);
+    const keep = seen?.generation === generation;
+    this.#set(id, { generation, drops: (seen?.drops ?? 0) + (keep ? 0 : 1) });
     return keep;
   }
 
-  /** The kernel's pages of the path may hold bytes of no generation (a write through this mount). */
+  /** The kernel's pages of the path may hold bytes of no generation (a write through this mount); the
+   *  open that says so drops them. */
   forget(bucket: string, key: string): void {
-    this.#seen.delete(`${bucket}/${key}`);
+    const id = `${bucket}/${key}`;
+    this.#set(id, { generation: undefined, drops: (this.#seen.get(id)?.drops ?? 0) + 1 });
+  }
+
+  /** A count that changes whenever the kernel drops the path's pages (undefined once forgotten): a
+   *  descriptor opened on kept pages compares it to tell whether those pages can still be served. */
+  drops(bucket: string, key: string): number | undefined {
+    return this.#seen.get(`${bucket}/${key}`)?.drops;
   }
 
   /** Paths remembered (tests). */
   get size(): number {
     return this.#seen.size;
+  }
+
+  #set(id: string, seen: Seen): void {
+    this.#seen.delete(id);
+    this.#seen.set(id, seen);
+    if (this.#seen.size > this.#limit) {
+      const oldest = this.#seen.keys().next();
+      if (!oldest.done) this.#seen.delete(oldest.value);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { KernelPages } from '../../../daemon/fs/kernel-pages.js';
-import { codeOf, harness, O_RDONLY, O_RDWR } from '../../helpers/fs-harness.js';
+import { codeOf, harness, O_RDONLY, O_RDWR, O_TRUNC } from '../../helpers/fs-harness.js';
 
 test('a second open of the same generation keeps the pages; a new generation does not', (t) => {
   const p = new KernelPages();
@@ -16,6 +16,19 @@ test('forget (a write through the mount) makes the next open drop the pages', (t
   p.open('b', 'k', '1');
   p.forget('b', 'k');
   t.false(p.open('b', 'k', '1'));
+});
+
+test('the drop count changes whenever the pages are dropped, and only then', (t) => {
+  const p = new KernelPages();
+  p.open('b', 'k', '1');
+  const first = p.drops('b', 'k');
+  p.open('b', 'k', '1'); // kept
+  t.is(p.drops('b', 'k'), first);
+  p.forget('b', 'k');
+  t.not(p.drops('b', 'k'), first);
+  const afterWrite = p.drops('b', 'k');
+  p.open('b', 'k', '2'); // a new generation: dropped again
+  t.not(p.drops('b', 'k'), afterWrite);
 });
 
 test('bounded: the least recently opened path is forgotten first', (t) => {
@@ -58,5 +71,19 @@ test('a handle opened on kept pages that finds the object changed is ESTALE, nev
   t.true(h.fs.keepsPages(fd));
   await h.put('f', 'y'.repeat(3 << 20));
   t.is(await codeOf(t, h.fs.read(fd, Buffer.alloc(10), 10, (3 << 20) - 10)), 'stale');
+  await h.fs.release(fd);
+});
+
+test('a handle on kept pages follows a rewrite made through this mount (its open dropped the pages), as on a local disk', async (t) => {
+  const h = await harness(t);
+  await h.put('f', 'old bytes');
+  await h.fs.release(await h.fs.open('/f', O_RDONLY));
+  const fd = await h.fs.open('/f', O_RDONLY);
+  t.true(h.fs.keepsPages(fd));
+  const w = await h.fs.open('/f', O_RDWR | O_TRUNC);
+  t.false(h.fs.keepsPages(w));
+  await h.write(w, 'new', 0);
+  await h.fs.release(w);
+  t.is(await h.readAll(fd), 'new');
   await h.fs.release(fd);
 });
