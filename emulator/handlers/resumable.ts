@@ -152,12 +152,11 @@ export async function putResumable(ctx: Ctx, id: string): Promise<void> {
     if (hashed > 0) s.hashBroken = true;
     throw err;
   }
-  const isFinal = range.total !== undefined && range.first + bodyLength >= range.total;
-  let keep = bodyLength - skip;
-  if (!isFinal) keep = Math.floor((s.persisted + keep) / QUANTUM) * QUANTUM - s.persisted;
+  const end = range.first + bodyLength;
+  const keep = keptEnd(end, range.total) - s.persisted;
   if (Math.max(0, keep) !== hashed) s.hashBroken = true;
   if (keep > 0) s.persisted += keep;
-  if (isFinal && s.persisted === range.total) return finish(ctx, s);
+  if (range.total !== undefined && end >= range.total && s.persisted === range.total) return finish(ctx, s);
   answerIncomplete(ctx, s);
 }
 

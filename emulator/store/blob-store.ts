@@ -31,6 +31,22 @@ export interface AppendableBlob {
   discard(): Promise<void>;
 }
 
+/** Calls `each` with the body's chunks in order, less its first `skip` bytes (empty pieces are not passed);
+ *  resolves with the body's whole length (what AppendableBlob.write answers). */
+export async function eachAfterSkip(
+  body: Readable,
+  skip: number,
+  each: (chunk: Buffer) => Promise<void> | void,
+): Promise<number> {
+  let seen = 0;
+  for await (const raw of body as AsyncIterable<Buffer>) {
+    const chunk = seen >= skip ? raw : raw.subarray(Math.min(raw.length, skip - seen));
+    seen += raw.length;
+    if (chunk.length > 0) await each(chunk);
+  }
+  return seen;
+}
+
 export interface BlobStore {
   /** A new, empty appendable blob (resumable sessions). */
   appendable(): Promise<AppendableBlob>;

@@ -8,7 +8,7 @@ import { copyFile, mkdir, open, readdir, rename, rm, type FileHandle } from 'nod
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { AppendableBlob, BlobStore, HashOptions } from './blob-store.js';
+import { eachAfterSkip, type AppendableBlob, type BlobStore, type HashOptions } from './blob-store.js';
 import { HashingStream } from './hashing.js';
 import type { BlobInfo } from './records.js';
 
@@ -124,12 +124,11 @@ class FolderAppendable implements AppendableBlob {
     skip: number,
     tap?: (piece: Buffer) => Promise<void>,
   ): Promise<number> {
-    let seen = 0;
     let pos = at;
     let batch: Buffer[] = [];
     let batched = 0;
     const flush = async (): Promise<void> => {
-      for (let done = 0; done < batched; ) {
+      for (let done = 0; done < batched;) {
         const { bytesWritten } = await this.#handle.writev(batch, pos + done);
         done += bytesWritten;
         if (done < batched) batch = [Buffer.concat(batch).subarray(bytesWritten)];
@@ -138,15 +137,12 @@ class FolderAppendable implements AppendableBlob {
       batch = [];
       batched = 0;
     };
-    for await (const raw of body as AsyncIterable<Buffer>) {
-      const chunk = seen >= skip ? raw : raw.subarray(Math.min(raw.length, skip - seen));
-      seen += raw.length;
-      if (chunk.length === 0) continue;
+    const seen = await eachAfterSkip(body, skip, async (chunk) => {
       await tap?.(chunk);
       batch.push(chunk);
       batched += chunk.length;
       if (batched >= BATCH) await flush();
-    }
+    });
     await flush();
     return seen;
   }

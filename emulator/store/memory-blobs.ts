@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { AppendableBlob, BlobStore, HashOptions } from './blob-store.js';
+import { eachAfterSkip, type AppendableBlob, type BlobStore, type HashOptions } from './blob-store.js';
 import { HashingStream } from './hashing.js';
 import type { BlobInfo } from './records.js';
 
@@ -12,11 +12,13 @@ export class MemoryBlobs implements BlobStore {
   readonly #blobs = new Map<string, Buffer>();
 
   appendable(): Promise<AppendableBlob> {
-    return Promise.resolve(new MemoryAppendable((data) => {
-      const id = randomUUID();
-      this.#blobs.set(id, data);
-      return id;
-    }));
+    return Promise.resolve(
+      new MemoryAppendable((data) => {
+        const id = randomUUID();
+        this.#blobs.set(id, data);
+        return id;
+      }),
+    );
   }
 
   async write(body: Readable, options: HashOptions = {}): Promise<BlobInfo> {
@@ -84,17 +86,11 @@ class MemoryAppendable implements AppendableBlob {
     tap?: (piece: Buffer) => Promise<void>,
   ): Promise<number> {
     this.#cut(at);
-    let seen = 0;
-    for await (const raw of body as AsyncIterable<Buffer>) {
-      const chunk = seen >= skip ? raw : raw.subarray(Math.min(raw.length, skip - seen));
-      seen += raw.length;
-      if (chunk.length > 0) {
-        await tap?.(chunk);
-        this.#parts.push(chunk);
-        this.#length += chunk.length;
-      }
-    }
-    return seen;
+    return eachAfterSkip(body, skip, async (chunk) => {
+      await tap?.(chunk);
+      this.#parts.push(chunk);
+      this.#length += chunk.length;
+    });
   }
 
   read(start: number, end: number): Promise<Readable> {
@@ -111,7 +107,7 @@ class MemoryAppendable implements AppendableBlob {
   }
 
   commit(size: number, hashes: { md5: string; crc32c: string }): Promise<BlobInfo> {
-    const data = this.#bytes().subarray(0, size);
+    const data = Buffer.concat(this.#parts).subarray(0, size);
     this.#parts = [];
     this.#length = 0;
     return Promise.resolve({ id: this.#publish(data), size: data.length, ...hashes });
@@ -121,11 +117,6 @@ class MemoryAppendable implements AppendableBlob {
     this.#parts = [];
     this.#length = 0;
     return Promise.resolve();
-  }
-
-  #bytes(): Buffer {
-    if (this.#parts.length !== 1) this.#parts = [Buffer.concat(this.#parts)];
-    return this.#parts[0] ?? Buffer.alloc(0);
   }
 
   /** Drops what is held at and past `at` (a chunk that rewrites the tail of the last one). */
