@@ -67,7 +67,7 @@ export class FileIo {
     };
     // The kernel keeps its pages of earlier opens when they are of this generation (kernel-pages.ts).
     const keepPages = !pending && this.#pages.open(loc.bucket, loc.key, view.generation);
-    const h: Omit<ReadHandle, 'fd'> = { kind: 'read', view, served: false, keepPages };
+    const h: Omit<ReadHandle, 'fd'> = { kind: 'read', view, served: false };
     if (keepPages) h.pagesDrops = this.#pages.drops(loc.bucket, loc.key);
     if (pending) h.entry = c.writer.attach(pending);
     return c.handles.add(h).fd;
@@ -78,13 +78,13 @@ export class FileIo {
    *  the pages were dropped (a write through this mount opened the file) every read comes here, and the
    *  descriptor follows the new generation as a first read would. */
   #oldPagesServed(h: ReadHandle): boolean {
-    return h.keepPages === true && this.#pages.drops(h.view.bucket, h.view.key) === h.pagesDrops;
+    return h.pagesDrops !== undefined && this.#pages.drops(h.view.bucket, h.view.key) === h.pagesDrops;
   }
 
   /** Whether the kernel may keep the page cache of the file open on `fd` (the open's reply). */
   keepsPages(fd: number): boolean {
     const h = this.#c.handles.get(fd);
-    return h?.kind === 'read' && h.keepPages === true;
+    return h?.kind === 'read' && h.pagesDrops !== undefined;
   }
 
   #handle(fd: number): Handle {

@@ -29,9 +29,8 @@ export interface ReadHandle extends Common {
   view: ReadView;
   /** The pending entry of a writer of the same object, once one is seen. */
   entry?: PendingObject;
-  /** The kernel was told to keep its page cache of earlier opens (kernel-pages.ts), and the path's drop
-   *  count then. */
-  keepPages?: boolean;
+  /** Set when the kernel was told to keep its page cache of earlier opens (kernel-pages.ts): the path's
+   *  drop count then. */
   pagesDrops?: number | undefined;
 }
 
