@@ -54,7 +54,8 @@ const ops: Record<string, Cb> = {
   },
   write: (_p, _fd, _buf, len, _pos, cb) => (cb as Cb)(len),
 };
-const fuse = new TunedFuse(mnt, ops, { force: true, mkdir: true });
+// spinMicros: the daemon's default --fuse-spin-us (the patched build polls that long after a request).
+const fuse = new TunedFuse(mnt, ops, { force: true, mkdir: true, spinMicros: 100 });
 fuse.mount((err) => {
   if (err) throw err;
   process.stdout.write('ready\n');

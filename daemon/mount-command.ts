@@ -278,6 +278,7 @@ async function serveMount(
     allowOther: config.allowOther,
     debug: config.debugFuse,
     opTimeoutMs: config.opTimeoutMs,
+    spinMicros: config.fuseSpinUs,
     logger,
     onOp: (op, errno, seconds, bytes) => {
       if (REPORTED_ERRNOS.has(Math.abs(errno))) {

@@ -80,6 +80,8 @@ export interface AdapterOptions {
   /** Per-op timeout; uploads on flush/release/fsync get no fuse-native timeout at all (they may take
    *  minutes; the storage client has its own deadlines). */
   opTimeoutMs: number;
+  /** Microseconds the loop keeps polling after each request (patched fuse-native; 0: off). */
+  spinMicros: number;
   logger: Logger;
   /** Metrics hook: each op's name, errno (0: success) and duration, once it is answered. */
   /** One op finished (errno 0 on success); `bytes` is what a read or write moved. */
@@ -149,6 +151,7 @@ export async function mountFuse(fs: Filesystem, o: AdapterOptions): Promise<Moun
     defaultPermissions: true,
     fsname: o.fsname,
     subtype: 'gcsmount',
+    spinMicros: o.spinMicros,
   });
   fuse.extraOptions = [...kernelCacheOptions(o.kernelCache), ...(o.mountOptions ?? [])];
   await new Promise<void>((resolve, reject) => {

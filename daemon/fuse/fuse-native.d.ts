@@ -13,6 +13,8 @@ declare module 'fuse-native' {
     maxRead?: number;
     uid?: number;
     gid?: number;
+    /** Patched build: microseconds the event loop keeps polling after each request (0: off). */
+    spinMicros?: number;
   }
   class Fuse {
     constructor(mnt: string, ops: Record<string, Cb>, opts?: FuseOptions);
@@ -25,6 +27,8 @@ declare module 'fuse-native' {
     static readonly UTIMENS_FIXED: boolean | undefined;
     /** Set by the same patch: open's reply takes a third value, keep the page cache (FOPEN_KEEP_CACHE). */
     static readonly KEEP_CACHE: boolean | undefined;
+    /** Set by the same patch: the `spinMicros` option is honoured (adaptive polling of the event loop). */
+    static readonly SPIN: boolean | undefined;
     protected _fuseOptions(): string;
   }
   export = Fuse;

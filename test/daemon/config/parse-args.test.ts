@@ -21,6 +21,7 @@ test('defaults come from the option table', (t) => {
   t.is(c.statCacheTtlMs, 60_000);
   t.is(c.memoryCacheSize, 256 * 1024 * 1024);
   t.is(c.opTimeoutMs, 600_000);
+  t.is(c.fuseSpinUs, 100);
   t.is(c.logLevel, 'info');
   t.is(c.uid, undefined);
 });
@@ -62,6 +63,7 @@ test('every table option lands on a MountConfig key of the right type', (t) => {
     allowOther: 'boolean',
     opTimeoutMs: 'number',
     debugFuse: 'boolean',
+    fuseSpinUs: 'number',
     logLevel: 'string',
     logFormat: 'string',
     metricsPort: 'number',
