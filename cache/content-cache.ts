@@ -70,6 +70,24 @@ export class ContentCache {
     return undefined;
   }
 
+  /** The block if memory holds it (no disk probe): a hit is counted, a miss is not (the caller asks the disk
+   *  next, with readFromDisk). */
+  memoryBlock(key: BlockKey): BlockData | undefined {
+    const data = this.#memory.getData(key);
+    if (data) this.#hits++;
+    return data;
+  }
+
+  /** Copies bytes [from, to) of the block into `into` at `at` from the disk tier, without reading the whole
+   *  block or promoting it to memory: a random 4 KiB read of a cached 1 MiB block must cost one small
+   *  pread, not a 1 MiB read and an eviction. False on a miss. */
+  async readFromDisk(key: BlockKey, into: Buffer, at: number, from: number, to: number): Promise<boolean> {
+    const ok = (await this.#disk?.read(key, into, at, from, to)) ?? false;
+    if (ok) this.#hits++;
+    else this.#misses++;
+    return ok;
+  }
+
   /** Caches a block (the whole block: `blockLength` bytes, short only for the object's last block). */
   putBlock(key: BlockKey, data: BlockData): void {
     this.#memory.set(key, data);
@@ -79,7 +97,7 @@ export class ContentCache {
       this.#skipped++;
       return;
     }
-    const write = disk.put(key, blockDataBuffer(data)).finally(() => this.#inFlight.delete(write));
+    const write = disk.put(key, data).finally(() => this.#inFlight.delete(write));
     this.#inFlight.add(write);
   }
 

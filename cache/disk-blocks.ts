@@ -1,6 +1,6 @@
 // On-disk content blocks: one file per block under <cacheDir>/content-blocks, named by a hash of the block
-// id so no object name ever reaches a path, written to a temp file and renamed so a reader never sees half a
-// block. An in-memory index (a Map in LRU order) keeps the hard byte bound: bytes are counted from the moment
+// id so no object name ever reaches a path, and found only through an in-memory index that learns a block
+// once its file is fully written, so a reader never sees half a block. An in-memory index (a Map in LRU order) keeps the hard byte bound: bytes are counted from the moment
 // a write is reserved until its file is unlinked, so the directory never holds more than maxBytes of blocks.
 // Start-up wipes the directory instead of rescanning it: hashed names cannot be mapped back to an object (so
 // rescanned blocks could never be invalidated or attributed), a crash may leave temp files, and generations
@@ -12,15 +12,17 @@ import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../common/logger.js';
+import { blockDataLength, type BlockData } from './block-data.js';
 import { ObjectIndex, blockId, objectId, type BlockKey } from './block-key.js';
 import type { BlockStoreStats } from './memory-blocks.js';
+import { OpenBlocks } from './open-blocks.js';
 
 /** The subdirectory of the cache dir this module owns (and wipes at start-up). Staged writes live elsewhere
  *  in the cache dir, so the wipe can never touch them. */
 export const DISK_BLOCKS_DIR = 'content-blocks';
 
 /** The file operations used; a seam so tests can inject ENOSPC. */
-export type DiskFs = Pick<typeof fsp, 'readFile' | 'writeFile' | 'rename' | 'unlink' | 'rm' | 'mkdir'>;
+export type DiskFs = Pick<typeof fsp, 'readFile' | 'unlink' | 'rm' | 'mkdir' | 'open'>;
 
 export interface DiskBlocksOptions {
   cacheDir: string;
@@ -60,6 +62,8 @@ export class DiskBlocks {
   readonly #index = new ObjectIndex();
   readonly #pending = new Map<string, Pending>();
   readonly #unlinks = new Set<Promise<void>>();
+  /** Handles of block files read in part (read()). */
+  readonly #open: OpenBlocks;
   #bytes = 0;
   #seq = 0;
   #hits = 0;
@@ -75,6 +79,7 @@ export class DiskBlocks {
     this.maxBytes = options.maxBytes;
     this.#fs = options.fs ?? fsp;
     this.#logger = options.logger;
+    this.#open = new OpenBlocks((file) => this.#fs.open(file, 'r'));
   }
 
   /** Wipes and recreates the block directory. */
@@ -110,12 +115,36 @@ export class DiskBlocks {
     }
   }
 
+  /** Copies bytes [from, to) of the block into `into` at `at`, read from its file in place (no read of the
+   *  whole block); false on a miss or a failed read (the block is then dropped). */
+  async read(key: BlockKey, into: Buffer, at: number, from: number, to: number): Promise<boolean> {
+    const id = blockId(key);
+    const entry = this.#entries.get(id);
+    if (!entry || to > entry.size) {
+      this.#misses++;
+      return false;
+    }
+    this.#touch(id, entry);
+    try {
+      const n = await this.#open.read(entry.file, into, at, to - from, from);
+      if (n !== to - from) throw new Error(`block file gave ${n} bytes at ${from}, not ${to - from}`);
+      this.#hits++;
+      return true;
+    } catch (e) {
+      this.#misses++;
+      if (errnoCode(e) !== 'ENOENT') this.#fail('read', e);
+      if (this.#entries.get(id) === entry) await this.#remove(id, entry);
+      return false;
+    }
+  }
+
   has(key: BlockKey): boolean {
     return this.#entries.has(blockId(key));
   }
 
-  /** Stores a block; resolves false (never rejects) when it was not stored. */
-  put(key: BlockKey, data: Buffer): Promise<boolean> {
+  /** Stores a block (one Buffer or the parts it arrived in, written as they are); resolves false (never
+   *  rejects) when it was not stored. */
+  put(key: BlockKey, data: BlockData): Promise<boolean> {
     const id = blockId(key);
     const entry = this.#entries.get(id);
     if (entry) {
@@ -124,10 +153,11 @@ export class DiskBlocks {
     }
     const pending = this.#pending.get(id);
     if (pending) return pending.done;
-    if (data.length === 0 || data.length > this.maxBytes) return Promise.resolve(false);
+    const size = blockDataLength(data);
+    if (size === 0 || size > this.maxBytes) return Promise.resolve(false);
     const object = objectId(key.bucket, key.object);
     const state: Pending = { object, cancelled: false, done: Promise.resolve(false) };
-    state.done = this.#write(id, object, data, state).finally(() => this.#pending.delete(id));
+    state.done = this.#write(id, object, data, size, state).finally(() => this.#pending.delete(id));
     this.#pending.set(id, state);
     return state.done;
   }
@@ -166,29 +196,43 @@ export class DiskBlocks {
     };
   }
 
-  async #write(id: string, object: string, data: Buffer, state: Pending): Promise<boolean> {
-    if (!(await this.#reserve(data.length))) return false;
+  // Written under its final name: nothing finds a block before #entries has it (set once the write is
+  // done), and start-up wipes whatever a crash left half-written, so a temp name and a rename would only
+  // cost a thread-pool round trip per block.
+  async #write(id: string, object: string, data: BlockData, size: number, state: Pending): Promise<boolean> {
+    if (!(await this.#reserve(size))) return false;
     const hash = createHash('sha256').update(id).digest('hex');
     const file = join(this.dir, hash.slice(0, 2), `${hash}-${++this.#seq}`);
-    const temp = `${file}.tmp`;
     try {
-      await this.#fs.writeFile(temp, data, { flag: 'wx', mode: 0o600 });
-      await this.#fs.rename(temp, file);
+      await this.#writeFile(file, Buffer.isBuffer(data) ? [data] : [...data], size);
     } catch (e) {
       this.#fail('write', e);
-      await this.#unlink(temp);
-      this.#bytes -= data.length;
-      if (errnoCode(e) === 'ENOSPC') await this.#evictBytes(data.length);
+      await this.#unlink(file);
+      this.#bytes -= size;
+      if (errnoCode(e) === 'ENOSPC') await this.#evictBytes(size);
       return false;
     }
     if (state.cancelled) {
       await this.#unlink(file);
-      this.#bytes -= data.length;
+      this.#bytes -= size;
       return false;
     }
-    this.#entries.set(id, { file, size: data.length, object });
+    this.#entries.set(id, { file, size, object });
     this.#index.add(object, id);
     return true;
+  }
+
+  /** One open, one writev of the parts (no copy into a block-sized buffer), one close. */
+  async #writeFile(file: string, parts: Buffer[], size: number): Promise<void> {
+    const fh = await this.#fs.open(file, 'wx', 0o600);
+    try {
+      const { bytesWritten } = await fh.writev(parts);
+      if (bytesWritten !== size) {
+        throw Object.assign(new Error(`short write: ${bytesWritten} of ${size} bytes`), { code: 'ENOSPC' });
+      }
+    } finally {
+      await fh.close();
+    }
   }
 
   /** Evicts from the cold end until `size` more bytes fit, then counts them before the first byte reaches
@@ -220,6 +264,7 @@ export class DiskBlocks {
   async #remove(id: string, entry: Entry): Promise<void> {
     this.#entries.delete(id);
     this.#index.remove(entry.object, id);
+    this.#open.forget(entry.file);
     await this.#unlink(entry.file);
     this.#bytes -= entry.size;
   }

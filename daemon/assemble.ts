@@ -5,6 +5,7 @@
 // -> namespace, handles, xattrs, writer, renamer -> the Filesystem facade, which receives them all and builds nothing itself. The FUSE
 // adapter and lifecycle take the result.
 
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../common/clock.js';
 import { defined } from '../common/defined.js';
@@ -12,6 +13,7 @@ import type { Logger } from '../common/logger.js';
 import { ByteBudget } from '../cache/budget.js';
 import { CachedBackend } from '../cache/cached-backend.js';
 import { ContentCache } from '../cache/content-cache.js';
+import { diskCacheRoom } from '../cache/disk-room.js';
 import { DiskBlocks } from '../cache/disk-blocks.js';
 import { ListingCache } from '../cache/listing-cache.js';
 import { MemoryBlocks } from '../cache/memory-blocks.js';
@@ -85,6 +87,25 @@ function readAheadAllowance(readAheadSize: number): number {
   return Math.max(readAheadSize, MIN_WINDOW);
 }
 
+/** The disk tier, bounded by what was asked for and by half of the free space (disk-room.ts). */
+async function openDiskCache(
+  cacheDir: string,
+  wanted: number,
+  logger: Logger,
+): Promise<DiskBlocks | undefined> {
+  await mkdir(cacheDir, { recursive: true, mode: 0o700 }); // the free space is read there
+  const room = await diskCacheRoom(cacheDir, wanted);
+  if (room.cutFrom !== undefined) {
+    logger.info('disk content cache bounded by the free space of the cache dir', {
+      cacheDir,
+      asked: wanted,
+      bound: room.bytes,
+      free: room.cutFrom,
+    });
+  }
+  return room.bytes > 0 ? DiskBlocks.open({ cacheDir, maxBytes: room.bytes, logger }) : undefined;
+}
+
 export async function assemble(
   raw: StorageBackend,
   c: AssembleConfig,
@@ -98,10 +119,7 @@ export async function assemble(
   const readAhead = readAheadAllowance(c.readAheadSize);
   const budget = new ByteBudget(c.memoryCacheSize + 2 * readAhead);
   const memory = new MemoryBlocks({ maxBytes: c.memoryCacheSize, budget });
-  const disk =
-    c.diskCacheSize > 0
-      ? await DiskBlocks.open({ cacheDir: c.cacheDir, maxBytes: c.diskCacheSize, logger })
-      : undefined;
+  const disk = c.diskCacheSize > 0 ? await openDiskCache(c.cacheDir, c.diskCacheSize, logger) : undefined;
   const content = new ContentCache({ memory, ...(disk ? { disk } : {}) });
   const backend = new CachedBackend(raw, {
     metadata: new MetadataCache({ ttlMs: c.statCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),

@@ -228,7 +228,7 @@ const ROWS = [
     flag: 'disk-cache-size',
     type: 'size',
     group: 'Caches',
-    help: 'byte bound of the on-disk content cache (0 disables it)',
+    help: 'byte bound of the on-disk content cache in --cache-dir, at most half of the space free there at start (0 disables it)',
     default: '0',
   },
   // FUSE

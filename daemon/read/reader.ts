@@ -147,34 +147,31 @@ export class Reader {
   }
 
   /** Serves the read from the content cache if every block it touches is there; undefined otherwise.
-   *  Each block is probed once while the handle keeps reading inside it. */
+   *  A block in memory is kept on the handle while it keeps reading inside it (probed once); a block only
+   *  on disk is read in place, just the range asked for. */
   async #fromCache(state: ReadState, into: Buffer, offset: number, end: number): Promise<number | undefined> {
     if (!this.cache.storesBlocks) return undefined;
     const t = state.target;
-    const first = Math.floor(offset / this.blockSize);
-    const last = Math.floor((end - 1) / this.blockSize);
-    const blocks: BlockData[] = [];
-    for (let i = first; i <= last; i++) {
+    const bs = this.blockSize;
+    let copied = 0;
+    for (let i = Math.floor(offset / bs); i <= Math.floor((end - 1) / bs); i++) {
+      const bStart = blockStart(i, bs);
+      const from = Math.max(offset, bStart) - bStart;
+      const to = Math.min(end, bStart + bs) - bStart;
       let data = state.cached?.index === i ? state.cached.data : undefined;
       if (!data) {
-        data = await this.cache.getBlockData({
-          bucket: t.bucket,
-          object: t.key,
-          generation: t.generation,
-          index: i,
-        });
-        if (!data || blockDataLength(data) !== blockLength(i, t.size, this.blockSize)) return undefined;
-        state.cached = { index: i, data };
+        const key = { bucket: t.bucket, object: t.key, generation: t.generation, index: i };
+        data = this.cache.memoryBlock(key);
+        if (data && blockDataLength(data) === blockLength(i, t.size, bs)) {
+          state.cached = { index: i, data };
+        } else {
+          if (!(await this.cache.readFromDisk(key, into, copied, from, to))) return undefined;
+          copied += to - from;
+          continue;
+        }
       }
-      blocks.push(data);
+      copied += copyBlockData(data, into, copied, from, to);
     }
-    let copied = 0;
-    blocks.forEach((block, k) => {
-      const bStart = blockStart(first + k, this.blockSize);
-      const from = Math.max(offset, bStart) - bStart;
-      const to = Math.min(end, bStart + this.blockSize) - bStart;
-      copied += copyBlockData(block, into, copied, from, to);
-    });
     return copied;
   }
 }

@@ -75,10 +75,10 @@ test('disk writes beyond the in-flight limit are skipped, not queued', async (t)
   const gate = new Promise<void>((r) => (release = r));
   const fs: DiskFs = {
     ...fsp,
-    writeFile: (async (...args: Parameters<typeof fsp.writeFile>) => {
-      await gate;
-      await fsp.writeFile(...args);
-    }) as DiskFs['writeFile'],
+    open: async (...args: Parameters<typeof fsp.open>) => {
+      if (args[1] === 'wx') await gate; // block writes only
+      return fsp.open(...args);
+    },
   };
   const disk = await openDisk(t, 1000, fs);
   const cache = new ContentCache({
@@ -97,8 +97,8 @@ test('disk writes beyond the in-flight limit are skipped, not queued', async (t)
 test('a failing disk never fails a read or a put', async (t) => {
   const fs: DiskFs = {
     ...fsp,
-    writeFile: (() =>
-      Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' }))) as DiskFs['writeFile'],
+    open: (...args: Parameters<typeof fsp.open>) =>
+      args[1] === 'wx' ? Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' })) : fsp.open(...args),
   };
   const disk = await openDisk(t, 1000, fs);
   const cache = new ContentCache({ memory: new MemoryBlocks({ maxBytes: 10 }), disk });
@@ -108,4 +108,23 @@ test('a failing disk never fails a read or a put', async (t) => {
   t.is(await cache.getBlock(key('a', 0)), undefined);
   t.truthy(await cache.getBlock(key('a', 1)));
   t.is(disk.stats().failures, 2);
+});
+
+test('readFromDisk copies a range from the disk tier without promoting the block to memory', async (t) => {
+  const memory = new MemoryBlocks({ maxBytes: 10 });
+  const disk = await openDisk(t, 1000);
+  const cache = new ContentCache({ memory, disk });
+  const block = Buffer.from(Array.from({ length: 10 }, (_, i) => 100 + i));
+  cache.putBlock(key('a', 0), block);
+  cache.putBlock(key('a', 1), bytes(10, 7)); // pushes block 0 out of memory
+  await cache.idle();
+  t.is(cache.memoryBlock(key('a', 0)), undefined);
+  const into = Buffer.alloc(3);
+  t.true(await cache.readFromDisk(key('a', 0), into, 0, 4, 7));
+  t.deepEqual(into, block.subarray(4, 7));
+  t.false(memory.has(key('a', 0)), 'not promoted: a 4 KiB read must not cost a 1 MiB eviction');
+  t.true(memory.has(key('a', 1)));
+  t.false(await cache.readFromDisk(key('a', 2), into, 0, 0, 3));
+  t.deepEqual(cache.memoryBlock(key('a', 1)), bytes(10, 7));
+  t.like(cache.stats(), { hits: 2, misses: 1 });
 });

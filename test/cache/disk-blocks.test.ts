@@ -102,10 +102,10 @@ test('the same block written twice at once is written once', async (t) => {
   let writes = 0;
   const fs: DiskFs = {
     ...fsp,
-    writeFile: (async (...args: Parameters<typeof fsp.writeFile>) => {
-      writes++;
-      await fsp.writeFile(...args);
-    }) as DiskFs['writeFile'],
+    open: (...args: Parameters<typeof fsp.open>) => {
+      if (args[1] === 'wx') writes++;
+      return fsp.open(...args);
+    },
   };
   const disk = await DiskBlocks.open({ cacheDir, maxBytes: 1000, fs });
   t.deepEqual(await Promise.all([disk.put(key('a', 0), bytes(10)), disk.put(key('a', 0), bytes(10))]), [
@@ -121,13 +121,17 @@ test('ENOSPC evicts, fails soft and leaves no temp file', async (t) => {
   let full = false;
   const fs: DiskFs = {
     ...fsp,
-    writeFile: (async (...args: Parameters<typeof fsp.writeFile>) => {
-      if (full) {
-        await fsp.writeFile(args[0], 'partial');
-        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    open: async (...args: Parameters<typeof fsp.open>) => {
+      const fh = await fsp.open(...args);
+      if (full && args[1] === 'wx') {
+        // The disk fills mid-block: part of it reaches the file, then the write fails.
+        fh.writev = async () => {
+          await fh.write('partial');
+          throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        };
       }
-      await fsp.writeFile(...args);
-    }) as DiskFs['writeFile'],
+      return fh;
+    },
   };
   const disk = await DiskBlocks.open({ cacheDir, maxBytes: 1000, fs });
   for (let i = 0; i < 4; i++) await disk.put(key('a', i), bytes(10));
@@ -139,10 +143,7 @@ test('ENOSPC evicts, fails soft and leaves no temp file', async (t) => {
   t.false(disk.has(key('a', 0)));
   t.true(disk.has(key('a', 3)));
   const files = await filesUnder(disk.dir);
-  t.false(
-    files.some((f) => f.path.endsWith('.tmp')),
-    'the partial temp file is removed',
-  );
+  t.is(files.length, 2, 'the partly written file is removed');
   t.is(total(files), disk.stats().bytes);
   full = false;
   t.true(await disk.put(key('b', 0), bytes(15)));
@@ -168,10 +169,10 @@ test('a write in flight when its object is invalidated is discarded', async (t) 
   const gate = new Promise<void>((r) => (release = r));
   const fs: DiskFs = {
     ...fsp,
-    writeFile: (async (...args: Parameters<typeof fsp.writeFile>) => {
-      await gate;
-      await fsp.writeFile(...args);
-    }) as DiskFs['writeFile'],
+    open: async (...args: Parameters<typeof fsp.open>) => {
+      if (args[1] === 'wx') await gate;
+      return fsp.open(...args);
+    },
   };
   const disk = await DiskBlocks.open({ cacheDir, maxBytes: 1000, fs });
   const put = disk.put(key('a', 0), bytes(10));
@@ -182,4 +183,70 @@ test('a write in flight when its object is invalidated is discarded', async (t) 
   await disk.idle();
   t.deepEqual(await filesUnder(disk.dir), []);
   t.is(disk.stats().bytes, 0);
+});
+
+test('a ranged read copies just that range from the block file, without reading the whole file', async (t) => {
+  const cacheDir = await tempDir(t);
+  const calls = { readFile: 0, open: 0 };
+  const fs: DiskFs = {
+    ...fsp,
+    readFile: ((...args: Parameters<typeof fsp.readFile>) => {
+      calls.readFile++;
+      return fsp.readFile(...args);
+    }) as DiskFs['readFile'],
+    open: (...args: Parameters<typeof fsp.open>) => {
+      if (args[1] === 'r') calls.open++;
+      return fsp.open(...args);
+    },
+  };
+  const disk = await DiskBlocks.open({ cacheDir, maxBytes: 1000, fs });
+  const block = Buffer.from(Array.from({ length: 100 }, (_, i) => i));
+  await disk.put(key('a', 0), block);
+  const into = Buffer.alloc(12, 0xee);
+  t.true(await disk.read(key('a', 0), into, 2, 40, 50));
+  t.deepEqual(into, Buffer.concat([Buffer.alloc(2, 0xee), block.subarray(40, 50)]));
+  t.true(await disk.read(key('a', 0), into, 0, 90, 100));
+  t.deepEqual(into.subarray(0, 10), block.subarray(90, 100));
+  t.deepEqual(calls, { readFile: 0, open: 1 }, 'one open for both reads, and no whole-file read');
+  t.false(await disk.read(key('a', 1), into, 0, 0, 10), 'a block not cached');
+  t.false(await disk.read(key('a', 0), into, 0, 95, 105), 'past the block’s end');
+  t.deepEqual(disk.stats(), { hits: 2, misses: 2, bytes: 100, blocks: 1, evictions: 0, failures: 0 });
+});
+
+test('a ranged read of a block file removed behind our back is a miss and drops the block', async (t) => {
+  const cacheDir = await tempDir(t);
+  const disk = await DiskBlocks.open({ cacheDir, maxBytes: 1000 });
+  await disk.put(key('a', 0), bytes(10));
+  const [file] = await filesUnder(disk.dir);
+  await fsp.unlink(join(disk.dir, file!.path));
+  t.false(await disk.read(key('a', 0), Buffer.alloc(4), 0, 0, 4));
+  t.false(disk.has(key('a', 0)));
+  t.is(disk.stats().bytes, 0);
+  t.is(disk.stats().failures, 0, 'ENOENT is a plain miss');
+});
+
+test('an evicted block’s kept handle is closed: the bound holds for descriptors too', async (t) => {
+  const cacheDir = await tempDir(t);
+  const closed: string[] = [];
+  const fs: DiskFs = {
+    ...fsp,
+    open: async (...args: Parameters<typeof fsp.open>) => {
+      const fh = await fsp.open(...args);
+      if (args[1] !== 'r') return fh; // a block being written
+      const close = fh.close.bind(fh);
+      fh.close = () => {
+        closed.push(String(args[0]));
+        return close();
+      };
+      return fh;
+    },
+  };
+  const disk = await DiskBlocks.open({ cacheDir, maxBytes: 20, fs });
+  await disk.put(key('a', 0), bytes(10));
+  t.true(await disk.read(key('a', 0), Buffer.alloc(4), 0, 0, 4));
+  await disk.put(key('a', 1), bytes(10));
+  await disk.put(key('a', 2), bytes(10)); // evicts block 0
+  await new Promise((r) => setTimeout(r, 20));
+  t.false(disk.has(key('a', 0)));
+  t.is(closed.length, 1);
 });

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GCSMOUNT, mount } from '../helpers/mount.js';
+import { GCSMOUNT, mount, waitUntil } from '../helpers/mount.js';
 import { run, runOk } from '../helpers/tools.js';
 
 const object = async (m: Awaited<ReturnType<typeof mount>>, key: string): Promise<Buffer> =>
@@ -47,6 +47,40 @@ test('page cache: a reopen of an unchanged file is served by the kernel, with no
   const again = await run('cp', [m.at('kept.bin'), copy]);
   t.is(again.code, 0, again.stderr);
   t.true((await readFile(copy)).equals(first));
+});
+
+test('disk cache: random reads of a file read once are served from it, with no request', async (t) => {
+  const m = await mount(t, { flags: ['--memory-cache-size', '0', '--disk-cache-size', '64M'] });
+  const data = randomBytes(3 * 1024 * 1024);
+  await m.emu.call('/test-bucket/big.bin', { method: 'PUT', body: data });
+  const blocks = async (): Promise<number> =>
+    (await readdir(m.cacheDir, { recursive: true })).filter((f) =>
+      /content-blocks\/..\/[0-9a-f]{64}-/.test(f),
+    ).length;
+  const dropPages = (): Promise<string> =>
+    runOk('dd', [`if=${m.at('big.bin')}`, 'iflag=nocache', 'count=0', 'status=none']);
+  // A read cached all three blocks. (The kernel's concurrent read-ahead can reach the daemon out of order
+  // and start the run past block 0, which then is never whole: read again from the daemon until it is.)
+  await waitUntil(
+    async () => {
+      await dropPages();
+      await runOk('cat', [m.at('big.bin')], {});
+      await new Promise((r) => setTimeout(r, 100));
+      return (await blocks()) === 3;
+    },
+    'three blocks on disk',
+    15_000,
+  );
+  // Gone from the bucket and from the kernel's page cache: only the daemon's disk cache can answer.
+  await m.emu.store.deleteObject('test-bucket', 'big.bin');
+  await dropPages();
+  for (const block of [700, 3, 511, 256]) {
+    const got = await runOk('sh', [
+      '-c',
+      `dd if=${m.at('big.bin')} bs=4096 skip=${block} count=1 iflag=nocache status=none | od -An -tx1 | tr -d ' \\n'`,
+    ]);
+    t.is(got, data.subarray(block * 4096, (block + 1) * 4096).toString('hex'), `4 KiB block ${block}`);
+  }
 });
 
 test('appends, writes at offsets and truncates all land in the object', async (t) => {

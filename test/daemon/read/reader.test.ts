@@ -1,9 +1,13 @@
 import test, { type ExecutionContext } from 'ava';
 import { ByteBudget } from '../../../cache/budget.js';
 import { ContentCache } from '../../../cache/content-cache.js';
+import { DiskBlocks } from '../../../cache/disk-blocks.js';
 import { MemoryBlocks } from '../../../cache/memory-blocks.js';
 import { Reader, type ReadState } from '../../../daemon/read/reader.js';
 import type { ReadOptions, StorageBackend } from '../../../storage/backend.js';
+import * as fsp from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { isStorageError } from '../../../storage/errors.js';
 import { MemoryBackend } from '../../../storage/fake/memory-backend.js';
@@ -296,4 +300,37 @@ test('runs streaming at once share the prefetch allowance: four readers hold a q
   await settle();
   t.is(f.reader.liveRuns, 2);
   t.is(states[2]?.run?.window, 8 * MiB, 'the others get the freed share');
+});
+
+test('random reads of blocks held only on disk are served in place: no GET, memory untouched', async (t) => {
+  const inner = new MemoryBackend();
+  await inner.createBucket('bkt');
+  const data = pattern(4 * MiB);
+  const meta = await inner.writeObject('bkt', 'obj', data);
+  const counted = counting(inner);
+  const cacheDir = await fsp.mkdtemp(join(tmpdir(), 'gcsmount-reader-disk-'));
+  t.teardown(() => fsp.rm(cacheDir, { recursive: true, force: true }));
+  const disk = await DiskBlocks.open({ cacheDir, maxBytes: 8 * MiB });
+  const memory = new MemoryBlocks({ maxBytes: MiB });
+  const cache = new ContentCache({ memory, disk });
+  const target = { bucket: 'bkt', key: 'obj', generation: meta.generation, size: meta.size };
+  for (let i = 0; i < 4; i++) {
+    const block = { bucket: 'bkt', object: 'obj', generation: meta.generation, index: i };
+    cache.putBlock(block, data.subarray(i * MiB, (i + 1) * MiB));
+  }
+  await cache.idle();
+  memory.clear();
+  const reader = new Reader(counted.backend, cache);
+  const s = reader.open(target);
+  t.teardown(() => s.close());
+  // 4 KiB reads all over the object, and one that spans two blocks.
+  for (const offset of [3 * MiB + 4096, 17, 2 * MiB - 2048, MiB + 65536, 3 * MiB - 1]) {
+    const into = Buffer.alloc(4096);
+    const n = await reader.read(s, into, 4096, offset);
+    t.is(n, 4096);
+    t.true(into.equals(data.subarray(offset, offset + 4096)), `bytes at ${offset}`);
+  }
+  t.is(counted.counts().readObject ?? 0, 0);
+  t.is(memory.stats().blocks, 0, 'disk hits are not promoted to memory');
+  t.true(disk.stats().hits >= 6);
 });
