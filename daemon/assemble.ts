@@ -233,7 +233,7 @@ export async function remote(
   logger: Logger,
 ): Promise<Remote> {
   // Metrics (off at port 0) see every request: the decorator sits on the raw client, below the caches.
-  const metrics = c.metricsPort > 0 ? createMetrics({ version: await version() }) : undefined;
+  const metrics = c.metricsPort > 0 ? await createMetrics({ version: await version() }) : undefined;
   const client = new XmlApiBackend({
     endpoint: to.endpoint,
     credentials: to.credentials,

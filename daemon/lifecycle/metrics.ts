@@ -5,7 +5,9 @@
 
 import { createServer, type Server } from 'node:http';
 import { constants } from 'node:os';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// Type only at load: prom-client (11 MiB resident) is imported by createMetrics, so a mount without
+// --metrics-port never loads it.
+import type { Registry } from 'prom-client';
 import type { Logger } from '../../common/logger.js';
 import type { RetryEvent } from '../../storage/client/retry.js';
 import type { ContentCache } from '../../cache/content-cache.js';
@@ -36,7 +38,8 @@ export interface Metrics {
   watch(sources: { content: ContentCache; fs: Filesystem }): void;
 }
 
-export function createMetrics(o: { version?: string } = {}): Metrics {
+export async function createMetrics(o: { version?: string } = {}): Promise<Metrics> {
+  const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });

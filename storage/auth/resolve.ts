@@ -9,12 +9,9 @@ import { AnonymousCredentials } from './anonymous.js';
 import { botoSetsEndpoint, endpointFromBoto, type BotoSettings, type Env } from './boto-config.js';
 import type { Credentials } from './credentials.js';
 import { HmacCredentials, type HmacSigning } from './hmac.js';
-import {
-  applicationDefaultCredentials,
-  keyFileCredentials,
-  refreshTokenCredentials,
-  type OAuth2CommonOptions,
-} from './oauth2.js';
+// Type only: oauth2.ts (and google-auth-library, 12 MiB resident) is loaded when an OAuth2 credential is
+// chosen, so an anonymous or HMAC mount never pays for it.
+import type { OAuth2CommonOptions } from './oauth2.js';
 
 export interface ResolveOptions {
   keyFile?: string;
@@ -187,14 +184,14 @@ export async function resolveCredentials(
       });
       break;
     case 'key-file':
-      credentials = await keyFileCredentials(choice.path, choice.source, oauth);
+      credentials = await (await import('./oauth2.js')).keyFileCredentials(choice.path, choice.source, oauth);
       break;
     case 'refresh-token':
-      credentials = refreshTokenCredentials(choice, choice.source, oauth);
+      credentials = (await import('./oauth2.js')).refreshTokenCredentials(choice, choice.source, oauth);
       break;
     case 'adc':
       try {
-        credentials = await (deps.adc ?? applicationDefaultCredentials)(oauth);
+        credentials = await (deps.adc ?? (await import('./oauth2.js')).applicationDefaultCredentials)(oauth);
       } catch (e) {
         if (options.allowAnonymousFallback !== true) {
           const why = e instanceof Error ? ` (${e.message})` : '';

@@ -13,7 +13,7 @@ test('errno names: ok for 0, names for fuse-native negatives and positives', (t)
 });
 
 test('ops, requests, retries and scrape-time state land in the registry', async (t) => {
-  const m = createMetrics();
+  const m = await createMetrics();
   m.observeOp('getattr', 0, 0.001);
   m.observeOp('getattr', -2, 0.002);
   m.observeOp('read', 0, 0.001, 131072);
@@ -70,7 +70,7 @@ test('ops, requests, retries and scrape-time state land in the registry', async 
 });
 
 test('the endpoint serves /metrics on loopback and 404 elsewhere', async (t) => {
-  const m = createMetrics();
+  const m = await createMetrics();
   const s = await serveMetrics(m.registry, 0, '127.0.0.1', silentLogger);
   t.teardown(() => s.close());
   const res = await fetch(`http://127.0.0.1:${s.port}/metrics`);
@@ -80,6 +80,6 @@ test('the endpoint serves /metrics on loopback and 404 elsewhere', async (t) => 
 });
 
 test('gcsmount_build_info carries the version as a label', async (t) => {
-  const text = await createMetrics({ version: '1.2.3' }).registry.metrics();
+  const text = await (await createMetrics({ version: '1.2.3' })).registry.metrics();
   t.regex(text, /^gcsmount_build_info\{version="1\.2\.3"\} 1$/m);
 });

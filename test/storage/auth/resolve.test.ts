@@ -268,3 +268,29 @@ test('resolve: a missing key file named by the environment is a credentials erro
     },
   );
 });
+
+test('an anonymous or HMAC mount never loads google-auth-library; an OAuth2 credential does', async (t) => {
+  // In a fresh process: this worker may have loaded the library for other tests.
+  const { execFile } = await import('node:child_process');
+  const script = `
+    import { createRequire } from 'node:module';
+    import { resolveCredentials } from './storage/auth/resolve.ts';
+    import { parseBotoFiles } from './storage/auth/boto-config.ts';
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/google-auth-library/'));
+    const boto = parseBotoFiles([]);
+    await resolveCredentials({ anonymous: true }, {}, boto);
+    await resolveCredentials({ hmacAccessId: 'GOOG1EXAMPLE', hmacSecret: 'c2VjcmV0' }, {}, boto);
+    const before = loaded();
+    // A key file that is not there: the credential is OAuth2, so the library loads before the file is read.
+    await resolveCredentials({ keyFile: '/nonexistent/key.json' }, {}, boto).catch(() => undefined);
+    console.log(JSON.stringify({ before, after: loaded() }));`;
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ['--import=tsx', '--input-type=module', '-e', script],
+      { cwd: join(import.meta.dirname, '../../..') },
+      (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout)),
+    ),
+  );
+  t.deepEqual(JSON.parse(out.trim()) as unknown, { before: false, after: true });
+});
