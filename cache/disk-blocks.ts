@@ -93,48 +93,48 @@ export class DiskBlocks {
   }
 
   async get(key: BlockKey): Promise<Buffer | undefined> {
-    const id = blockId(key);
-    const entry = this.#entries.get(id);
-    if (!entry) {
-      this.#misses++;
-      return undefined;
-    }
-    this.#touch(id, entry);
-    try {
+    return this.#readBlock(key, 0, async (entry) => {
       const data = await this.#fs.readFile(entry.file);
       if (data.length !== entry.size)
         throw new Error(`block file has ${data.length} bytes, not ${entry.size}`);
-      this.#hits++;
       return data;
-    } catch (e) {
-      // Evicted under our feet (ENOENT) or damaged: either way a miss, and the entry goes.
-      this.#misses++;
-      if (errnoCode(e) !== 'ENOENT') this.#fail('read', e);
-      if (this.#entries.get(id) === entry) await this.#remove(id, entry);
-      return undefined;
-    }
+    });
   }
 
   /** Copies bytes [from, to) of the block into `into` at `at`, read from its file in place (no read of the
    *  whole block); false on a miss or a failed read (the block is then dropped). */
   async read(key: BlockKey, into: Buffer, at: number, from: number, to: number): Promise<boolean> {
+    const done = await this.#readBlock(key, to, async (entry) => {
+      const n = await this.#open.read(entry.file, into, at, to - from, from);
+      if (n !== to - from) throw new Error(`block file gave ${n} bytes at ${from}, not ${to - from}`);
+      return true;
+    });
+    return done === true;
+  }
+
+  /** What `read` makes of a cached block at least `end` bytes long; undefined on a miss. A read that fails
+   *  drops the block: evicted under our feet (ENOENT) or damaged, either way a miss. */
+  async #readBlock<T>(
+    key: BlockKey,
+    end: number,
+    read: (entry: Entry) => Promise<T>,
+  ): Promise<T | undefined> {
     const id = blockId(key);
     const entry = this.#entries.get(id);
-    if (!entry || to > entry.size) {
+    if (!entry || end > entry.size) {
       this.#misses++;
-      return false;
+      return undefined;
     }
     this.#touch(id, entry);
     try {
-      const n = await this.#open.read(entry.file, into, at, to - from, from);
-      if (n !== to - from) throw new Error(`block file gave ${n} bytes at ${from}, not ${to - from}`);
+      const value = await read(entry);
       this.#hits++;
-      return true;
+      return value;
     } catch (e) {
       this.#misses++;
       if (errnoCode(e) !== 'ENOENT') this.#fail('read', e);
       if (this.#entries.get(id) === entry) await this.#remove(id, entry);
-      return false;
+      return undefined;
     }
   }
 
