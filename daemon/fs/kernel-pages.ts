@@ -44,8 +44,9 @@ export class KernelPages {
     this.#set(id, { generation: undefined, drops: (this.#seen.get(id)?.drops ?? 0) + 1 });
   }
 
-  /** A count that changes whenever the kernel drops the path's pages (undefined once forgotten): a
-   *  descriptor opened on kept pages compares it to tell whether those pages can still be served. */
+  /** A count that changes whenever the kernel drops the path's pages (undefined for a path not remembered:
+   *  never opened, or pushed out by the bound): a descriptor opened on kept pages compares it to tell
+   *  whether those pages can still be served. */
   drops(bucket: string, key: string): number | undefined {
     return this.#seen.get(`${bucket}/${key}`)?.drops;
   }
