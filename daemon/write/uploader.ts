@@ -110,9 +110,11 @@ export class Uploader {
   async now(entry: PendingObject, why: 'close' | 'sync' = 'sync'): Promise<void> {
     entry.state = 'closing';
     try {
-      // Closed, maybe waiting for a slot: a crash from here on finds a file to upload, not one to keep.
+      // Closed, maybe waiting for a slot: once this is written a crash finds a file to upload, not one to
+      // keep. Not awaited: the upload's own write of it (#upload) follows in the record's order, and
+      // reports a failure.
       if (entry.journaled !== 'closing' && entry.journaled !== 'queued')
-        await this.#d.journal(entry, 'closing');
+        this.#d.journal(entry, 'closing').catch(() => undefined);
       await this.#enqueue(entry, true, 0, why === 'close');
     } catch (err) {
       throw toFsError(err);
@@ -174,9 +176,17 @@ export class Uploader {
     const version = entry.version;
     const applied = { ...entry.posix };
     entry.state = 'uploading';
-    // A crash from here on finds a closed file to upload, not a half-written one to keep (skipped when
-    // the record says so already: entry-journal.ts).
-    if (entry.journaled !== 'queued') await this.#d.journal(entry, 'closing');
+    // Once this is written a crash finds a closed file to upload, not a half-written one to keep (skipped
+    // when the record says so already: entry-journal.ts). It is written while the bytes go up: a crash
+    // before it is down finds the file `open` and keeps it (nothing is lost), and a small file's close
+    // does not wait for four file operations before its PUT.
+    const recorded =
+      entry.journaled !== 'queued'
+        ? this.#d.journal(entry, 'closing').then(
+            () => undefined,
+            (err: unknown) => err,
+          )
+        : undefined;
     const plan = uploadPlan(entry);
     const source = staging.source();
     // A session resumed from an earlier attempt (or a streamed one the dead run started) carries the
@@ -210,6 +220,14 @@ export class Uploader {
     let settles = urgent; // a background failure is settled by the retry or the give-up
     try {
       const meta = await sending;
+      const unrecorded = await recorded;
+      if (unrecorded !== undefined) {
+        // Uploaded all the same: the record only mattered had the mount died during the upload.
+        this.#d.logger.warn('could not write the journal record of an upload (it succeeded)', {
+          object: `gs://${entry.bucket}/${entry.key}`,
+          error: toFsError(unrecorded).message,
+        });
+      }
       entry.base = meta.generation;
       entry.meta = meta;
       entry.uploadedVersion = version;
@@ -230,6 +248,7 @@ export class Uploader {
       else if (entry.version === version) await this.#d.journal(entry, 'uploaded');
       settles = true;
     } catch (err) {
+      await recorded; // the state written next must follow it
       const conflict = isStorageError(err, 'precondition-failed');
       entry.state = conflict ? 'conflict' : 'failed';
       entry.lastError = toFsError(err).message;

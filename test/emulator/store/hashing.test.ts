@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32c } from '@node-rs/crc32';
-import { HashingStream, crc32cBase64 } from '../../../emulator/store/hashing.js';
+import { HashingStream, RunningHash, crc32cBase64, md5WorkerJobs } from '../../../emulator/store/hashing.js';
 
 const sink = (): Writable => new Writable({ write: (_c, _e, done) => done() });
 
@@ -44,3 +44,29 @@ test('a stream destroyed mid-way leaves no job behind (the process can exit)', a
   });
   await t.throwsAsync(pipeline(failing, h, sink()), { message: 'cut' });
 });
+
+// Serial: the other tests start worker jobs of their own.
+test.serial(
+  'a small body is hashed inline; one past 256 KiB goes to the worker, and both digests are right',
+  async (t) => {
+    const md5 = (b: Buffer): string => createHash('md5').update(b).digest('base64');
+    const small = randomBytes(256 * 1024);
+    const before = md5WorkerJobs();
+    const hs = new RunningHash();
+    await hs.update(small.subarray(0, 4096));
+    await hs.update(small.subarray(4096));
+    t.is((await hs.result()).md5, md5(small));
+    t.is(md5WorkerJobs(), before, 'no worker job for 256 KiB');
+
+    const big = randomBytes(256 * 1024 + 1);
+    const hb = new RunningHash();
+    await hb.update(big);
+    t.deepEqual(await hb.result(), { size: big.length, md5: md5(big), crc32c: crc32cBase64(crc32c(big)) });
+    t.is(md5WorkerJobs(), before + 1);
+
+    const none = new RunningHash({ md5: false });
+    await none.update(big);
+    t.is((await none.result()).md5, '');
+    t.is(md5WorkerJobs(), before + 1, 'CRC32C only never starts a job');
+  },
+);
