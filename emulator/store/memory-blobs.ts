@@ -1,5 +1,7 @@
-// Blobs held in memory: the default store, fast and gone on exit. Buffers are never mutated, so a clone can
-// share its source's buffer.
+// Blobs held in memory: the default store, fast and gone on exit. A blob is the list of buffers its bytes
+// arrived in, never concatenated: joining a 1 GiB upload's 16,000 chunks into one fresh buffer took ~4 s
+// of the emulator's CPU on a VM that pays for the first touch of new memory, and made the emulator the
+// ceiling of a large write. Buffers are never mutated, so a clone or a compose shares its sources' parts.
 
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -8,8 +10,13 @@ import { eachAfterSkip, type AppendableBlob, type BlobStore, type HashOptions } 
 import { HashingStream } from './hashing.js';
 import type { BlobInfo } from './records.js';
 
+type Parts = readonly Buffer[];
+
+/** Pieces served by read(): 64 KiB, so bandwidth shaping and resets act mid-body as on a socket. */
+const PIECE = 65536;
+
 export class MemoryBlobs implements BlobStore {
-  readonly #blobs = new Map<string, Buffer>();
+  readonly #blobs = new Map<string, Parts>();
 
   appendable(): Promise<AppendableBlob> {
     return Promise.resolve(
@@ -28,19 +35,21 @@ export class MemoryBlobs implements BlobStore {
       for await (const chunk of source) chunks.push(chunk);
     });
     const id = randomUUID();
-    this.#blobs.set(id, Buffer.concat(chunks));
+    // A small body's chunk may be a view of a socket read that also held headers: copied, not pinned.
+    const total = partsLength(chunks);
+    this.#blobs.set(id, total < PIECE ? [Buffer.concat(chunks, total)] : chunks);
     return { id, ...(await hasher.result()), ...options.known };
   }
 
   async concat(ids: readonly string[], options: HashOptions = {}): Promise<BlobInfo> {
+    const parts = ids.flatMap((i) => this.#get(i));
     if (options.known) {
-      // Nothing to hash: one copy, no stream.
+      // Nothing to hash: the parts are shared, not copied.
       const id = randomUUID();
-      const data = Buffer.concat(ids.map((i) => this.#get(i)));
-      this.#blobs.set(id, data);
-      return { id, size: data.length, ...options.known };
+      this.#blobs.set(id, parts);
+      return { id, size: partsLength(parts), ...options.known };
     }
-    return this.write(Readable.from(ids.map((id) => this.#get(id))), options);
+    return this.write(Readable.from(parts), options);
   }
 
   clone(id: string): Promise<string> {
@@ -50,11 +59,7 @@ export class MemoryBlobs implements BlobStore {
   }
 
   read(id: string, start: number, end: number): Promise<Readable> {
-    const data = this.#get(id).subarray(start, end);
-    // Serve in 64 KiB pieces so bandwidth shaping and resets act mid-body as they would on a socket.
-    const pieces: Buffer[] = [];
-    for (let o = 0; o < data.length; o += 65536) pieces.push(data.subarray(o, o + 65536));
-    return Promise.resolve(Readable.from(pieces));
+    return Promise.resolve(Readable.from(slice(this.#get(id), start, end, PIECE)));
   }
 
   remove(id: string): Promise<void> {
@@ -62,7 +67,7 @@ export class MemoryBlobs implements BlobStore {
     return Promise.resolve();
   }
 
-  #get(id: string): Buffer {
+  #get(id: string): Parts {
     const b = this.#blobs.get(id);
     if (!b) throw new Error(`emulator: missing blob ${id}`);
     return b;
@@ -73,9 +78,9 @@ export class MemoryBlobs implements BlobStore {
 class MemoryAppendable implements AppendableBlob {
   #parts: Buffer[] = [];
   #length = 0;
-  readonly #publish: (data: Buffer) => string;
+  readonly #publish: (data: Parts) => string;
 
-  constructor(publish: (data: Buffer) => string) {
+  constructor(publish: (data: Parts) => string) {
     this.#publish = publish;
   }
 
@@ -94,23 +99,14 @@ class MemoryAppendable implements AppendableBlob {
   }
 
   read(start: number, end: number): Promise<Readable> {
-    const pieces: Buffer[] = [];
-    let at = 0;
-    for (const part of this.#parts) {
-      const from = Math.max(start, at);
-      const to = Math.min(end, at + part.length);
-      if (to > from) pieces.push(part.subarray(from - at, to - at));
-      at += part.length;
-      if (at >= end) break;
-    }
-    return Promise.resolve(Readable.from(pieces));
+    return Promise.resolve(Readable.from(slice(this.#parts, start, end)));
   }
 
   commit(size: number, hashes: { md5: string; crc32c: string }): Promise<BlobInfo> {
-    const data = Buffer.concat(this.#parts).subarray(0, size);
+    const data = slice(this.#parts, 0, size);
     this.#parts = [];
     this.#length = 0;
-    return Promise.resolve({ id: this.#publish(data), size: data.length, ...hashes });
+    return Promise.resolve({ id: this.#publish(data), size: partsLength(data), ...hashes });
   }
 
   discard(): Promise<void> {
@@ -133,4 +129,24 @@ class MemoryAppendable implements AppendableBlob {
     this.#parts = kept;
     this.#length = held;
   }
+}
+
+function partsLength(parts: Parts): number {
+  let n = 0;
+  for (const part of parts) n += part.length;
+  return n;
+}
+
+/** Views of bytes [start, end) of the parts, none longer than `piece` (no copy). */
+function slice(parts: Parts, start: number, end: number, piece = Infinity): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  for (const part of parts) {
+    const from = Math.max(start, at);
+    const to = Math.min(end, at + part.length);
+    for (let o = from; o < to; o += piece) out.push(part.subarray(o - at, Math.min(to, o + piece) - at));
+    at += part.length;
+    if (at >= end) break;
+  }
+  return out;
 }

@@ -52,3 +52,31 @@ for (const [kind, make] of Object.entries(stores)) {
     } else t.pass();
   });
 }
+
+test('memory: blobs kept as their parts read back right across part and blob boundaries, in pieces of at most 64 KiB', async (t) => {
+  const { blobs } = Store.memory();
+  const a = Buffer.alloc(200_000, 'a');
+  const b = Buffer.from('tiny');
+  const c = Buffer.alloc(70_000, 'c');
+  const ia = await blobs.write(Readable.from([a.subarray(0, 100_001), a.subarray(100_001)]));
+  const ib = await blobs.write(Readable.from([b]));
+  const ic = await blobs.write(Readable.from([c.subarray(0, 3), c.subarray(3)]));
+  const all = Buffer.concat([a, b, c]);
+  const joined = await blobs.concat([ia.id, ib.id, ic.id], { known: { md5: 'm', crc32c: 'c' } });
+  t.is(joined.size, all.length);
+  const hashed = await blobs.concat([ia.id, ib.id, ic.id]);
+  t.is(hashed.size, all.length);
+  for (const id of [joined.id, hashed.id]) {
+    for (const [start, end] of [
+      [0, all.length],
+      [99_999, 100_003],
+      [199_998, 200_006],
+      [200_004, all.length],
+    ] as const) {
+      const pieces: Buffer[] = [];
+      for await (const p of (await blobs.read(id, start, end)) as AsyncIterable<Buffer>) pieces.push(p);
+      t.true(Buffer.concat(pieces).equals(all.subarray(start, end)), `${start}-${end}`);
+      t.true(pieces.every((p) => p.length > 0 && p.length <= 65536));
+    }
+  }
+});
