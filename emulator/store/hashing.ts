@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { crc32c } from '@node-rs/crc32';
-import { Md5Job } from './md5-worker.js';
+import { Md5Job, SLOT } from './md5-worker.js';
 
 export function crc32cBase64(value: number): string {
   const b = Buffer.alloc(4);
@@ -15,8 +15,8 @@ export function crc32cBase64(value: number): string {
   return b.toString('base64');
 }
 
-/** Bytes gathered before a hand-over to the MD5 worker: few messages, little memory. */
-const BATCH = 1024 * 1024;
+/** Bytes gathered before a hand-over to the MD5 worker: one of its slots. */
+const BATCH = SLOT;
 
 /** A body that ends with at most this many bytes never reached the worker is hashed on the event loop
  *  (about 0.3 ms of MD5 here). */
@@ -42,7 +42,8 @@ export class RunningHash {
     this.#wantMd5 = options.md5 !== false;
   }
 
-  /** Resolves once the bytes are handed to the MD5 worker (it waits when the worker lags). */
+  /** Resolves once the bytes are handed to the MD5 worker (it waits when the worker lags); the chunk must
+   *  not change before then. */
   update(chunk: Buffer): Promise<void> {
     this.#crc = crc32c(chunk, this.#crc);
     this.size += chunk.length;
@@ -73,15 +74,13 @@ export class RunningHash {
     this.#md5?.drop();
   }
 
-  /** One copy into a buffer of our own, whose memory then moves to the worker without another. */
+  /** Hands the batch to the MD5 worker (which copies it into its slots: the chunks stay the caller's). */
   #send(): Promise<void> {
     if (this.#batched === 0 || !this.#wantMd5) return Promise.resolve();
-    const own = Buffer.allocUnsafeSlow(this.#batched);
-    let at = 0;
-    for (const piece of this.#batch) at += piece.copy(own, at);
+    const batch = this.#batch;
     this.#batch = [];
     this.#batched = 0;
-    return (this.#md5 ?? this.#job()).update(own);
+    return (this.#md5 ?? this.#job()).update(batch);
   }
 
   #job(): Md5Job {

@@ -1,26 +1,33 @@
 // MD5 off the event loop: one long-lived worker thread hashes every upload's bytes, so a 1 GiB PUT no
 // longer stalls the emulator's other requests (and its own socket reads) behind OpenSSL. MD5 is inherently
 // sequential, so one worker per upload would buy nothing a single one does not, and a pool would only
-// reorder waiting. Batches are transferred to the worker (not cloned: cloning many small chunks cost half
-// as much as hashing them) and acknowledged;
-// a job waits when too many of its bytes are still unhashed, so memory stays bounded when the worker lags.
+// reorder waiting. Bytes reach the worker through a few fixed slots of one SharedArrayBuffer: a batch is
+// copied into a free slot, the worker hashes it there and hands the slot back. The slots are touched once
+// and reused, where a fresh buffer transferred per batch cost a page fault per 4 KiB and a garbage
+// collection per 64 MiB (a fifth of the emulator's CPU during a 1 GiB upload); and the uploaded chunks
+// stay the stored blob's parts (memory-blobs.ts), so they could not be handed over anyway. A job waits
+// for a slot when all are in flight: memory stays bounded when the worker lags.
 // The worker's source is inline (CommonJS, eval) so the same code runs from the build and under tsx.
 
 import { Worker } from 'node:worker_threads';
 
-/** Unhashed bytes one upload may have queued before its stream waits (backpressure to the socket). */
-const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+/** Bytes per slot, and slots: at most 16 MiB waits to be hashed, over all uploads. */
+export const SLOT = 1024 * 1024;
+const SLOTS = 16;
 
 const SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const jobs = new Map();
+let shared;
 parentPort.on('message', (m) => {
-  if (m.op === 'update') {
+  if (m.op === 'init') {
+    shared = m.shared;
+  } else if (m.op === 'update') {
     let h = jobs.get(m.id);
     if (!h) { h = createHash('md5'); jobs.set(m.id, h); }
-    h.update(m.data);
-    parentPort.postMessage({ op: 'ack', id: m.id, bytes: m.data.length });
+    h.update(new Uint8Array(shared, m.slot * ${SLOT}, m.length));
+    parentPort.postMessage({ op: 'ack', slot: m.slot });
   } else if (m.op === 'digest') {
     const h = jobs.get(m.id) || createHash('md5');
     jobs.delete(m.id);
@@ -31,90 +38,124 @@ parentPort.on('message', (m) => {
 });
 `;
 
-type Reply = { op: 'ack'; id: number; bytes: number } | { op: 'digest'; id: number; value: string };
+type Reply = { op: 'ack'; slot: number } | { op: 'digest'; id: number; value: string };
 
-interface JobState {
-  queued: number;
-  wake: (() => void) | undefined;
-  digest: ((value: string) => void) | undefined;
+interface Hasher {
+  worker: Worker;
+  shared: Uint8Array;
+  free: number[];
+  /** Jobs waiting for a free slot, first come first served. */
+  waiting: (() => void)[];
+  /** Digests asked for and not answered. */
+  digests: Map<number, (value: string) => void>;
 }
 
-let worker: Worker | undefined;
+let hasher: Hasher | undefined;
 let nextId = 1;
-const jobs = new Map<number, JobState>();
 
-/** The worker keeps the process alive only while it has work: bytes unhashed or a digest awaited (a
+/** The worker keeps the process alive only while it has work: a slot in flight or a digest awaited (a
  *  resumable session may sit idle between chunks for as long as its client likes). */
-function refWhileBusy(w: Worker): void {
-  const busy = [...jobs.values()].some((j) => j.queued > 0 || j.digest !== undefined);
-  if (busy) w.ref();
-  else w.unref();
+function refWhileBusy(h: Hasher): void {
+  if (h.free.length < SLOTS || h.digests.size > 0) h.worker.ref();
+  else h.worker.unref();
 }
 
-function theWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(SOURCE, { eval: true });
-  w.on('message', (m: Reply) => {
-    const job = jobs.get(m.id);
-    if (!job) return;
+function theHasher(): Hasher {
+  if (hasher) return hasher;
+  const shared = new SharedArrayBuffer(SLOT * SLOTS);
+  const h: Hasher = {
+    worker: new Worker(SOURCE, { eval: true }),
+    shared: new Uint8Array(shared),
+    free: Array.from({ length: SLOTS }, (_, i) => SLOTS - 1 - i),
+    waiting: [],
+    digests: new Map(),
+  };
+  h.worker.postMessage({ op: 'init', shared });
+  h.worker.on('message', (m: Reply) => {
     if (m.op === 'ack') {
-      job.queued -= m.bytes;
-      if (job.queued < MAX_QUEUED_BYTES) {
-        const wake = job.wake;
-        job.wake = undefined;
-        wake?.();
-      }
-      if (job.queued === 0) refWhileBusy(w);
+      h.free.push(m.slot);
+      h.waiting.shift()?.();
     } else {
-      jobs.delete(m.id);
-      job.digest?.(m.value);
-      refWhileBusy(w);
+      const done = h.digests.get(m.id);
+      h.digests.delete(m.id);
+      done?.(m.value);
     }
+    refWhileBusy(h);
   });
-  w.on('error', () => {
-    worker = undefined; // the next job starts a fresh one; jobs in flight never finish (their uploads fail)
+  h.worker.on('error', () => {
+    // The next job starts a fresh worker and slots; jobs in flight never finish (their uploads fail).
+    if (hasher === h) hasher = undefined;
   });
-  w.unref();
-  worker = w;
-  return w;
+  h.worker.unref();
+  hasher = h;
+  return h;
 }
 
 /** The MD5 of one stream of bytes, computed in the worker. */
 export class Md5Job {
   readonly #id = nextId++;
-  readonly #state: JobState = { queued: 0, wake: undefined, digest: undefined };
-  readonly #worker = theWorker();
+  readonly #h = theHasher();
+  /** Hand-overs run one after another: the worker must see the bytes in order. */
+  #chain: Promise<void> = Promise.resolve();
 
-  constructor() {
-    jobs.set(this.#id, this.#state);
+  /** Hands the bytes to the worker (copied into its slots, after those handed over before); resolves
+   *  once all are handed over, which waits while every slot is in flight. The caller may then reuse
+   *  the buffers. */
+  update(parts: readonly Uint8Array[]): Promise<void> {
+    const done = this.#chain.then(() => this.#update(parts));
+    this.#chain = done.catch(() => undefined);
+    return done;
   }
 
-  /** Queues bytes, handing `chunk`'s memory to the worker (the caller must own its whole ArrayBuffer and
-   *  not touch it again); resolves at once unless too many bytes are still waiting to be hashed. */
-  update(chunk: Uint8Array): Promise<void> {
-    this.#state.queued += chunk.length;
-    this.#worker.ref(); // bytes in the worker must be hashed before the process may exit
-    this.#worker.postMessage({ op: 'update', id: this.#id, data: chunk }, [chunk.buffer as ArrayBuffer]);
-    if (this.#state.queued < MAX_QUEUED_BYTES) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#state.wake = resolve;
-    });
+  async #update(parts: readonly Uint8Array[]): Promise<void> {
+    const h = this.#h;
+    let slot: number | undefined;
+    let filled = 0;
+    const send = (): void => {
+      if (slot === undefined || filled === 0) return;
+      h.worker.postMessage({ op: 'update', id: this.#id, slot, length: filled });
+      slot = undefined;
+      filled = 0;
+    };
+    for (const part of parts) {
+      for (let at = 0; at < part.length;) {
+        if (slot === undefined) slot = await this.#slot();
+        const n = Math.min(part.length - at, SLOT - filled);
+        h.shared.set(part.subarray(at, at + n), slot * SLOT + filled);
+        filled += n;
+        at += n;
+        if (filled === SLOT) send();
+      }
+    }
+    send();
   }
 
-  /** Forgets an unfinished job (the upload failed): its bytes are dropped, the process may exit. */
+  /** Forgets an unfinished job (the upload failed): the worker drops its state. */
   drop(): void {
-    if (!jobs.delete(this.#id)) return;
-    this.#worker.postMessage({ op: 'drop', id: this.#id });
-    this.#state.wake?.();
-    refWhileBusy(this.#worker);
+    // After the hand-overs under way, or a late one would make the worker start the job again.
+    void this.#chain.then(() => this.#h.worker.postMessage({ op: 'drop', id: this.#id }));
   }
 
-  /** Base64 MD5 of everything queued; call once, at the end. */
-  digest(): Promise<string> {
+  /** Base64 MD5 of everything handed over; call once, at the end. */
+  async digest(): Promise<string> {
+    const h = this.#h;
+    await this.#chain;
     return new Promise((resolve) => {
-      this.#state.digest = resolve;
-      this.#worker.ref(); // a pending digest must keep the process alive
-      this.#worker.postMessage({ op: 'digest', id: this.#id });
+      h.digests.set(this.#id, resolve);
+      h.worker.ref(); // a pending digest must keep the process alive
+      h.worker.postMessage({ op: 'digest', id: this.#id });
     });
+  }
+
+  async #slot(): Promise<number> {
+    const h = this.#h;
+    for (;;) {
+      const free = h.free.pop();
+      if (free !== undefined) {
+        h.worker.ref(); // bytes in the worker must be hashed before the process may exit
+        return free;
+      }
+      await new Promise<void>((resolve) => h.waiting.push(resolve));
+    }
   }
 }
