@@ -1,10 +1,11 @@
 // The content cache the read path talks to: memory first, then disk, both keyed by bucket + object +
-// generation + block index. It owns the tiering policy only (write-through to disk, promote disk hits to
-// memory, bounded background disk writes); block math is block.ts and fetching is the reader's job.
+// generation + block index. It owns the tiering policy only (write-through to disk, bounded background
+// disk writes; a disk hit is read in place, never promoted to memory: readFromDisk); block math is
+// block.ts and fetching is the reader's job.
 // Disk writes run in the background and are dropped when too many are in flight: the cache is an
 // optimisation and must never make a read wait for, or fail because of, the disk.
 
-import { blockDataBuffer, type BlockData } from './block-data.js';
+import type { BlockData } from './block-data.js';
 import type { BlockKey } from './block-key.js';
 import type { DiskBlockStats, DiskBlocks } from './disk-blocks.js';
 import type { BlockStoreStats, MemoryBlocks } from './memory-blocks.js';
@@ -45,29 +46,6 @@ export class ContentCache {
   /** Whether a stored block would be kept anywhere (the reader skips assembling blocks otherwise). */
   get storesBlocks(): boolean {
     return this.#memory.maxBytes > 0 || this.#disk !== undefined;
-  }
-
-  /** The block's bytes, or undefined on a miss. Callers must not modify the returned Buffer. */
-  async getBlock(key: BlockKey): Promise<Buffer | undefined> {
-    const data = await this.getBlockData(key);
-    return data === undefined ? undefined : blockDataBuffer(data);
-  }
-
-  /** The block as stored (one Buffer or its parts, block-data.ts), without copying. */
-  async getBlockData(key: BlockKey): Promise<BlockData | undefined> {
-    const inMemory = this.#memory.getData(key);
-    if (inMemory) {
-      this.#hits++;
-      return inMemory;
-    }
-    const onDisk = await this.#disk?.get(key);
-    if (onDisk) {
-      this.#hits++;
-      this.#memory.set(key, onDisk);
-      return onDisk;
-    }
-    this.#misses++;
-    return undefined;
   }
 
   /** The block if memory holds it (no disk probe): a hit is counted, a miss is not (the caller asks the disk

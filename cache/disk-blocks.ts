@@ -22,7 +22,7 @@ import { OpenBlocks } from './open-blocks.js';
 export const DISK_BLOCKS_DIR = 'content-blocks';
 
 /** The file operations used; a seam so tests can inject ENOSPC. */
-export type DiskFs = Pick<typeof fsp, 'readFile' | 'unlink' | 'rm' | 'mkdir' | 'open'>;
+export type DiskFs = Pick<typeof fsp, 'unlink' | 'rm' | 'mkdir' | 'open'>;
 
 export interface DiskBlocksOptions {
   cacheDir: string;
@@ -90,15 +90,6 @@ export class DiskBlocks {
     const shards = Array.from({ length: SHARDS }, (_, i) => i.toString(16).padStart(2, '0'));
     await Promise.all(shards.map((s) => blocks.#fs.mkdir(join(blocks.dir, s), { mode: 0o700 })));
     return blocks;
-  }
-
-  async get(key: BlockKey): Promise<Buffer | undefined> {
-    return this.#readBlock(key, 0, async (entry) => {
-      const data = await this.#fs.readFile(entry.file);
-      if (data.length !== entry.size)
-        throw new Error(`block file has ${data.length} bytes, not ${entry.size}`);
-      return data;
-    });
   }
 
   /** Copies bytes [from, to) of the block into `into` at `at`, read from its file in place (no read of the
