@@ -8,9 +8,15 @@
 //   directory `k/`: HEAD of the marker `k/` (an implicit directory has none: one request spent for
 //   nothing; a directory made by mkdir has one). The listing also tells the type cache `k` is a
 //   directory, so the lookup needs neither a HEAD of `k` nor a LIST.
+// A listing of one page keeps its files' fetches until the first lookup of one of them (deferFiles,
+// looked): `ls -l` then stats them all, a few hundred microseconds later than at once (no next page was
+// there to overlap with), while `find` and `du`-less walks, which look up directories only, cost no HEAD
+// per file. A longer listing fetches each page as it arrives, overlapping the next pages.
 // Bounded: at most `concurrency` requests in flight for the whole mount (a FIFO of jobs), at most
-// `maxEntries` jobs queued (a listing past that is not prefetched beyond it). Failures are ignored: the
-// kernel's own lookup asks again and reports the error. Fire and forget; `idle()` exists for tests.
+// `maxEntries` jobs queued (a listing past that is not prefetched beyond it), at most DEFERRED_DIRS
+// directories' deferred files (the oldest forgotten: their lookups fetch one by one). Failures are
+// ignored: the kernel's own lookup asks again and reports the error. Fire and forget; `idle()` exists
+// for tests.
 
 import type { StorageBackend } from '../../storage/backend.js';
 
@@ -30,6 +36,9 @@ type Job = () => Promise<unknown>;
 
 export const DEFAULT_PREFETCH_CONCURRENCY = 32;
 
+/** Directories whose files wait for a first lookup, at most. */
+export const DEFERRED_DIRS = 4096;
+
 export class AttrPrefetch {
   readonly #backend: StorageBackend;
   readonly #concurrency: number;
@@ -38,6 +47,8 @@ export class AttrPrefetch {
   readonly #queue: Job[] = [];
   #running = 0;
   #idle: (() => void)[] = [];
+  /** Per directory (bucket and prefix), the files of its one-page listing not fetched yet. */
+  readonly #deferred = new Map<string, ReadonlySet<string>>();
 
   constructor(o: AttrPrefetchOptions) {
     this.#backend = o.backend;
@@ -50,6 +61,30 @@ export class AttrPrefetch {
   files(bucket: string, keys: readonly string[]): void {
     for (const key of keys)
       if (!this.#known(bucket, key)) this.#add(() => this.#backend.statObject(bucket, key));
+  }
+
+  /** The one-page listing of `prefix` in `bucket` showed files `keys`: fetch them at the first lookup of
+   *  one of them (looked). A new listing of the directory replaces what waited. */
+  deferFiles(bucket: string, prefix: string, keys: readonly string[]): void {
+    const id = `${bucket}/${prefix}`;
+    this.#deferred.delete(id);
+    if (keys.length === 0 || this.#maxQueued === 0) return;
+    this.#deferred.set(id, new Set(keys));
+    if (this.#deferred.size > DEFERRED_DIRS) {
+      const oldest = this.#deferred.keys().next();
+      if (!oldest.done) this.#deferred.delete(oldest.value);
+    }
+  }
+
+  /** The kernel looks up `key`: when it is a deferred file, every deferred file of its directory is
+   *  fetched now (the lookup itself joins its own fetch: cached-backend.ts coalesces stats). */
+  looked(bucket: string, key: string): void {
+    if (this.#deferred.size === 0) return;
+    const id = `${bucket}/${key.slice(0, key.lastIndexOf('/') + 1)}`;
+    const files = this.#deferred.get(id);
+    if (!files?.has(key)) return;
+    this.#deferred.delete(id);
+    this.files(bucket, [...files]);
   }
 
   /** Directories `keys` (without the trailing slash) were listed in `bucket`: HEAD each marker `key/`

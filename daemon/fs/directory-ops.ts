@@ -47,7 +47,11 @@ export class DirectoryOps {
     const prefix = c.ns.prefixOf(loc);
     const dirs = new Set<string>();
     const files = new Map<string, Attr>();
+    // The first page's files wait: if it is the only one, until a lookup asks (attr-prefetch.ts).
+    let firstFiles: string[] | undefined;
+    let pages = 0;
     for await (const page of c.backend.list(bucket, { prefix, delimiter: '/' })) {
+      pages++;
       const pageDirs: string[] = [];
       const pageFiles: string[] = [];
       for (const p of page.prefixes) {
@@ -64,12 +68,20 @@ export class DirectoryOps {
         files.set(name, fileAttr(d, o));
         if (!dirs.has(name) && !c.writer.find(bucket, o.name)) pageFiles.push(o.name);
       }
-      // Each page's entries are fetched as the page arrives (attr-prefetch.ts), while the next pages are
-      // listed: the kernel asks only after the whole listing. (A file shadowed by a directory on a later
-      // page costs one HEAD for nothing.)
-      this.#prefetch?.files(bucket, pageFiles);
+      // From the second page on, each page's entries are fetched as the page arrives (attr-prefetch.ts),
+      // while the next pages are listed: the kernel asks only after the whole listing. (A file shadowed
+      // by a directory on a later page costs one HEAD for nothing.) Directories' markers are fetched at
+      // once: every walk looks them up.
+      if (pages === 1) {
+        firstFiles = pageFiles;
+      } else {
+        if (firstFiles) this.#prefetch?.files(bucket, firstFiles);
+        firstFiles = undefined;
+        this.#prefetch?.files(bucket, pageFiles);
+      }
       this.#prefetch?.dirs(bucket, pageDirs);
     }
+    if (firstFiles) this.#prefetch?.deferFiles(bucket, prefix, firstFiles);
     // Files being written here: their local size and mtime, and new ones the listing cannot show yet.
     for (const e of c.writer.under(bucket, prefix)) {
       const name = e.key.slice(prefix.length);

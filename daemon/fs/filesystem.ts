@@ -54,12 +54,14 @@ export class Filesystem {
   readonly #dirs: DirectoryOps;
   readonly #names: NameOps;
   readonly #meta: MetadataOps;
+  readonly #prefetch: AttrPrefetch | undefined;
 
   constructor(parts: FilesystemParts) {
     this.#c = new FsContext(parts);
     this.#writer = parts.writer;
     this.#recovery = parts.recovery;
     this.#files = new FileIo(this.#c, parts.reader);
+    this.#prefetch = parts.attrPrefetch;
     this.#dirs = new DirectoryOps(this.#c, parts.attrPrefetch);
     this.#names = new NameOps(this.#c, parts.renamer, (b, k) => parts.keepParent(b, k));
     this.#meta = new MetadataOps(this.#c, parts.xattrs);
@@ -68,6 +70,8 @@ export class Filesystem {
   // ---- attributes ----
 
   async getattr(path: string): Promise<Attr> {
+    const loc = this.#c.loc(path);
+    if (loc.kind === 'entry') this.#prefetch?.looked(loc.bucket, loc.key);
     return nodeAttr(this.#c.defaults, await this.#c.node(path));
   }
 

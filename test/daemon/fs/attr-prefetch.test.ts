@@ -1,5 +1,5 @@
 import test from 'ava';
-import { AttrPrefetch } from '../../../daemon/fs/attr-prefetch.js';
+import { AttrPrefetch, DEFERRED_DIRS } from '../../../daemon/fs/attr-prefetch.js';
 import type { StorageBackend } from '../../../storage/backend.js';
 import { StorageError } from '../../../storage/errors.js';
 import type { ObjectMeta } from '../../../storage/types.js';
@@ -30,7 +30,10 @@ const tick = () => new Promise((r) => setImmediate(r));
 test('files: every listed name is fetched, at most 32 at a time', async (t) => {
   const g = gated();
   const p = new AttrPrefetch({ backend: g.backend, maxQueued: 1000 });
-  p.files('bkt', Array.from({ length: 100 }, (_, i) => `d/f${i}`));
+  p.files(
+    'bkt',
+    Array.from({ length: 100 }, (_, i) => `d/f${i}`),
+  );
   await tick();
   t.is(g.inFlight(), 32, 'the first 32 are in flight together, before any answered');
   g.open();
@@ -84,4 +87,41 @@ test('names the caches already answer are not queued at all (a warm listing queu
   g.open();
   await p.idle();
   t.deepEqual([...g.asked].sort(), ['bkt/d/f1', 'bkt/d/other/']);
+});
+
+test('deferred files wait for a lookup of one of them, then all go; other lookups do not start them', async (t) => {
+  const g = gated();
+  g.open();
+  const p = new AttrPrefetch({ backend: g.backend, maxQueued: 1000 });
+  p.deferFiles('bkt', 'd/', ['d/a', 'd/b', 'd/c']);
+  p.deferFiles('bkt', '', ['top']);
+  p.looked('bkt', 'd/sub'); // a directory of d/ (find descends): not one of the files
+  p.looked('bkt', 'e/a'); // another directory
+  p.looked('bkt', 'other'); // the root's other name
+  await p.idle();
+  t.deepEqual(g.asked, []);
+  p.looked('bkt', 'd/b');
+  await p.idle();
+  t.deepEqual(g.asked, ['bkt/d/a', 'bkt/d/b', 'bkt/d/c']);
+  p.looked('bkt', 'd/a'); // once only
+  p.looked('bkt', 'top');
+  await p.idle();
+  t.deepEqual(g.asked, ['bkt/d/a', 'bkt/d/b', 'bkt/d/c', 'bkt/top']);
+});
+
+test('a new listing replaces what waited; the oldest directories are forgotten past the bound', async (t) => {
+  const g = gated();
+  g.open();
+  const p = new AttrPrefetch({ backend: g.backend, maxQueued: 1000 });
+  p.deferFiles('bkt', 'd/', ['d/a', 'd/b']);
+  p.deferFiles('bkt', 'd/', ['d/b']); // d/a was removed meanwhile
+  p.looked('bkt', 'd/a');
+  await p.idle();
+  t.deepEqual(g.asked, []);
+  for (let i = 0; i <= DEFERRED_DIRS; i++) p.deferFiles('bkt', `x${i}/`, [`x${i}/f`]);
+  p.looked('bkt', 'd/b'); // pushed out by the bound: its own lookup fetches it, not the prefetch
+  p.looked('bkt', 'x0/f'); // the oldest of the x dirs is gone too
+  p.looked('bkt', `x${DEFERRED_DIRS}/f`);
+  await p.idle();
+  t.deepEqual(g.asked, [`bkt/x${DEFERRED_DIRS}/f`]);
 });

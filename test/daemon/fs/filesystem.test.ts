@@ -4,7 +4,6 @@
 
 import test from 'ava';
 import { codeOf, harness, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../../helpers/fs-harness.js';
-import { writePosix } from '../../../daemon/posix/attrs.js';
 
 // ---- empty files (touch, : > f, truncate -s 0, O_TRUNC then close) ----
 
@@ -294,95 +293,6 @@ test('requests: create + write + close is one upload; cat of a small file one GE
       await h.fs.release(fd);
     }),
     { readObject: 1 },
-  );
-});
-
-test('requests: ls -l of N files is listings and one HEAD per entry, fetched by readdir (cold); listings only (warm)', async (t) => {
-  const h = await harness(t);
-  const n = 20;
-  for (let i = 0; i < n; i++) await h.put(`dir/f${i}`, 'x');
-  const lsl = async () => {
-    const names = (await h.fs.readdir('/dir')).map((e) => e.name).filter((x) => x !== '.' && x !== '..');
-    for (const name of names) await h.fs.getattr(`/dir/${name}`);
-    return names.length;
-  };
-  t.deepEqual(await counted(h, () => h.fs.getattr('/dir')), { statObject: 1, listPage: 1 });
-  // One listing each time: the lookup above taught the type cache that /dir is a directory (and its probe
-  // that it has no marker). The HEADs are readdir's (attr-prefetch.ts: 32 in flight, before the kernel
-  // asks): the lstats find them cached.
-  t.deepEqual(
-    await counted(h, async () => {
-      await h.fs.readdir('/dir');
-      await h.prefetched();
-    }),
-    { statObject: n, listPage: 1 },
-  );
-  t.deepEqual(await counted(h, lsl), { listPage: 1 });
-  t.deepEqual(await counted(h, lsl), { listPage: 1 });
-});
-
-test('requests: readdir fetches the attributes of each listing page as it arrives, not after the whole listing', async (t) => {
-  // Before the second page is fetched, the HEADs of the first page's entries are already under way.
-  let statsBeforePage2: number | undefined;
-  let pages = 0;
-  const h = await harness(t, {
-    wrap: (b) =>
-      new Proxy(b, {
-        get(target, prop, receiver) {
-          const value: unknown = Reflect.get(target, prop, receiver);
-          if (prop !== 'list' || typeof value !== 'function') return value;
-          return (bucket: string, options?: Parameters<typeof b.list>[1]) =>
-            (async function* listed() {
-              for await (const page of b.list(bucket, options)) {
-                if (++pages === 2) {
-                  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-                  statsBeforePage2 = h.requests.counts().statObject ?? 0;
-                }
-                yield page;
-              }
-            })();
-        },
-      }),
-  });
-  const n = 1500; // two pages of the fake's 1,000
-  await Promise.all(Array.from({ length: n }, (_, i) => h.put(`big/f${String(i).padStart(4, '0')}`, 'x')));
-  await h.fs.getattr('/big');
-  pages = 0;
-  h.requests.reset();
-  const entries = await h.fs.readdir('/big');
-  await h.prefetched();
-  t.is(entries.length, n + 2);
-  t.true((statsBeforePage2 ?? 0) > 0, `HEADs under way before page 2: ${statsBeforePage2}`);
-  // Still one HEAD per entry and one request per page.
-  t.deepEqual(h.requests.counts(), { listPage: 2, statObject: n });
-});
-
-test('requests: ls -l of subdirectories: readdir fetches each marker; the lstat costs nothing', async (t) => {
-  const h = await harness(t);
-  // Made by another client (gsutil, another mount): nothing about them is cached here.
-  const metadata = writePosix({}, { mode: 0o700 });
-  for (const d of ['a', 'b', 'c'])
-    await h.memory.writeObject('bkt', `top/${d}/`, Buffer.alloc(0), { metadata });
-  await h.put('top/implicit/x', 'x');
-  t.deepEqual(
-    await counted(h, async () => {
-      await h.fs.readdir('/top');
-      await h.prefetched();
-    }),
-    // readdir's lookup of /top (HEAD, LIST), its listing; then the marker of each of the four.
-    { listPage: 2, statObject: 1 + 4 },
-  );
-  // Each lstat: nothing (the listing said "directory", the prefetch fetched the marker or its absence).
-  t.deepEqual(await counted(h, () => h.fs.getattr('/top/a')), {});
-  t.is((await h.fs.getattr('/top/a')).mode & 0o777, 0o700);
-  t.deepEqual(await counted(h, () => h.fs.getattr('/top/implicit')), {});
-  // find: readdir of a subdirectory is its one listing (and the prefetch of its file).
-  t.deepEqual(
-    await counted(h, async () => {
-      await h.fs.readdir('/top/implicit');
-      await h.prefetched();
-    }),
-    { listPage: 1, statObject: 1 },
   );
 });
 
