@@ -12,17 +12,45 @@ import type { BlobInfo } from './records.js';
 
 type Parts = readonly Buffer[];
 
+/** A stored blob: its parts and where each ends, so a ranged read finds its first part by binary search
+ *  (a 4 KiB read of a 1 GiB blob would otherwise walk thousands of parts). */
+class Stored {
+  readonly ends: number[];
+
+  constructor(readonly parts: Parts) {
+    let at = 0;
+    this.ends = parts.map((p) => (at += p.length));
+  }
+
+  get size(): number {
+    return this.ends.at(-1) ?? 0;
+  }
+
+  /** Views of bytes [start, end), none longer than `piece`. */
+  slice(start: number, end: number, piece: number): Buffer[] {
+    let lo = 0;
+    let hi = this.ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ends[mid] ?? 0) <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    const first = this.parts[lo];
+    return slice(this.parts, start, end, piece, lo, (this.ends[lo] ?? 0) - (first?.length ?? 0));
+  }
+}
+
 /** Pieces served by read(): 64 KiB, so bandwidth shaping and resets act mid-body as on a socket. */
 const PIECE = 65536;
 
 export class MemoryBlobs implements BlobStore {
-  readonly #blobs = new Map<string, Parts>();
+  readonly #blobs = new Map<string, Stored>();
 
   appendable(): Promise<AppendableBlob> {
     return Promise.resolve(
       new MemoryAppendable((data) => {
         const id = randomUUID();
-        this.#blobs.set(id, data);
+        this.#blobs.set(id, new Stored(data));
         return id;
       }),
     );
@@ -37,17 +65,18 @@ export class MemoryBlobs implements BlobStore {
     const id = randomUUID();
     // A small body's chunk may be a view of a socket read that also held headers: copied, not pinned.
     const total = partsLength(chunks);
-    this.#blobs.set(id, total < PIECE ? [Buffer.concat(chunks, total)] : chunks);
+    this.#blobs.set(id, new Stored(total < PIECE ? [Buffer.concat(chunks, total)] : chunks));
     return { id, ...(await hasher.result()), ...options.known };
   }
 
   async concat(ids: readonly string[], options: HashOptions = {}): Promise<BlobInfo> {
-    const parts = ids.flatMap((i) => this.#get(i));
+    const parts = ids.flatMap((i) => this.#get(i).parts);
     if (options.known) {
       // Nothing to hash: the parts are shared, not copied.
       const id = randomUUID();
-      this.#blobs.set(id, parts);
-      return { id, size: partsLength(parts), ...options.known };
+      const stored = new Stored(parts);
+      this.#blobs.set(id, stored);
+      return { id, size: stored.size, ...options.known };
     }
     return this.write(Readable.from(parts), options);
   }
@@ -59,7 +88,7 @@ export class MemoryBlobs implements BlobStore {
   }
 
   read(id: string, start: number, end: number): Promise<Readable> {
-    return Promise.resolve(Readable.from(slice(this.#get(id), start, end, PIECE)));
+    return Promise.resolve(Readable.from(this.#get(id).slice(start, end, PIECE)));
   }
 
   remove(id: string): Promise<void> {
@@ -67,7 +96,7 @@ export class MemoryBlobs implements BlobStore {
     return Promise.resolve();
   }
 
-  #get(id: string): Parts {
+  #get(id: string): Stored {
     const b = this.#blobs.get(id);
     if (!b) throw new Error(`emulator: missing blob ${id}`);
     return b;
@@ -137,16 +166,16 @@ function partsLength(parts: Parts): number {
   return n;
 }
 
-/** Views of bytes [start, end) of the parts, none longer than `piece` (no copy). */
-function slice(parts: Parts, start: number, end: number, piece = Infinity): Buffer[] {
+/** Views of bytes [start, end) of the parts, none longer than `piece` (no copy); the walk starts at part
+ *  `index`, which begins at byte `at`. */
+function slice(parts: Parts, start: number, end: number, piece = Infinity, index = 0, at = 0): Buffer[] {
   const out: Buffer[] = [];
-  let at = 0;
-  for (const part of parts) {
+  for (let i = index; i < parts.length && at < end; i++) {
+    const part = parts[i] as Buffer;
     const from = Math.max(start, at);
     const to = Math.min(end, at + part.length);
     for (let o = from; o < to; o += piece) out.push(part.subarray(o - at, Math.min(to, o + piece) - at));
     at += part.length;
-    if (at >= end) break;
   }
   return out;
 }

@@ -72,6 +72,9 @@ test('memory: blobs kept as their parts read back right across part and blob bou
       [99_999, 100_003],
       [199_998, 200_006],
       [200_004, all.length],
+      [100_001, 100_002], // exactly at a part boundary
+      [200_000, 200_004], // exactly one blob
+      [5, 5],
     ] as const) {
       const pieces: Buffer[] = [];
       for await (const p of (await blobs.read(id, start, end)) as AsyncIterable<Buffer>) pieces.push(p);
