@@ -103,6 +103,16 @@ export async function harness(
   };
 }
 
+/** The backend requests `fn` makes, by method (the counts start from zero). */
+export async function counted(
+  h: Harness,
+  fn: () => Promise<unknown>,
+): Promise<ReturnType<Counted['counts']>> {
+  h.requests.reset();
+  await fn();
+  return h.requests.counts();
+}
+
 /** The FsError code a promise rejects with (as the FUSE adapter maps it). */
 export async function codeOf(t: ExecutionContext, p: Promise<unknown>): Promise<string | undefined> {
   const err: unknown = await t.throwsAsync(p);

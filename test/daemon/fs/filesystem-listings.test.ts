@@ -2,14 +2,8 @@
 // LISTs and HEADs, and when readdir's attribute prefetch (daemon/fs/attr-prefetch.ts) sends them.
 
 import test from 'ava';
-import { harness } from '../../helpers/fs-harness.js';
+import { counted, harness } from '../../helpers/fs-harness.js';
 import { writePosix } from '../../../daemon/posix/attrs.js';
-
-async function counted(h: Awaited<ReturnType<typeof harness>>, fn: () => Promise<unknown>) {
-  h.requests.reset();
-  await fn();
-  return h.requests.counts();
-}
 
 test('requests: ls -l of N files is listings and one HEAD per entry, all fetched at the first lstat (cold); listings only (warm)', async (t) => {
   const h = await harness(t);

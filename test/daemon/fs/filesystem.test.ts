@@ -3,7 +3,7 @@
 // regression test over the in-memory backend.
 
 import test from 'ava';
-import { codeOf, harness, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../../helpers/fs-harness.js';
+import { codeOf, counted, harness, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../../helpers/fs-harness.js';
 
 // ---- empty files (touch, : > f, truncate -s 0, O_TRUNC then close) ----
 
@@ -238,12 +238,6 @@ test('rmdir deletes the marker it looked up', async (t) => {
 });
 
 // ---- request counts of the common paths (the speed work lowers these; a rise fails here) ----
-
-async function counted(h: Awaited<ReturnType<typeof harness>>, fn: () => Promise<unknown>) {
-  h.requests.reset();
-  await fn();
-  return h.requests.counts();
-}
 
 test('requests: stat of a file (cold, then warm), of a missing name, of directories', async (t) => {
   const h = await harness(t);

@@ -3,13 +3,7 @@
 import test from 'ava';
 import { ManualClock } from '../../../common/clock.js';
 import { FreshDirs, MAX_TOUCHED } from '../../../daemon/fs/fresh-dirs.js';
-import { codeOf, harness } from '../../helpers/fs-harness.js';
-
-async function counted(h: Awaited<ReturnType<typeof harness>>, fn: () => Promise<unknown>) {
-  h.requests.reset();
-  await fn();
-  return h.requests.counts();
-}
+import { codeOf, counted, harness } from '../../helpers/fs-harness.js';
 
 test('FreshDirs: untouched names are absent; touched ones, other directories and forgotten trees are not known', (t) => {
   const f = new FreshDirs({ ttlMs: 1000, maxEntries: 10, clock: new ManualClock() });
