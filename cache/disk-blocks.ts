@@ -1,10 +1,11 @@
 // On-disk content blocks: one file per block under <cacheDir>/content-blocks, named by a hash of the block
 // id so no object name ever reaches a path, and found only through an in-memory index that learns a block
-// once its file is fully written, so a reader never sees half a block. An in-memory index (a Map in LRU order) keeps the hard byte bound: bytes are counted from the moment
-// a write is reserved until its file is unlinked, so the directory never holds more than maxBytes of blocks.
-// Start-up wipes the directory instead of rescanning it: hashed names cannot be mapped back to an object (so
-// rescanned blocks could never be invalidated or attributed), a crash may leave temp files, and generations
-// key the content so a cold cache is only slower, never wrong. Every failure is soft: a cache write that
+// once its file is fully written, so a reader never sees half a block. The index (a Map in LRU order)
+// keeps the hard byte bound: bytes are counted from the moment a write is reserved until its file is
+// unlinked, so the directory never holds more than maxBytes of blocks.
+// Start-up wipes the directory instead of rescanning it: hashed names cannot be mapped back to an object
+// (so rescanned blocks could never be invalidated or attributed), a crash may leave half-written files,
+// and generations key the content so a cold cache is only slower, never wrong. Every failure is soft: a cache write that
 // fails (ENOSPC included: we evict and give up) returns false and must never fail the read that caused it.
 // lru-cache is not used here because its eviction is synchronous and an unlink is not.
 
@@ -93,39 +94,26 @@ export class DiskBlocks {
   }
 
   /** Copies bytes [from, to) of the block into `into` at `at`, read from its file in place (no read of the
-   *  whole block); false on a miss or a failed read (the block is then dropped). */
+   *  whole block); false on a miss. A read that fails drops the block: evicted under our feet (ENOENT) or
+   *  damaged, either way a miss. */
   async read(key: BlockKey, into: Buffer, at: number, from: number, to: number): Promise<boolean> {
-    const done = await this.#readBlock(key, to, async (entry) => {
-      const n = await this.#open.read(entry.file, into, at, to - from, from);
-      if (n !== to - from) throw new Error(`block file gave ${n} bytes at ${from}, not ${to - from}`);
-      return true;
-    });
-    return done === true;
-  }
-
-  /** What `read` makes of a cached block at least `end` bytes long; undefined on a miss. A read that fails
-   *  drops the block: evicted under our feet (ENOENT) or damaged, either way a miss. */
-  async #readBlock<T>(
-    key: BlockKey,
-    end: number,
-    read: (entry: Entry) => Promise<T>,
-  ): Promise<T | undefined> {
     const id = blockId(key);
     const entry = this.#entries.get(id);
-    if (!entry || end > entry.size) {
+    if (!entry || to > entry.size) {
       this.#misses++;
-      return undefined;
+      return false;
     }
     this.#touch(id, entry);
     try {
-      const value = await read(entry);
+      const n = await this.#open.read(entry.file, into, at, to - from, from);
+      if (n !== to - from) throw new Error(`block file gave ${n} bytes at ${from}, not ${to - from}`);
       this.#hits++;
-      return value;
+      return true;
     } catch (e) {
       this.#misses++;
       if (errnoCode(e) !== 'ENOENT') this.#fail('read', e);
       if (this.#entries.get(id) === entry) await this.#remove(id, entry);
-      return undefined;
+      return false;
     }
   }
 

@@ -1,9 +1,9 @@
 // Open block files of the disk cache, for ranged reads: a small LRU of file handles, so that a 4 KiB read
 // of a cached block is one pread instead of open + read + close (three thread-pool round trips) or a read
 // of the whole 1 MiB block. A handle still in use is never closed under its reader: eviction and forget()
-// close it once the last read on it has finished. Block files never change once renamed into place, and
-// an unlinked file stays readable through a handle opened before, so a kept handle can never serve wrong
-// bytes; forgetting a file only gives back its descriptor.
+// close it once the last read on it has finished. Block files never change once written (and are found
+// only then: disk-blocks.ts), and an unlinked file stays readable through a handle opened before, so a
+// kept handle can never serve wrong bytes; forgetting a file only gives back its descriptor.
 
 import type { FileHandle } from 'node:fs/promises';
 
