@@ -62,7 +62,11 @@ export class FsContext {
 
   /** The node at a path: a file being written here answers from its pending entry, with no lookup. */
   async node(path: string): Promise<Node> {
-    const loc = this.loc(path);
+    return this.nodeAt(this.loc(path));
+  }
+
+  /** node() of a path already located. */
+  async nodeAt(loc: Location): Promise<Node> {
     if (loc.kind === 'entry') {
       const entry = this.writer.find(loc.bucket, loc.key);
       if (entry) return pendingNode(entry);

@@ -72,7 +72,7 @@ export class Filesystem {
   async getattr(path: string): Promise<Attr> {
     const loc = this.#c.loc(path);
     if (loc.kind === 'entry') this.#prefetch?.looked(loc.bucket, loc.key);
-    return nodeAttr(this.#c.defaults, await this.#c.node(path));
+    return nodeAttr(this.#c.defaults, await this.#c.nodeAt(loc));
   }
 
   statfs(): Promise<StatFs> {
