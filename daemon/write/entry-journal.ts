@@ -8,11 +8,14 @@
 
 import path from 'node:path';
 import type { PendingObject } from './pending-object.js';
-import { writeJournal, type JournalRecord, type JournalState } from './journal.js';
+import { recordPath, type JournalRecord, type JournalState } from './journal.js';
+import { RecordFile } from './record-file.js';
 import { syncDir, type StagingFile } from './staging-file.js';
 import { sameWritable, uploadPlan } from './write-back.js';
 
 interface RecordState {
+  /** The record on disk, kept open between writes. */
+  file: RecordFile;
   /** The writes asked for so far, in order. */
   chain: Promise<void>;
   /** What the record on disk says, `updatedAt` aside, and whether that was made durable. */
@@ -37,7 +40,7 @@ export class EntryJournal {
     this.#now = now;
   }
 
-  /** Records written so far (tests count them; each is a temp file, a write and a rename). */
+  /** Records written so far (tests count them). */
   get writes(): number {
     return this.#writes;
   }
@@ -57,7 +60,7 @@ export class EntryJournal {
       if (text !== r.written || (durable && r.durable !== true)) {
         this.#writes++;
         r.written = undefined; // a failed write leaves the record unknown
-        await writeJournal(staging.path, { ...content, updatedAt }, durable);
+        await r.file.write(JSON.stringify({ ...content, updatedAt }), durable);
         // The rename of the record (and the staged file's name) survive a power cut only once the
         // directory is.
         if (durable) await syncDir(path.dirname(staging.path));
@@ -99,12 +102,13 @@ export class EntryJournal {
     r.forgotten = true;
     clearTimeout(r.later);
     await r.chain;
+    await r.file.close();
   }
 
   #state(staging: StagingFile): RecordState {
     let r = this.#records.get(staging);
     if (!r) {
-      r = { chain: Promise.resolve() };
+      r = { chain: Promise.resolve(), file: new RecordFile(recordPath(staging.path), staging.madeHere) };
       this.#records.set(staging, r);
     }
     return r;

@@ -1,11 +1,12 @@
 // The journal of staged files: each staging file `staging/ID` has a record `staging/ID.json` saying which
 // object it is for, the generation it replaces, the metadata its upload carries, its state, and, once a
-// resumable upload of it has started, the session and the bytes the store confirmed. A record is replaced
-// atomically (temp file, then rename; fsync'd where a crash must find it: once the file is closed, and at
-// each confirmed chunk). A staged file is never anonymous, so after a crash the next start (replay.ts)
-// knows what every staged byte is, and `gcsmount recover` can show it.
+// resumable upload of it has started, the session and the bytes the store confirmed. record-file.ts
+// writes it (in place while a daemon crash is all it must survive; atomically, fsync'd, where a power cut
+// must find it: a closed file with --async-uploads, each confirmed chunk). A staged file is never
+// anonymous, so after a crash the next start (replay.ts) knows what every staged byte is, and `gcsmount
+// recover` can show it.
 
-import { readFile, rename, writeFile, open } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { unlinkIfThere } from './staging-file.js';
 import type { ObjectMeta, WritableMetadata } from '../../storage/types.js';
 
@@ -42,29 +43,6 @@ export interface JournalRecord {
 
 export function recordPath(stagingPath: string): string {
   return `${stagingPath}${RECORD_SUFFIX}`;
-}
-
-/** Writes the record of a staging file; `durable` fsyncs the record (and the caller has fsynced the data). */
-export async function writeJournal(
-  stagingPath: string,
-  record: JournalRecord,
-  durable: boolean,
-): Promise<void> {
-  const target = recordPath(stagingPath);
-  const tmp = `${target}.tmp`;
-  const text = `${JSON.stringify(record)}\n`;
-  if (durable) {
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } else {
-    await writeFile(tmp, text, { mode: 0o600 });
-  }
-  await rename(tmp, target);
 }
 
 export async function removeJournal(stagingPath: string): Promise<void> {

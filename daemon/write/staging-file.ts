@@ -17,6 +17,8 @@ export class StagingFile {
   private constructor(
     readonly path: string,
     readonly handle: FileHandle,
+    /** Made by this run (create), not adopted from a previous one: no journal record exists yet. */
+    readonly madeHere: boolean,
   ) {}
 
   static async create(dir: string): Promise<StagingFile> {
@@ -27,18 +29,18 @@ export class StagingFile {
       made.add(dir);
     }
     try {
-      return new StagingFile(file, await open(file, 'w+', 0o600));
+      return new StagingFile(file, await open(file, 'w+', 0o600), true);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      return new StagingFile(file, await open(file, 'w+', 0o600));
+      return new StagingFile(file, await open(file, 'w+', 0o600), true);
     }
   }
 
   /** A staged file a previous run left (replay): its bytes as they are on disk. */
   static async adopt(file: string): Promise<StagingFile> {
     const handle = await open(file, 'r+');
-    const staged = new StagingFile(file, handle);
+    const staged = new StagingFile(file, handle, false);
     staged.#size = (await handle.stat()).size;
     return staged;
   }

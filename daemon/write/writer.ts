@@ -47,7 +47,7 @@ export interface WriterOptions {
   streamAfter?: number;
 }
 
-/** Upload queue figures, and the journal records written (each a temp file, a write and a rename). */
+/** Upload queue figures, and the journal records written (record-file.ts says how). */
 export interface WriterStats extends UploadStats {
   journalWrites: number;
 }

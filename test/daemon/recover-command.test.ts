@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../common/clock.js';
 import { recoverMain } from '../../daemon/recover-command.js';
-import { writeJournal, type JournalRecord } from '../../daemon/write/journal.js';
+import { recordPath, type JournalRecord } from '../../daemon/write/journal.js';
 
 /** Runs `recover list` over `cacheDir`, returning what it printed. */
 async function list(cacheDir: string): Promise<string> {
   const chunks: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((c: string | Uint8Array) => (chunks.push(String(c)), true));
+  process.stdout.write = (c: string | Uint8Array) => (chunks.push(String(c)), true);
   try {
     await recoverMain(['list', '--cache-dir', cacheDir], {
       now: () => Date.parse('2026-12-02T00:01:00Z'),
@@ -39,9 +39,12 @@ test.serial('list says how far the store has a staged file whose resumable uploa
   const staging = path.join(cacheDir, 'mount-1', 'staging');
   await mkdir(staging, { recursive: true });
   await writeFile(path.join(staging, 'a'), Buffer.alloc(48));
-  await writeJournal(path.join(staging, 'a'), record({ session: 'http://x/s', persisted: 32 }), false);
+  await writeFile(
+    recordPath(path.join(staging, 'a')),
+    JSON.stringify(record({ session: 'http://x/s', persisted: 32 })),
+  );
   await writeFile(path.join(staging, 'b'), Buffer.alloc(48));
-  await writeJournal(path.join(staging, 'b'), record({ object: 'small.bin' }), false);
+  await writeFile(recordPath(path.join(staging, 'b')), JSON.stringify(record({ object: 'small.bin' })));
   const lines = (await list(cacheDir)).trim().split('\n').sort();
   t.is(lines.length, 2);
   t.deepEqual(lines[0]?.split('\t').slice(0, 5), [

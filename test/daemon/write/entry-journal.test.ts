@@ -3,7 +3,7 @@
 // file's `uploaded` record waits a moment for the release that removes the record anyway.
 
 import test from 'ava';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { JournalRecord } from '../../../daemon/write/journal.js';
 import { MODE_KEY } from '../../../daemon/posix/attrs.js';
@@ -19,6 +19,31 @@ test('a close journals each state once: open, closing (a repeat that says the sa
   await h.fs.release(fd);
   t.is(await h.object('once'), 'onetwo');
   t.is(h.fs.uploadStats().journalWrites, 2);
+});
+
+test('a default close rewrites the record in place (one record file for the life of a small file)', async (t) => {
+  const h = await harness(t);
+  const staging = path.join(h.cacheDir, 'staging');
+  const record = async (): Promise<{ ino: number; state: string }> => {
+    const [name] = (await readdir(staging)).filter((n) => n.endsWith('.json'));
+    const file = path.join(staging, name ?? 'missing');
+    return {
+      ino: (await stat(file)).ino,
+      state: (JSON.parse(await readFile(file, 'utf8')) as JournalRecord).state,
+    };
+  };
+  const fd = await h.fs.create('/in-place', 0o644);
+  const opened = await record();
+  t.is(opened.state, 'open');
+  await h.write(fd, 'x', 0);
+  await h.fs.flush(fd);
+  t.deepEqual(await record(), { ino: opened.ino, state: 'closing' });
+  t.deepEqual(
+    (await readdir(staging)).filter((n) => n.endsWith('.tmp')),
+    [],
+  );
+  await h.fs.release(fd);
+  t.deepEqual(await readdir(staging), []);
 });
 
 test('a chmod while a close waits for its upload is journaled with it (the record then differs)', async (t) => {
