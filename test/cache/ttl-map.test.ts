@@ -72,6 +72,21 @@ test('a size function bounds the summed weight', (t) => {
   t.is(map.get('huge'), undefined, 'heavier than the whole bound: not kept');
 });
 
+test('deleted, replaced and expired entries give their weight back to the bound', async (t) => {
+  const clock = new ManualClock();
+  const map = new TtlMap<{ n: number }>({ ttlMs: 1000, maxEntries: 10, clock, sizeOf: (x) => x.n });
+  map.set('a', v(6));
+  map.delete('a');
+  map.set('b', v(6));
+  map.set('b', v(9)); // replaces b's 6
+  t.is(map.get('b')?.n, 9);
+  await clock.advance(1000);
+  t.is(map.get('b'), undefined);
+  map.set('c', v(10));
+  t.is(map.get('c')?.n, 10, 'the expired 9 no longer counts');
+  t.is(map.size, 1);
+});
+
 test('deletePrefix removes one bucket only, whatever the names', (t) => {
   const map = new TtlMap<{ n: number }>({ ttlMs: -1, maxEntries: 10, clock: new ManualClock() });
   map.set(entryKey('b', 'x'), v(1));
