@@ -46,8 +46,15 @@ export class EntryJournal {
   }
 
   /** Writes the record of the entry's staging file (nothing to record before it has one); `durable`
-   *  fsyncs the record and its directory (the caller has fsynced the data if it must). */
-  write(entry: PendingObject, state: JournalState, staging = entry.staging, durable = false): Promise<void> {
+   *  fsyncs the record and its directory. `after`: the data's fsync, which the new record waits for
+   *  before it can be found (record-file.ts); a skipped write does not wait for it: the caller does. */
+  write(
+    entry: PendingObject,
+    state: JournalState,
+    staging = entry.staging,
+    durable = false,
+    after?: Promise<unknown>,
+  ): Promise<void> {
     if (!staging) return Promise.resolve();
     const r = this.#state(staging);
     clearTimeout(r.later);
@@ -60,7 +67,7 @@ export class EntryJournal {
       if (text !== r.written || (durable && r.durable !== true)) {
         this.#writes++;
         r.written = undefined; // a failed write leaves the record unknown
-        await r.file.write(JSON.stringify({ ...content, updatedAt }), durable);
+        await r.file.write(JSON.stringify({ ...content, updatedAt }), durable, after);
         // The rename of the record (and the staged file's name) survive a power cut only once the
         // directory is.
         if (durable) await syncDir(path.dirname(staging.path));

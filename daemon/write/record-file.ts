@@ -28,11 +28,14 @@ export class RecordFile {
     this.#fresh = fresh;
   }
 
-  /** Writes `text` as the record; `durable` fsyncs it (the caller fsyncs the directory and the data). */
-  async write(text: string, durable: boolean): Promise<void> {
+  /** Writes `text` as the record; `durable` fsyncs it (the caller fsyncs the directory). `after` (the staged
+   *  bytes' fsync) settles before the new record can be found, while the record's own write and fsync
+   *  run: a power cut finds the old record, or the new one over bytes that are down. */
+  async write(text: string, durable: boolean, after?: Promise<unknown>): Promise<void> {
     const bytes = Buffer.from(`${text}\n`);
     const handle = this.#handle;
     if (handle && !durable && !this.#durable && Math.max(bytes.length, this.#length) <= IN_PLACE_MAX) {
+      await after;
       const padded =
         bytes.length >= this.#length
           ? bytes
@@ -50,18 +53,26 @@ export class RecordFile {
     }
     if (this.#fresh) {
       this.#fresh = false;
+      await after;
       await this.#replace(await open(this.path, 'wx', 0o600), bytes, durable, undefined);
       return;
     }
     const tmp = `${this.path}.tmp`;
-    await this.#replace(await open(tmp, 'w', 0o600), bytes, durable, tmp);
+    await this.#replace(await open(tmp, 'w', 0o600), bytes, durable, tmp, after);
   }
 
   /** Fills a new file (a first record, or a temp file renamed over the record) and keeps it open. */
-  async #replace(fh: FileHandle, bytes: Buffer, durable: boolean, tmp: string | undefined): Promise<void> {
+  async #replace(
+    fh: FileHandle,
+    bytes: Buffer,
+    durable: boolean,
+    tmp: string | undefined,
+    after?: Promise<unknown>,
+  ): Promise<void> {
     try {
       await fh.write(bytes, 0, bytes.length, 0);
       if (durable) await fh.sync();
+      await after;
       if (tmp !== undefined) await rename(tmp, this.path);
     } catch (err) {
       await fh.close().catch(() => undefined);

@@ -32,6 +32,7 @@ export class StagingFile {
       return new StagingFile(file, await open(file, 'w+', 0o600), true);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      forgetDirHandle(dir);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       return new StagingFile(file, await open(file, 'w+', 0o600), true);
     }
@@ -122,12 +123,23 @@ export async function unlinkIfThere(file: string): Promise<void> {
   }
 }
 
+/** Open handles of the staging directories, for syncDir (an open and a close less per durable record). */
+const dirHandles = new Map<string, Promise<FileHandle>>();
+
 /** fsyncs a directory, so the names created or renamed in it survive a power cut. */
 export async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
+  let handle = dirHandles.get(dir);
+  if (!handle) {
+    handle = open(dir, 'r');
+    dirHandles.set(dir, handle);
+    handle.catch(() => dirHandles.delete(dir));
   }
+  await (await handle).sync();
+}
+
+/** A directory made again (it vanished): a handle kept for it names the old one. */
+function forgetDirHandle(dir: string): void {
+  const handle = dirHandles.get(dir);
+  dirHandles.delete(dir);
+  handle?.then((h) => h.close()).catch(() => undefined);
 }

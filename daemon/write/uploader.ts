@@ -46,8 +46,14 @@ export interface UploaderDeps {
   logger: Logger;
   policy: UploadPolicy;
   clock?: Clock;
-  /** Writes the entry's journal record (durable: fsync'd, with its directory). */
-  journal(entry: PendingObject, state: JournalState, durable?: boolean): Promise<void>;
+  /** Writes the entry's journal record (durable: fsync'd, with its directory; found only once `after`,
+   *  the data's fsync, is done). */
+  journal(
+    entry: PendingObject,
+    state: JournalState,
+    durable?: boolean,
+    after?: Promise<unknown>,
+  ): Promise<void>;
   /** Writes it a moment later, unless another write or the entry's end comes first. */
   journalLater(entry: PendingObject, state: JournalState): void;
   /** The entry's staging file (made and filled from its base if it has none yet). */
@@ -125,8 +131,10 @@ export class Uploader {
    *  after the coalescing delay. Resolves once durable. */
   async later(entry: PendingObject): Promise<void> {
     const staging = await this.#d.stage(entry);
-    await staging.handle.sync();
-    await this.#d.journal(entry, 'queued', true);
+    // The bytes' fsync and the record's run at once; the record is renamed into place only once the
+    // bytes are down (record-file.ts).
+    const synced = staging.handle.sync();
+    await Promise.all([synced, this.#d.journal(entry, 'queued', true, synced)]);
     entry.state = 'queued';
     this.#enqueue(entry, false, this.#d.policy.delayMs).catch((err: unknown) => this.#gaveUp(entry, err));
   }

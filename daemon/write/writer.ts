@@ -91,7 +91,7 @@ export class Writer {
       logger: o.logger,
       policy: o.policy ?? { concurrency: 4, async: false, delayMs: 0 },
       ...(o.clock ? { clock: o.clock } : {}),
-      journal: (entry, state, durable) => journal.write(entry, state, entry.staging, durable),
+      journal: (entry, state, durable, after) => journal.write(entry, state, entry.staging, durable, after),
       journalLater: (entry, state) => journal.later(entry, state),
       stage: (entry) => this.#stager.stage(entry),
       settled: (entry) => this.#endWhenIdle(entry),

@@ -1,6 +1,7 @@
 // A staging file's record: rewritten in place (same inode, padded to the length on disk) while only a
-// daemon crash must find it, replaced by a renamed temp file where a power cut must (durable), over a
-// durable record, past one page, and over a record a previous run wrote.
+// daemon crash must find it, replaced by a renamed temp file where a power cut must (durable: renamed
+// only after the data's fsync), over a durable record, past one page, and over a record a previous run
+// wrote.
 
 import test from 'ava';
 import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -59,6 +60,23 @@ test('a durable record replaces the file (a renamed temp), and so does the next 
   t.is(await ino(recordPath(staging)), c);
   t.is((await readJournal(staging))?.state, 'open');
   t.deepEqual((await readdir(d)).sort(), ['id.json']);
+  await f.close();
+});
+
+test('a durable record is renamed into place only once `after` (the data fsync) is done; a failed one leaves the old record', async (t) => {
+  const staging = path.join(await dir(), 'id');
+  const f = new RecordFile(recordPath(staging), true);
+  await f.write(record('open'), false);
+  let done: (() => void) | undefined;
+  const synced = new Promise<void>((resolve) => (done = resolve));
+  const written = f.write(record('queued'), true, synced);
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  t.is((await readJournal(staging))?.state, 'open', 'not before the data is down');
+  done?.();
+  await written;
+  t.is((await readJournal(staging))?.state, 'queued');
+  await t.throwsAsync(f.write(record('failed'), true, Promise.reject(new Error('EIO'))), { message: 'EIO' });
+  t.is((await readJournal(staging))?.state, 'queued');
   await f.close();
 });
 
