@@ -15,8 +15,16 @@ export interface KeptRecord {
   baseGeneration: string;
   /** Why the bytes were not uploaded. open-at-crash: the file was open for writing when the daemon
    *  died (maybe incomplete); open-at-unmount: the same at a forced unmount or a SIGTERM; no-record: a
-   *  staged file whose journal record was lost. */
-  reason: 'upload-failed' | 'conflict' | 'write-failed' | 'open-at-crash' | 'open-at-unmount' | 'no-record';
+   *  staged file whose journal record was lost; size-mismatch: a closed file whose staged bytes are not
+   *  as long as its record says (a power cut kept the record and lost some of the bytes). */
+  reason:
+    | 'upload-failed'
+    | 'conflict'
+    | 'write-failed'
+    | 'open-at-crash'
+    | 'open-at-unmount'
+    | 'no-record'
+    | 'size-mismatch';
   error: string;
   keptAt: string;
 }

@@ -67,6 +67,16 @@ export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
       result.dropped++;
       continue;
     }
+    // A `closing` record is not fsynced, and neither are the bytes under it: after a power cut the record
+    // may be there with fewer bytes than it says (or none). Those are not the file that was closed, so
+    // they are kept, never uploaded over the object.
+    const closed = record?.state === 'closing' || record?.state === 'queued';
+    if (closed && typeof record.size === 'number' && record.size !== size) {
+      const why = `its staged bytes are ${size} long, not the ${record.size} its close recorded (a power cut?)`;
+      await keep(o, file, record, size, 'size-mismatch', why);
+      result.kept.push(object);
+      continue;
+    }
     if (record?.state === 'closing' || record?.state === 'queued') {
       const adopted = await o.adopt(file, record);
       if (adopted) {

@@ -124,6 +124,25 @@ test('a truncated journal record or a staged file with none: kept and named, rec
   t.is(await next.object('torn'), undefined);
 });
 
+test('a closed file whose staged bytes are shorter than its record says (a power cut) is kept, never uploaded', async (t) => {
+  const crashed = await harness(t, { wrap: hangingUploads });
+  await crashed.put('f', 'good old bytes');
+  const fd = await crashed.fs.open('/f', O_WRONLY);
+  await crashed.write(fd, 'NEW BYTES, LONGER', 0);
+  void crashed.fs.flush(fd); // never settles: the crash comes during the upload
+  await closing(crashed.cacheDir, 1);
+  const staging = path.join(crashed.cacheDir, 'staging');
+  const file = (await readdir(staging)).find((n) => !n.endsWith('.json'));
+  if (!file) throw new Error('no staged file');
+  await truncate(path.join(staging, file), 0); // the power cut lost the bytes the record describes
+  const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
+  const r = await next.fs.recover();
+  t.like(r, { queued: [], kept: ['gs://bkt/f'] });
+  await r.settled;
+  t.is(await next.object('f'), 'good old bytes');
+  t.like((await next.kept())[0], { object: 'f', size: 0, reason: 'size-mismatch' });
+});
+
 test('a file uploaded and still open at the crash is dropped: its bytes are in the store', async (t) => {
   const crashed = await harness(t);
   const fd = await crashed.fs.create('/done', 0o644);
