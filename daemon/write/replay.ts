@@ -51,9 +51,10 @@ export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
   }
   const files = names.filter((n) => !n.endsWith(RECORD_SUFFIX) && !n.endsWith(`${RECORD_SUFFIX}.tmp`));
   // Records whose staged file is gone (the crash came after the discard): nothing to settle.
+  const staged = new Set(files); // a crash may leave thousands (--async-uploads): no scan per record
   for (const n of names) {
     const base = n.replace(/\.json(\.tmp)?$/, '');
-    if (base !== n && !files.includes(base)) await rm(path.join(o.stagingDir, n), { force: true });
+    if (base !== n && !staged.has(base)) await rm(path.join(o.stagingDir, n), { force: true });
   }
   for (const name of files) {
     const file = path.join(o.stagingDir, name);

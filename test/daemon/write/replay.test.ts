@@ -143,6 +143,25 @@ test('a closed file whose staged bytes are shorter than its record says (a power
   t.like((await next.kept())[0], { object: 'f', size: 0, reason: 'size-mismatch' });
 });
 
+test('records whose staged file is gone (a crash after the discard) are removed; nothing is kept for them', async (t) => {
+  const crashed = await harness(t, { wrap: hangingUploads });
+  const fd = await crashed.fs.create('/live', 0o644);
+  await crashed.write(fd, 'still staged', 0);
+  void crashed.fs.flush(fd);
+  await closing(crashed.cacheDir, 1);
+  const staging = path.join(crashed.cacheDir, 'staging');
+  await writeFile(path.join(staging, 'gone.json'), '{"v":1}');
+  await writeFile(path.join(staging, 'gone-too.json.tmp'), '{"v":1}');
+  const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
+  const r = await next.fs.recover();
+  t.deepEqual(r.queued, ['gs://bkt/live']);
+  await r.settled;
+  t.is(await next.object('live'), 'still staged');
+  t.deepEqual(await next.kept(), []);
+  const left = await readdir(staging);
+  t.false(left.some((n) => n.startsWith('gone')));
+});
+
 test('a file uploaded and still open at the crash is dropped: its bytes are in the store', async (t) => {
   const crashed = await harness(t);
   const fd = await crashed.fs.create('/done', 0o644);
