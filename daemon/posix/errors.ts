@@ -34,11 +34,22 @@ export type FsErrorCode =
   | 'too-many-files'
   | 'file-table-full';
 
+/** Answers rather than failures (a missing name, an attribute that is not there, a foreign xattr
+ *  namespace): `cp -r` and every write(2) (the kernel's security.capability probe) raise them by the
+ *  thousand, so they carry no stack, whose capture was most of their cost (5-14 us each). */
+const ROUTINE: ReadonlySet<FsErrorCode> = new Set<FsErrorCode>(['not-found', 'no-data', 'not-supported']);
+
 export class FsError extends Error {
   readonly code: FsErrorCode;
 
   constructor(code: FsErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    const limit = Error.stackTraceLimit;
+    if (ROUTINE.has(code)) Error.stackTraceLimit = 0;
+    try {
+      super(message, options);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.code = code;
     this.name = 'FsError';
   }

@@ -64,3 +64,16 @@ test('FsErrors pass through; storage errors go through their table; anything els
   t.is(toFsError('a string').code, 'io');
   t.is(toFsError(undefined).code, 'io');
 });
+
+test('routine answers (ENOENT, ENODATA, ENOTSUP) carry no stack; failures keep theirs', (t) => {
+  const frames = (e: Error): number =>
+    (e.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at ')).length;
+  for (const code of ['not-found', 'no-data', 'not-supported'] as const) {
+    const e = new FsError(code, 'x');
+    t.is(frames(e), 0, code);
+    t.is(e.code, code);
+    t.is(e.message, 'x');
+  }
+  t.true(frames(new FsError('io', 'x')) > 0);
+  t.true(frames(new Error('after')) > 0, 'the stack limit is restored');
+});
