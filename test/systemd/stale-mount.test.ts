@@ -29,7 +29,12 @@ test('a mount left by a SIGKILLed daemon (ENOTCONN) is cleared by the next start
   }
   t.regex(second.logs(), /clearing a stale mount/);
   second.child.kill('SIGTERM');
-  t.is(await within(20_000, 'the second daemon to stop', second.exited), 0);
+  try {
+    t.is(await within(20_000, 'the second daemon to stop', second.exited), 0);
+  } catch (err) {
+    t.log(second.logs()); // it failed this way once in a full run: what was the daemon doing?
+    throw err;
+  }
   t.false(await mounted(w.dir));
 });
 
