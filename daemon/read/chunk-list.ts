@@ -4,6 +4,8 @@
 // the reader passes them. Each chunk remembers whether it holds a budget reservation, so whoever drops it
 // knows how many bytes to give back. Owns no I/O and no budget.
 
+import { partitionPoint } from '../../common/partition-point.js';
+
 interface Chunk {
   offset: number;
   data: Buffer;
@@ -86,14 +88,10 @@ export class ChunkList {
 
   /** Index of the first live chunk that ends after `offset`. */
   #find(offset: number): number {
-    let lo = this.#head;
-    let hi = this.#chunks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = this.#chunks[mid];
-      if (c && c.offset + c.data.length <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    const chunks = this.#chunks;
+    return partitionPoint(this.#head, chunks.length, (i) => {
+      const c = chunks[i];
+      return c !== undefined && c.offset + c.data.length <= offset;
+    });
   }
 }

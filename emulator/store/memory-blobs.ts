@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { eachAfterSkip, type AppendableBlob, type BlobStore, type HashOptions } from './blob-store.js';
 import { HashingStream } from './hashing.js';
 import type { BlobInfo } from './records.js';
+import { partitionPoint } from '../../common/partition-point.js';
 
 type Parts = readonly Buffer[];
 
@@ -28,13 +29,8 @@ class Stored {
 
   /** Views of bytes [start, end), none longer than `piece`. */
   slice(start: number, end: number, piece: number): Buffer[] {
-    let lo = 0;
-    let hi = this.ends.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.ends[mid] ?? 0) <= start) lo = mid + 1;
-      else hi = mid;
-    }
+    const ends = this.ends;
+    const lo = partitionPoint(0, ends.length, (i) => (ends[i] ?? 0) <= start);
     const first = this.parts[lo];
     return slice(this.parts, start, end, piece, lo, (this.ends[lo] ?? 0) - (first?.length ?? 0));
   }

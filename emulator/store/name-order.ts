@@ -2,6 +2,8 @@
 // which disagrees for characters above U+FFFF against U+E000..U+FFFF; comparing code points fixes that and
 // code-point order equals UTF-8 byte order.
 
+import { partitionPoint } from '../../common/partition-point.js';
+
 export function compareNames(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
@@ -19,13 +21,8 @@ export function compareNames(a: string, b: string): number {
 
 /** Index of the first element of the sorted array that is >= name (or > name when `after`). */
 export function lowerBound(sorted: readonly string[], name: string, after = false): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = compareNames(sorted[mid] as string, name);
-    if (c < 0 || (after && c === 0)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(0, sorted.length, (i) => {
+    const c = compareNames(sorted[i] as string, name);
+    return c < 0 || (after && c === 0);
+  });
 }

@@ -5,6 +5,7 @@
 
 import { StorageError } from '../errors.js';
 import { compareNames } from './names.js';
+import { partitionPoint } from '../../common/partition-point.js';
 
 export interface ListingQuery {
   prefix: string;
@@ -23,15 +24,10 @@ export interface ListingSlice {
 
 /** Index of the first name that is >= `bound` (or > when `strict`) in byte order. */
 function search(sorted: readonly string[], bound: string, strict: boolean): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = compareNames(sorted[mid] ?? '', bound);
-    if (c < 0 || (strict && c === 0)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(0, sorted.length, (i) => {
+    const c = compareNames(sorted[i] ?? '', bound);
+    return c < 0 || (strict && c === 0);
+  });
 }
 
 function groupOf(name: string, prefix: string, delimiter: string | undefined): string | undefined {
