@@ -78,7 +78,7 @@ export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
       result.kept.push(object);
       continue;
     }
-    if (record?.state === 'closing' || record?.state === 'queued') {
+    if (closed) {
       const adopted = await o.adopt(file, record);
       if (adopted) {
         settling.push(adopted.settled);

@@ -32,7 +32,7 @@ class Stored {
     const ends = this.ends;
     const lo = partitionPoint(0, ends.length, (i) => (ends[i] ?? 0) <= start);
     const first = this.parts[lo];
-    return slice(this.parts, start, end, piece, lo, (this.ends[lo] ?? 0) - (first?.length ?? 0));
+    return slice(this.parts, start, end, piece, lo, (ends[lo] ?? 0) - (first?.length ?? 0));
   }
 }
 
