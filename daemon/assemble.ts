@@ -140,6 +140,7 @@ export async function assemble(
   const tempDir = c.tempDir ?? c.cacheDir;
   const stagingDir = path.join(tempDir, 'staging');
   const keepDir = path.join(tempDir, 'failed-uploads');
+  const spareDir = path.join(tempDir, 'spare');
   const onlyDir = c.onlyDir ? `${c.onlyDir.replace(/^\/+|\/+$/g, '')}/` : '';
   const layout: Layout = {
     project,
@@ -158,6 +159,7 @@ export async function assemble(
   const writer = new Writer({
     backend,
     stagingDir,
+    spareDir,
     keepDir,
     logger,
     now,
@@ -203,7 +205,7 @@ export async function assemble(
       prefetchAllowance: readAhead,
     }),
     keepParent: keep,
-    recovery: { stagingDir, keepDir, logger },
+    recovery: { stagingDir, spareDir, keepDir, logger },
   });
   return { fs, backend, content, attrPrefetch, dropCaches: () => backend.dropAll() };
 }

@@ -31,7 +31,7 @@ export interface FilesystemParts extends FsContextParts {
   /** Keeps an emptied implicit parent directory (keep-parent.ts), shared with the renamer. */
   keepParent(bucket: string, key: string): Promise<void>;
   /** Where a previous run's staged files and kept uploads are (recover()). */
-  recovery: { stagingDir: string; keepDir: string; logger: Logger };
+  recovery: { stagingDir: string; spareDir?: string; keepDir: string; logger: Logger };
 }
 
 export interface StatFs {

@@ -112,6 +112,22 @@ export class EntryJournal {
     await r.file.close();
   }
 
+  /** The entry of this staging file ended and its slot is kept for another (spare-slots.ts): once the
+   *  writes under way are done, the record takes the next entry's first write, in place. False (nothing
+   *  changed) when that write could not be in place (a record made durable, or none on disk). */
+  async recycle(staging: StagingFile): Promise<boolean> {
+    const r = this.#records.get(staging);
+    if (!r || r.forgotten) return false;
+    clearTimeout(r.later);
+    r.later = undefined;
+    await r.chain;
+    if (!r.file.inPlace) return false;
+    r.written = undefined;
+    r.durable = false;
+    delete r.asked;
+    return true;
+  }
+
   #state(staging: StagingFile): RecordState {
     let r = this.#records.get(staging);
     if (!r) {

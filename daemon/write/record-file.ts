@@ -85,6 +85,11 @@ export class RecordFile {
     await old?.close().catch(() => undefined);
   }
 
+  /** The next write can be made in place (what a spare slot needs: spare-slots.ts). */
+  get inPlace(): boolean {
+    return this.#handle !== undefined && !this.#durable && this.#length <= IN_PLACE_MAX;
+  }
+
   /** Closes the record (it stays on disk: the caller removes it after the staged file). */
   async close(): Promise<void> {
     const handle = this.#handle;

@@ -34,6 +34,8 @@ export interface ReplayOptions {
   /** Cancels the resumable session a record names (best effort: an error is logged). */
   cancel?: (record: JournalRecord & { session: string }) => Promise<void>;
   stagingDir: string;
+  /** The spare slots' directory (spare-slots.ts): nothing in it is anyone's bytes. */
+  spareDir?: string | undefined;
   keepDir: string;
   logger: Logger;
   now: () => Date;
@@ -42,6 +44,7 @@ export interface ReplayOptions {
 export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
   const settling: Promise<void>[] = [];
   const result: ReplayResult = { queued: [], kept: [], dropped: 0, settled: Promise.resolve() };
+  if (o.spareDir !== undefined) await rm(o.spareDir, { recursive: true, force: true });
   let names: string[];
   try {
     names = await readdir(o.stagingDir);

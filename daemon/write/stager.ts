@@ -10,6 +10,7 @@ import { FsError } from '../posix/errors.js';
 import type { EntryJournal } from './entry-journal.js';
 import { removeJournal } from './journal.js';
 import type { PendingObject } from './pending-object.js';
+import type { SpareSlots } from './spare-slots.js';
 import { StagingFile } from './staging-file.js';
 
 export interface StagerOptions {
@@ -20,6 +21,8 @@ export interface StagerOptions {
   entries: () => PendingObject[];
   /** Most bytes staged at once, over every pending object (0 or none: no cap). */
   maxBytes?: number | undefined;
+  /** Slots of ended entries kept for new ones (none: each entry creates its own). */
+  spares?: SpareSlots | undefined;
 }
 
 export class Stager {
@@ -29,9 +32,31 @@ export class Stager {
     this.#o = o;
   }
 
-  /** A new object's empty staging file (O_CREAT), not yet recorded. */
-  create(): Promise<StagingFile> {
-    return StagingFile.create(this.#o.stagingDir);
+  /** A new object's empty staging file, recorded `open`: a spare slot if one is kept, else a new file. */
+  async create(entry: PendingObject): Promise<StagingFile> {
+    const journal = this.#o.journal;
+    const spare = await this.#o.spares?.take((s) => journal.write(entry, 'open', s));
+    if (spare) return spare;
+    const staging = await StagingFile.create(this.#o.stagingDir);
+    try {
+      await journal.write(entry, 'open', staging);
+    } catch (err) {
+      await this.#remove(staging);
+      throw err;
+    }
+    return staging;
+  }
+
+  /** The slot of an entry that ended with nothing to keep: spare, or removed (bytes before record: writer.ts
+   *  #endWhenIdle says why). */
+  async discard(staging: StagingFile, spare: boolean): Promise<void> {
+    if (spare && (await this.#o.spares?.park(staging))) return;
+    await this.#remove(staging);
+  }
+
+  /** Removes the spare slots (a stop). */
+  async clearSpares(): Promise<void> {
+    await this.#o.spares?.clear();
   }
 
   /** Makes sure the entry has a staging file holding its base's bytes, up to `upTo` (a truncate needs
@@ -59,10 +84,9 @@ export class Stager {
   }
 
   async #fill(entry: PendingObject, upTo?: number): Promise<StagingFile> {
-    const staging = await StagingFile.create(this.#o.stagingDir);
+    const staging = await this.create(entry);
     const size = Math.min(entry.meta?.size ?? 0, upTo ?? Infinity);
     try {
-      await this.#o.journal.write(entry, 'open', staging);
       if (entry.base !== '0' && size > 0) {
         const { body } = await this.#o.backend.readObject(entry.bucket, entry.key, {
           generation: entry.base,
@@ -71,9 +95,7 @@ export class Stager {
         await staging.fill(body);
       }
     } catch (err) {
-      await this.#o.journal.forget(staging).catch(() => undefined);
-      await staging.discard(); // before its record (writer.ts #endWhenIdle says why)
-      await removeJournal(staging.path).catch(() => undefined);
+      await this.#remove(staging);
       if (isStorageError(err, 'not-found') || isStorageError(err, 'precondition-failed')) {
         throw new FsError('stale', `gs://${entry.bucket}/${entry.key} changed since it was opened`, {
           cause: err,
@@ -82,5 +104,11 @@ export class Stager {
       throw err;
     }
     return staging;
+  }
+
+  async #remove(staging: StagingFile): Promise<void> {
+    await this.#o.journal.forget(staging).catch(() => undefined);
+    await staging.discard(); // before its record (writer.ts #endWhenIdle says why)
+    await removeJournal(staging.path).catch(() => undefined);
   }
 }

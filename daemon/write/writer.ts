@@ -20,8 +20,9 @@ import { PendingRegistry } from './pending-registry.js';
 import { setAside } from './set-aside.js';
 import { keepOpenWriters, notUploaded, openWriterFiles, type PendingUpload } from './stop.js';
 import { recoveredEntry } from './recovered-entry.js';
-import { removeJournal, type JournalRecord } from './journal.js';
+import type { JournalRecord } from './journal.js';
 import { EntryJournal } from './entry-journal.js';
+import { SpareSlots } from './spare-slots.js';
 import { Stager } from './stager.js';
 import { Uploader, type UploadPolicy, type UploadStats } from './uploader.js';
 import { uploadPlan } from './write-back.js';
@@ -42,6 +43,8 @@ export interface WriterOptions {
   clock?: Clock;
   /** Most bytes staged at once, over every pending object (--staging-max-size; 0 or none: no cap). */
   stagingMaxBytes?: number;
+  /** Where slots of ended entries wait for new ones (spare-slots.ts; none: every entry creates its own). */
+  spareDir?: string;
   /** A file written sequentially from 0 starts uploading once it has staged more than this (default: the
    *  client's single-PUT limit; 0: never stream). Never with async uploads (stream-upload.ts). */
   streamAfter?: number;
@@ -73,6 +76,7 @@ export class Writer {
       journal,
       entries: () => this.#registry.all(),
       maxBytes: o.stagingMaxBytes,
+      spares: o.spareDir === undefined ? undefined : new SpareSlots(o.spareDir, journal),
     });
     const streamAfter = o.streamAfter ?? DEFAULT_UPLOAD_THRESHOLDS.singleRequestMax;
     this.#streams =
@@ -136,9 +140,8 @@ export class Writer {
     try {
       if (created) {
         entry.posix.mode = mode;
-        entry.staging = await this.#stager.create();
         entry.touch(this.#o.now());
-        await this.#journal.write(entry, 'open');
+        entry.staging = await this.#stager.create(entry);
       } else {
         await this.truncate(entry, 0);
       }
@@ -317,15 +320,14 @@ export class Writer {
     this.#registry.end(entry);
     const staging = entry.staging ?? (await entry.staging$?.catch(() => undefined));
     if (!staging) return;
-    const drop = entry.unlinked || !entry.dirty;
-    await this.#journal.forget(staging).catch(() => undefined);
-    if (drop) {
+    if (entry.unlinked || !entry.dirty) {
       // The bytes go before their record: a crash in between leaves a record without a file, which
       // replay deletes, never a staged file no record names (replay would keep it as `no-record`).
-      await staging.discard();
-      await removeJournal(staging.path).catch(() => undefined);
+      // A slot the journal could rewrite in place is kept for the next new file (spare-slots.ts).
+      await this.#stager.discard(staging, !this.#stopping);
       return;
     }
+    await this.#journal.forget(staging).catch(() => undefined);
     // setAside removes the journal record as it moves the bytes.
     const atStop = entry.state === 'open' && this.#stopping;
     await setAside(entry, staging, this.#o, atStop ? 'open-at-unmount' : undefined);
@@ -360,6 +362,7 @@ export class Writer {
     // All at once: the queue bounds the concurrency and starts queued ones without their delay.
     const results = await Promise.allSettled(dirty.map((e) => this.flush(e)));
     await this.#uploads.drain();
+    await this.#stager.clearSpares(); // a stop keeps none (entries ending from now on discard theirs)
     const failed = dirty
       .filter((_, i) => results[i]?.status === 'rejected')
       .map((e) => `gs://${e.bucket}/${e.key}`);

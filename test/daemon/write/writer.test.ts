@@ -6,6 +6,7 @@ import test from 'ava';
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RECORD_SUFFIX } from '../../../daemon/write/journal.js';
+import { MAX_SPARES } from '../../../daemon/write/spare-slots.js';
 import { StagingFile } from '../../../daemon/write/staging-file.js';
 import { codeOf, harness, O_WRONLY } from '../../helpers/fs-harness.js';
 import { smallDisk } from '../../helpers/small-disk.js';
@@ -136,11 +137,17 @@ test.serial(
     };
     t.teardown(() => Object.defineProperty(StagingFile.prototype, 'discard', discard));
     const h = await harness(t);
-    const fd = await h.fs.create('/done', 0o644);
-    await h.write(fd, 'bytes', 0);
-    await h.fs.flush(fd);
-    await h.fs.release(fd);
-    t.is(await h.object('done'), 'bytes');
+    // The first MAX_SPARES slots to end are kept as spares (spare-slots.test.ts checks their moves); the
+    // one after them is removed.
+    const fds: number[] = [];
+    for (let i = 0; i <= MAX_SPARES; i++) {
+      const fd = await h.fs.create(`/done${i}`, 0o644);
+      await h.write(fd, 'bytes', 0);
+      await h.fs.flush(fd);
+      fds.push(fd);
+    }
+    for (const fd of fds) await h.fs.release(fd);
+    t.is(await h.object(`done${MAX_SPARES}`), 'bytes');
     t.deepEqual(seen, [true]);
     t.deepEqual(await readdir(dir), []); // and both are gone after
   },
