@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { PendingObject } from './pending-object.js';
 import { recordPath, type JournalRecord, type JournalState } from './journal.js';
+import { closedCrc } from './closed-bytes.js';
 import { RecordFile } from './record-file.js';
 import { syncDir, type StagingFile } from './staging-file.js';
 import { sameWritable, uploadPlan } from './write-back.js';
@@ -141,6 +142,7 @@ export class EntryJournal {
     const plan = uploadPlan(entry);
     const s = entry.session;
     const session = s && (s.streaming === true || s.version === entry.version) ? s : undefined;
+    const crc = closedCrc(entry);
     return {
       v: 1,
       bucket: plan.bucket,
@@ -154,6 +156,7 @@ export class EntryJournal {
         ? { sessionWritable: session.writable }
         : {}),
       size: staging.size,
+      ...(state === 'closing' && crc !== undefined ? { crc32c: crc } : {}),
       updatedAt: this.#now().toISOString(),
     };
   }

@@ -38,6 +38,9 @@ export interface JournalRecord {
    *  before the last writes change the mtime): a replay that resumes it then sets `writable`. */
   sessionWritable?: WritableMetadata & { metadata: Record<string, string> };
   size: number;
+  /** A `closing` record of a small file: the CRC32C (base64) of the bytes its close uploads, so a replay
+   *  never uploads other bytes of the same length (closed-bytes.ts). */
+  crc32c?: string;
   updatedAt: string;
 }
 
@@ -57,6 +60,7 @@ export async function readJournal(stagingPath: string): Promise<JournalRecord | 
     if (typeof r.baseGeneration !== 'string' || typeof r.state !== 'string' || !r.writable) return undefined;
     if (r.session !== undefined && typeof r.session !== 'string') delete r.session;
     if (r.session === undefined || typeof r.sessionWritable?.metadata !== 'object') delete r.sessionWritable;
+    if (r.crc32c !== undefined && typeof r.crc32c !== 'string') delete r.crc32c;
     return r as JournalRecord;
   } catch {
     return undefined;

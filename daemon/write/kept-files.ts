@@ -16,7 +16,9 @@ export interface KeptRecord {
   /** Why the bytes were not uploaded. open-at-crash: the file was open for writing when the daemon
    *  died (maybe incomplete); open-at-unmount: the same at a forced unmount or a SIGTERM; no-record: a
    *  staged file whose journal record was lost; size-mismatch: a closed file whose staged bytes are not
-   *  as long as its record says (a power cut kept the record and lost some of the bytes). */
+   *  as long as its record says (a power cut kept the record and lost some of the bytes); content-mismatch:
+   *  as long, but not the bytes whose CRC32C its record names (zeros a power cut left, or a reused slot's
+   *  next file under an older record). */
   reason:
     | 'upload-failed'
     | 'conflict'
@@ -24,7 +26,8 @@ export interface KeptRecord {
     | 'open-at-crash'
     | 'open-at-unmount'
     | 'no-record'
-    | 'size-mismatch';
+    | 'size-mismatch'
+    | 'content-mismatch';
   error: string;
   keptAt: string;
 }

@@ -7,6 +7,7 @@
 import type { Generation, ObjectMeta, WritableMetadata } from '../../storage/types.js';
 import type { FsError } from '../posix/errors.js';
 import type { PosixOverrides } from '../posix/attrs.js';
+import type { ClosedBytes } from './closed-bytes.js';
 import type { JournalState } from './journal.js';
 import type { StagingFile } from './staging-file.js';
 
@@ -71,6 +72,8 @@ export class PendingObject {
   /** A resumable upload of the bytes at `version` started (by this run or, replayed, by the one before):
    *  the next attempt resumes it where the store has it. Any change to the bytes forgets it. */
   session?: UploadSession | undefined;
+  /** A small file's bytes as its close read them (closed-bytes.ts), until its upload ends. */
+  closed?: ClosedBytes | undefined;
   /** The upload in flight, so a second flush waits for it instead of racing it. */
   upload$?: Promise<ObjectMeta> | undefined;
 

@@ -11,11 +11,12 @@
 // Whatever cannot be uploaded (a 412, an error) moves to the keep dir with a record. Nothing is dropped
 // silently and nothing is left that no record names.
 
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { readJournal, RECORD_SUFFIX, removeJournal, type JournalRecord } from './journal.js';
 import { keepStaged, writeRecord, type KeptRecord } from './kept-files.js';
+import { hashBuffer } from '../../storage/checksums.js';
 
 export interface ReplayResult {
   /** Closed files whose uploads are queued again. */
@@ -78,6 +79,14 @@ export async function replayJournal(o: ReplayOptions): Promise<ReplayResult> {
     if (closed && typeof record.size === 'number' && record.size !== size) {
       const why = `its staged bytes are ${size} long, not the ${record.size} its close recorded (a power cut?)`;
       await keep(o, file, record, size, 'size-mismatch', why);
+      result.kept.push(object);
+      continue;
+    }
+    // The same length, other bytes: zeros never written back, or a reused slot's next file under this
+    // (older) record (closed-bytes.ts). Only a small file's record names a CRC32C.
+    if (closed && record.crc32c !== undefined && (await crc32cOf(file)) !== record.crc32c) {
+      const why = `its staged bytes are not the ones its close recorded (CRC32C differs: a power cut?)`;
+      await keep(o, file, record, size, 'content-mismatch', why);
       result.kept.push(object);
       continue;
     }
@@ -153,4 +162,9 @@ async function keep(
     reason,
     keptAt: dest,
   });
+}
+
+/** A small staged file's CRC32C (only a small file's record names one: its size was checked first). */
+async function crc32cOf(file: string): Promise<string | undefined> {
+  return hashBuffer(await readFile(file), { md5: false }).crc32c;
 }

@@ -22,6 +22,7 @@ import { UploadQueue, type QueueStats } from './upload-queue.js';
 import { upload, uploadPlan, withPlanMetadata, type UploadPlan } from './write-back.js';
 import type { StreamUploads } from './stream-upload.js';
 import type { ObjectMeta } from '../../storage/types.js';
+import { closedBytes, SMALL_UPLOAD } from './closed-bytes.js';
 
 /** How uploads are scheduled (the --upload-concurrency, --async-uploads and --upload-delay flags). */
 export interface UploadPolicy {
@@ -65,9 +66,6 @@ export interface UploaderDeps {
   /** Streaming uploads (stream-upload.ts): a close finishes the entry's stream, or uploads whole. */
   streams?: Pick<StreamUploads, 'finish'>;
 }
-
-/** Staged files up to this size are uploaded from memory (one PUT buffers them anyway). */
-const SMALL_UPLOAD = 1024 * 1024;
 
 export class Uploader {
   readonly #d: UploaderDeps;
@@ -119,8 +117,11 @@ export class Uploader {
       // Closed, maybe waiting for a slot: once this is written a crash finds a file to upload, not one to
       // keep. Not awaited: the upload's own write of it (#upload) follows in the record's order, and
       // reports a failure.
-      if (entry.journaled !== 'closing' && entry.journaled !== 'queued')
+      if (entry.journaled !== 'closing' && entry.journaled !== 'queued') {
+        // A small file's record names its bytes' CRC32C (closed-bytes.ts); the PUT sends what was read.
+        if (entry.staging) await closedBytes(entry, entry.staging).catch(() => undefined);
         this.#d.journal(entry, 'closing').catch(() => undefined);
+      }
       await this.#enqueue(entry, true, 0, why === 'close');
     } catch (err) {
       throw toFsError(err);
@@ -184,6 +185,7 @@ export class Uploader {
     const version = entry.version;
     const applied = { ...entry.posix };
     entry.state = 'uploading';
+    const closed = await closedBytes(entry, staging).catch(() => undefined);
     // Once this is written a crash finds a closed file to upload, not a half-written one to keep (skipped
     // when the record says so already: entry-journal.ts). It is written while the bytes go up: a crash
     // before it is down finds the file `open` and keeps it (nothing is lost), and a small file's close
@@ -205,7 +207,12 @@ export class Uploader {
     const resumable = this.#resumable(entry, version, prior, sent);
     const whole = async (): Promise<ObjectMeta> => {
       // A small file goes as a Buffer read through the open descriptor: no second open, no stream.
-      const body = source.size <= SMALL_UPLOAD ? await staging.bytes() : source;
+      const body =
+        closed?.version === version
+          ? closed.bytes
+          : source.size <= SMALL_UPLOAD
+            ? await staging.bytes()
+            : source;
       const meta = await upload(this.#d.backend, sent, body, this.#d.logger, resumable);
       return withPlanMetadata(this.#d.backend, plan, sent.writable, meta, () => source, this.#d.logger);
     };
@@ -278,6 +285,7 @@ export class Uploader {
       throw err; // the queue tells a transient error by its storage code
     } finally {
       entry.upload$ = undefined;
+      entry.closed = undefined; // sent or not, the next attempt reads them again
       // After the queue has settled this job (it runs its callbacks first), the entry may end.
       if (settles) setImmediate(() => void this.#d.settled(entry));
     }

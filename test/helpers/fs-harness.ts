@@ -55,7 +55,9 @@ export async function harness(
   } = {},
 ): Promise<Harness> {
   const cacheDir = o.cacheDir ?? (await mkdtemp(path.join(tmpdir(), 'gcsmount-core-')));
-  if (!o.cacheDir) t.teardown(() => rm(cacheDir, { recursive: true, force: true }));
+  // Retried: an entry ending in the background (an async upload settling) may still be moving its slot to
+  // the spare directory as the test ends.
+  if (!o.cacheDir) t.teardown(() => rm(cacheDir, { recursive: true, force: true, maxRetries: 5 }));
   const memory = o.memory ?? new MemoryBackend();
   if (!o.memory) await memory.createBucket('bkt');
   const requests = counting(memory);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { MODE_KEY, MTIME_KEY } from '../../../daemon/posix/attrs.js';
 import type { JournalRecord } from '../../../daemon/write/journal.js';
 import { isGrowing, type StorageBackend, type WriteOptions } from '../../../storage/backend.js';
+import { hashBuffer } from '../../../storage/checksums.js';
 import { harness, O_RDONLY, O_WRONLY, type Harness } from '../../helpers/fs-harness.js';
 
 /** Waits until `n` staged files' journal records say `closing` (their close is uploading). */
@@ -141,6 +142,43 @@ test('a closed file whose staged bytes are shorter than its record says (a power
   await r.settled;
   t.is(await next.object('f'), 'good old bytes');
   t.like((await next.kept())[0], { object: 'f', size: 0, reason: 'size-mismatch' });
+});
+
+test('a closed small file whose staged bytes are as long but not the ones its record names (a power cut) is kept', async (t) => {
+  const crashed = await harness(t, { wrap: hangingUploads });
+  await crashed.put('f', 'good old bytes');
+  const fd = await crashed.fs.open('/f', O_WRONLY);
+  await crashed.write(fd, 'NEW BYTES', 0);
+  void crashed.fs.flush(fd); // never settles: the crash comes during the upload
+  await closing(crashed.cacheDir, 1);
+  const staging = path.join(crashed.cacheDir, 'staging');
+  const file = (await readdir(staging)).find((n) => !n.endsWith('.json'));
+  if (!file) throw new Error('no staged file');
+  const record = JSON.parse(await readFile(path.join(staging, `${file}.json`), 'utf8')) as JournalRecord;
+  const staged = await readFile(path.join(staging, file));
+  t.is(staged.toString(), 'NEW BYTESbytes');
+  t.is(record.crc32c, hashBuffer(staged, { md5: false }).crc32c);
+  // The power cut kept the record and the length; the bytes never reached the disk.
+  await writeFile(path.join(staging, file), Buffer.alloc(record.size));
+  const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
+  const r = await next.fs.recover();
+  t.like(r, { queued: [], kept: ['gs://bkt/f'] });
+  await r.settled;
+  t.is(await next.object('f'), 'good old bytes');
+  t.like((await next.kept())[0], { object: 'f', size: 14, reason: 'content-mismatch' });
+});
+
+test('a closed small file whose bytes match its record CRC32C is uploaded at the next start', async (t) => {
+  const crashed = await harness(t, { wrap: hangingUploads });
+  const fd = await crashed.fs.create('/f', 0o644);
+  await crashed.write(fd, 'all there', 0);
+  void crashed.fs.flush(fd);
+  await closing(crashed.cacheDir, 1);
+  const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
+  const r = await next.fs.recover();
+  t.deepEqual(r.queued, ['gs://bkt/f']);
+  await r.settled;
+  t.is(await next.object('f'), 'all there');
 });
 
 test('records whose staged file is gone (a crash after the discard) are removed; nothing is kept for them', async (t) => {

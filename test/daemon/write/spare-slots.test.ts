@@ -2,13 +2,20 @@
 // next new file, out of staging/; the next start deletes the spares and settles staging/ as before.
 
 import test from 'ava';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readJournal, RECORD_SUFFIX } from '../../../daemon/write/journal.js';
+import { RecordFile } from '../../../daemon/write/record-file.js';
 import { MAX_SPARES } from '../../../daemon/write/spare-slots.js';
+import { StagingFile } from '../../../daemon/write/staging-file.js';
+import type { StorageBackend } from '../../../storage/backend.js';
 import { harness, type Harness } from '../../helpers/fs-harness.js';
 
-const names = (dir: string): Promise<string[]> => readdir(dir).then((n) => n.sort(), () => []);
+const names = (dir: string): Promise<string[]> =>
+  readdir(dir).then(
+    (n) => n.sort(),
+    () => [],
+  );
 
 const dirs = (h: Harness): { staging: string; spare: string } => ({
   staging: path.join(h.cacheDir, 'staging'),
@@ -104,4 +111,73 @@ test('a crash with spares kept loses nothing: the next start deletes the spares 
   t.deepEqual(await names(dirs(h).spare), []);
   t.deepEqual(await names(dirs(h).staging), []);
   t.is(await next.object('a'), 'uploaded');
+});
+
+test('a power cut that leaves an older file record over a reused slot never uploads the new bytes as that file', async (t) => {
+  // The uploads of b never finish: the power cut comes during its close.
+  const hangB = (b: StorageBackend): StorageBackend =>
+    new Proxy(b, {
+      get(target, prop, receiver) {
+        if (prop !== 'writeObject') return Reflect.get(target, prop, receiver) as unknown;
+        return (...args: Parameters<StorageBackend['writeObject']>) =>
+          args[1] === 'b' ? new Promise(() => undefined) : target.writeObject(...args);
+      },
+    });
+  const h = await harness(t, { wrap: hangB });
+  const { staging, spare } = dirs(h);
+  await writeAndClose(h, 'a', 'aaaa');
+  const [, record] = await names(spare);
+  const older = await readFile(path.join(spare, record!)); // a's `closing` record, with its CRC32C
+  const fd = await h.fs.create('/b', 0o644); // the same slot
+  await h.write(fd, 'bbbb', 0);
+  void h.fs.flush(fd);
+  for (let i = 0; i < 200 && !(await readFile(path.join(staging, record!), 'utf8')).includes('closing'); i++)
+    await new Promise((r) => setTimeout(r, 5));
+  // What the disk may hold after the cut: b's bytes (same length) under a's record, never written back
+  // since. And a was deleted meanwhile, so its generation precondition would not stop the upload.
+  await writeFile(path.join(staging, record!), older);
+  await h.memory.deleteObject('bkt', 'a');
+  const next = await harness(t, { memory: h.memory, cacheDir: h.cacheDir });
+  const r = await next.fs.recover();
+  await r.settled;
+  t.deepEqual(r.kept, ['gs://bkt/a']);
+  t.like((await next.kept())[0], { object: 'a', size: 4, reason: 'content-mismatch' });
+  t.is(await next.object('a'), undefined);
+});
+
+test.serial('a slot moves so that a crash at any step leaves staging/ as replay knows it', async (t) => {
+  const h = await harness(t);
+  const { staging } = dirs(h);
+  const seen: string[][] = [];
+  const look = async (): Promise<void> => {
+    seen.push((await names(staging)).map((n) => (n.endsWith(RECORD_SUFFIX) ? 'record' : 'file')));
+  };
+  // Parking empties the file after it left staging/ and before its record does; taking writes the new
+  // record while the slot is still spare.
+  const { truncate } = Object.getOwnPropertyDescriptors(StagingFile.prototype);
+  const { write } = Object.getOwnPropertyDescriptors(RecordFile.prototype);
+  let watching = false;
+  StagingFile.prototype.truncate = async function (this: StagingFile, size: number) {
+    if (watching) await look();
+    return (truncate.value as (this: StagingFile, n: number) => Promise<void>).call(this, size);
+  };
+  RecordFile.prototype.write = async function (this: RecordFile, ...args: Parameters<RecordFile['write']>) {
+    if (watching) await look();
+    return (write.value as RecordFile['write']).apply(this, args);
+  };
+  t.teardown(() => {
+    Object.defineProperty(StagingFile.prototype, 'truncate', truncate);
+    Object.defineProperty(RecordFile.prototype, 'write', write);
+  });
+  await writeAndClose(h, 'a', 'aaaa');
+  watching = true;
+  const parked = seen.length;
+  await writeAndClose(h, 'b', 'bbbb'); // takes a's slot, parks it again
+  watching = false;
+  t.deepEqual(seen.slice(parked), [
+    [], // b's first record, written while the slot is spare
+    ['file', 'record'], // b's `closing` record
+    ['record'], // parking: the file has left, the record is still there
+  ]);
+  t.deepEqual(await names(staging), []);
 });
