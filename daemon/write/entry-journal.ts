@@ -4,7 +4,8 @@
 // would lose one rename), and a write that would say exactly what the record says already is skipped
 // (a close journals `closing` before it waits for a queue slot and again as its upload starts, to catch a
 // chmod or utimens made meanwhile: the second write happens only when one was). Once a staging file is
-// forgotten (its entry ended: discarded, or kept with its own record), nothing more is written for it.
+// forgotten (its entry ended: discarded, or kept with its own record), nothing more is written for it;
+// once recycled (a spare slot: spare-slots.ts), only the next entry that writes it does.
 
 import path from 'node:path';
 import type { PendingObject } from './pending-object.js';
@@ -27,6 +28,9 @@ interface RecordState {
   /** A write put off (later()). */
   later?: NodeJS.Timeout | undefined;
   forgotten?: boolean;
+  /** The entry whose record this is: the first to write it, again after a recycle() (a spare slot's next
+   *  file). A late write of an entry that ended (an upload's callback) never lands in another's record. */
+  owner?: PendingObject | undefined;
 }
 
 /** How long later() waits. */
@@ -58,12 +62,14 @@ export class EntryJournal {
   ): Promise<void> {
     if (!staging) return Promise.resolve();
     const r = this.#state(staging);
+    if (r.owner === undefined && !entry.ended) r.owner = entry;
+    if (r.owner !== entry) return Promise.resolve();
     clearTimeout(r.later);
     r.later = undefined;
     r.asked = state;
     const { updatedAt, ...content } = this.#record(entry, state, staging);
     const done = r.chain.then(async () => {
-      if (r.forgotten) return;
+      if (r.forgotten || r.owner !== entry) return;
       const text = JSON.stringify(content);
       if (text !== r.written || (durable && r.durable !== true)) {
         this.#writes++;
@@ -126,6 +132,7 @@ export class EntryJournal {
     r.written = undefined;
     r.durable = false;
     delete r.asked;
+    r.owner = undefined;
     return true;
   }
 

@@ -3,9 +3,13 @@
 // file's `uploaded` record waits a moment for the release that removes the record anyway.
 
 import test from 'ava';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { EntryJournal } from '../../../daemon/write/entry-journal.js';
 import type { JournalRecord } from '../../../daemon/write/journal.js';
+import { PendingObject } from '../../../daemon/write/pending-object.js';
+import { StagingFile } from '../../../daemon/write/staging-file.js';
 import { MODE_KEY } from '../../../daemon/posix/attrs.js';
 import type { StorageBackend } from '../../../storage/backend.js';
 import { harness } from '../../helpers/fs-harness.js';
@@ -99,4 +103,27 @@ test('a file closed and still open elsewhere gets its uploaded record a moment a
   t.is(await state(), 'uploaded');
   await h.fs.release(fd);
   t.deepEqual(await readdir(staging), []);
+});
+
+test('a recycled record belongs to its next entry: a late write of the entry that ended never lands in it', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'entry-journal-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const journal = new EntryJournal(() => new Date(0));
+  const staging = await StagingFile.create(dir);
+  const a = new PendingObject('b', 'first', '0', undefined, new Date(0));
+  const b = new PendingObject('b', 'second', '0', undefined, new Date(0));
+  const said = async (): Promise<Partial<JournalRecord>> =>
+    JSON.parse(await readFile(`${staging.path}.json`, 'utf8')) as JournalRecord;
+  await journal.write(a, 'closing', staging);
+  a.ended = true;
+  t.true(await journal.recycle(staging));
+  await journal.write(a, 'uploaded', staging); // e.g. an upload callback after the end: dropped
+  t.like(await said(), { object: 'first', state: 'closing' });
+  await journal.write(b, 'open', staging);
+  const late = journal.write(a, 'uploaded', staging);
+  await journal.rewrite(b);
+  await late;
+  t.like(await said(), { object: 'second', state: 'open' });
+  await journal.forget(staging);
+  await staging.discard();
 });
