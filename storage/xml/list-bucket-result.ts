@@ -5,7 +5,7 @@
 import type { ListedObject, ListPage } from '../types.js';
 import { children, malformed, ownText, parseXml, requiredText, root, text } from './parser.js';
 import type { XmlNode } from './parser.js';
-import { scanPlain } from './plain-scan.js';
+import { listedObject, scanListing, type ScannedListing } from './listing-scan.js';
 import { parseBoolean, parseCount, parseGeneration, parseTimestamp } from './values.js';
 
 export interface ParsedListing {
@@ -26,6 +26,7 @@ export interface ParseListingOptions {
 /** Undoes `encoding-type=url`. `+` means space, as in S3 (botocore uses unquote_plus); an encoder that
  *  follows RFC 3986 writes a literal plus as %2B, so both conventions decode correctly. */
 export function decodeListingName(value: string): string {
+  if (!value.includes('%') && !value.includes('+')) return value; // most names: nothing to undo
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch (e) {
@@ -53,30 +54,73 @@ function byteMax(a: string | undefined, b: string | undefined): string | undefin
   return Buffer.compare(Buffer.from(a), Buffer.from(b)) >= 0 ? a : b;
 }
 
-/** Parses a listing: the lean scanner (plain-scan.ts) when the body is in its plain subset, else the
+/** Parses a listing: straight from the text (listing-scan.ts) when it has the usual shape, else with the
  *  validating parser, which also reports whatever is wrong with the body. */
 export function parseListBucketResult(body: string, options: ParseListingOptions = {}): ParsedListing {
-  return listingFromDocument(scanPlain(body) ?? parseXml(body), options);
+  const scanned = scanListing(body);
+  const direct = scanned && listingFromScan(scanned, options);
+  return direct ?? listingFromDocument(parseXml(body), options);
+}
+
+/** The listing of a directly scanned text; undefined when an entry lacks a value or has a bad one (the
+ *  tree path then says which). */
+export function listingFromScan(
+  s: ScannedListing,
+  options: ParseListingOptions = {},
+): ParsedListing | undefined {
+  const decode = decoder(options, s.fields.get('EncodingType'));
+  const objects: ListedObject[] = [];
+  for (const c of s.contents) {
+    const o = listedObject(c, decode);
+    if (!o) return undefined;
+    objects.push(o);
+  }
+  return finish(
+    objects,
+    s.prefixes.map(decode),
+    s.fields.get('IsTruncated'),
+    s.fields.get('NextContinuationToken'),
+    s.fields.get('NextMarker'),
+    decode,
+  );
+}
+
+function decoder(options: ParseListingOptions, echoed: string | undefined): (s: string) => string {
+  const encoded = options.encodingType === 'url' || echoed?.trim().toLowerCase() === 'url';
+  return encoded ? decodeListingName : (s: string): string => s;
 }
 
 /** The listing of an already parsed document (either parser's). */
 export function listingFromDocument(doc: XmlNode, options: ParseListingOptions = {}): ParsedListing {
   const result = root(doc, 'ListBucketResult');
-  const encoded =
-    options.encodingType === 'url' || text(result, 'EncodingType')?.trim().toLowerCase() === 'url';
-  const decode = encoded ? decodeListingName : (s: string): string => s;
-
+  const decode = decoder(options, text(result, 'EncodingType'));
   const objects = children(result, 'Contents').map((c) => parseContents(c, decode));
   const prefixes = children(result, 'CommonPrefixes').flatMap((cp) =>
     children(cp, 'Prefix').map((p) => decode(ownText(p))),
   );
-  const isTruncated = parseBoolean(text(result, 'IsTruncated'));
+  return finish(
+    objects,
+    prefixes,
+    text(result, 'IsTruncated'),
+    text(result, 'NextContinuationToken'),
+    text(result, 'NextMarker'),
+    decode,
+  );
+}
+
+/** The page and where the next one starts (both paths). */
+function finish(
+  objects: ListedObject[],
+  prefixes: string[],
+  truncated: string | undefined,
+  token: string | undefined,
+  marker: string | undefined,
+  decode: (s: string) => string,
+): ParsedListing {
+  const isTruncated = parseBoolean(truncated);
   const page: ListPage = { objects, prefixes };
   const parsed: ParsedListing = { page, isTruncated };
   if (!isTruncated) return parsed;
-
-  const token = text(result, 'NextContinuationToken');
-  const marker = text(result, 'NextMarker');
   const nextMarker =
     marker !== undefined && marker !== ''
       ? decode(marker)
