@@ -54,16 +54,17 @@ export class SpareSlots {
     return true;
   }
 
-  /** A spare for a new entry, or undefined. `record` writes the new entry's first record (in place, while
-   *  the slot is still spare); then the record moves back, then the (empty) file: a crash in between
-   *  leaves a record without its file, or a new empty file with its record, as a fresh creation would. */
+  /** A spare for a new entry, or undefined. The record moves back first, then `record` writes the new
+   *  entry's first record over it (in place, or replaced when it cannot be: at its own path), then the
+   *  (empty) file moves back: a crash in between leaves a record without its file (whatever it says,
+   *  replay deletes it), or a new empty file with its record, as a fresh creation would. */
   async take(record: (staging: StagingFile) => Promise<void>): Promise<StagingFile | undefined> {
     const staging = this.#spares.pop();
     if (!staging) return undefined;
     const file = this.#spare(staging.path);
     try {
-      await record(staging);
       await rename(recordPath(file), recordPath(staging.path));
+      await record(staging);
       await rename(file, staging.path);
     } catch {
       // A spare directory or staging directory that vanished: this slot is lost, a new one will do.

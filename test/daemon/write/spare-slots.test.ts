@@ -9,7 +9,7 @@ import { RecordFile } from '../../../daemon/write/record-file.js';
 import { MAX_SPARES } from '../../../daemon/write/spare-slots.js';
 import { StagingFile } from '../../../daemon/write/staging-file.js';
 import type { StorageBackend } from '../../../storage/backend.js';
-import { harness, type Harness } from '../../helpers/fs-harness.js';
+import { harness, O_WRONLY, type Harness } from '../../helpers/fs-harness.js';
 
 const names = (dir: string): Promise<string[]> =>
   readdir(dir).then(
@@ -152,8 +152,8 @@ test.serial('a slot moves so that a crash at any step leaves staging/ as replay 
   const look = async (): Promise<void> => {
     seen.push((await names(staging)).map((n) => (n.endsWith(RECORD_SUFFIX) ? 'record' : 'file')));
   };
-  // Parking empties the file after it left staging/ and before its record does; taking writes the new
-  // record while the slot is still spare.
+  // Parking empties the file after it left staging/ and before its record does; taking moves the record
+  // back, writes the new one over it, then moves the file back.
   const { truncate } = Object.getOwnPropertyDescriptors(StagingFile.prototype);
   const { write } = Object.getOwnPropertyDescriptors(RecordFile.prototype);
   let watching = false;
@@ -175,9 +175,29 @@ test.serial('a slot moves so that a crash at any step leaves staging/ as replay 
   await writeAndClose(h, 'b', 'bbbb'); // takes a's slot, parks it again
   watching = false;
   t.deepEqual(seen.slice(parked), [
-    [], // b's first record, written while the slot is spare
+    ['record'], // b's first record, written over the one moved back (its file still spare)
     ['file', 'record'], // b's `closing` record
     ['record'], // parking: the file has left, the record is still there
   ]);
   t.deepEqual(await names(staging), []);
+});
+
+test('a spare taken by a file whose first record is too long to write in place still gets its own record', async (t) => {
+  const h = await harness(t);
+  const { staging } = dirs(h);
+  await writeAndClose(h, 'small', 'x'); // leaves a spare
+  // A partial write to an object with a lot of custom metadata: its `open` record is past one page.
+  await h.memory.writeObject('bkt', 'big-meta', Buffer.from('old bytes'), {
+    metadata: { note: 'm'.repeat(5000) },
+  });
+  const fd = await h.fs.open('/big-meta', O_WRONLY);
+  await h.write(fd, 'NEW', 0);
+  const [file, record] = await names(staging);
+  t.is(record, `${file}${RECORD_SUFFIX}`);
+  t.like(await readJournal(path.join(staging, file!)), { object: 'big-meta', state: 'open' });
+  // The "crash": the next start keeps it under its own name, with its bytes.
+  const next = await harness(t, { memory: h.memory, cacheDir: h.cacheDir });
+  t.deepEqual((await next.fs.recover()).kept, ['gs://bkt/big-meta']);
+  const [kept] = await next.kept();
+  t.is(await readFile(kept!.file, 'utf8'), 'NEW bytes');
 });
