@@ -2,7 +2,7 @@
 // mid-upload), one whose file is still open, a truncated journal record, a staged file with no record.
 // A second filesystem over the same store and cache dir (a remount) settles them all.
 
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -125,55 +125,68 @@ test('a truncated journal record or a staged file with none: kept and named, rec
   t.is(await next.object('torn'), undefined);
 });
 
-test('a closed file whose staged bytes are shorter than its record says (a power cut) is kept, never uploaded', async (t) => {
+/** `f` holds 'good old bytes'; `written` goes over its start and the close's upload never ends (the crash
+ *  comes during it). Returns the dead run's harness and its staged file. */
+async function crashedClosing(
+  t: ExecutionContext,
+  written: string,
+): Promise<{ crashed: Harness; file: string }> {
   const crashed = await harness(t, { wrap: hangingUploads });
   await crashed.put('f', 'good old bytes');
   const fd = await crashed.fs.open('/f', O_WRONLY);
-  await crashed.write(fd, 'NEW BYTES, LONGER', 0);
-  void crashed.fs.flush(fd); // never settles: the crash comes during the upload
+  await crashed.write(fd, written, 0);
+  void crashed.fs.flush(fd); // never settles
   await closing(crashed.cacheDir, 1);
   const staging = path.join(crashed.cacheDir, 'staging');
   const file = (await readdir(staging)).find((n) => !n.endsWith('.json'));
   if (!file) throw new Error('no staged file');
-  await truncate(path.join(staging, file), 0); // the power cut lost the bytes the record describes
+  return { crashed, file: path.join(staging, file) };
+}
+
+/** The next start over the dead run's store and cache dir: `f` is kept for `reason`, never uploaded. */
+async function keptAtNextStart(
+  t: ExecutionContext,
+  crashed: Harness,
+  size: number,
+  reason: string,
+): Promise<void> {
   const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
   const r = await next.fs.recover();
   t.like(r, { queued: [], kept: ['gs://bkt/f'] });
   await r.settled;
   t.is(await next.object('f'), 'good old bytes');
-  t.like((await next.kept())[0], { object: 'f', size: 0, reason: 'size-mismatch' });
+  t.like((await next.kept())[0], { object: 'f', size, reason });
+}
+
+test('a closed file whose staged bytes are shorter than its record says (a power cut) is kept, never uploaded', async (t) => {
+  const { crashed, file } = await crashedClosing(t, 'NEW BYTES, LONGER');
+  await truncate(file, 0); // the power cut lost the bytes the record describes
+  await keptAtNextStart(t, crashed, 0, 'size-mismatch');
 });
 
 test('a closed small file whose staged bytes are as long but not the ones its record names (a power cut) is kept', async (t) => {
-  const crashed = await harness(t, { wrap: hangingUploads });
-  await crashed.put('f', 'good old bytes');
-  const fd = await crashed.fs.open('/f', O_WRONLY);
-  await crashed.write(fd, 'NEW BYTES', 0);
-  void crashed.fs.flush(fd); // never settles: the crash comes during the upload
-  await closing(crashed.cacheDir, 1);
-  const staging = path.join(crashed.cacheDir, 'staging');
-  const file = (await readdir(staging)).find((n) => !n.endsWith('.json'));
-  if (!file) throw new Error('no staged file');
-  const record = JSON.parse(await readFile(path.join(staging, `${file}.json`), 'utf8')) as JournalRecord;
-  const staged = await readFile(path.join(staging, file));
+  const { crashed, file } = await crashedClosing(t, 'NEW BYTES');
+  const record = JSON.parse(await readFile(`${file}.json`, 'utf8')) as JournalRecord;
+  const staged = await readFile(file);
   t.is(staged.toString(), 'NEW BYTESbytes');
   t.is(record.crc32c, hashBuffer(staged, { md5: false }).crc32c);
   // The power cut kept the record and the length; the bytes never reached the disk.
-  await writeFile(path.join(staging, file), Buffer.alloc(record.size));
-  const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
-  const r = await next.fs.recover();
-  t.like(r, { queued: [], kept: ['gs://bkt/f'] });
-  await r.settled;
-  t.is(await next.object('f'), 'good old bytes');
-  t.like((await next.kept())[0], { object: 'f', size: 14, reason: 'content-mismatch' });
+  await writeFile(file, Buffer.alloc(record.size));
+  await keptAtNextStart(t, crashed, 14, 'content-mismatch');
 });
 
-test('a closed small file whose bytes match its record CRC32C is uploaded at the next start', async (t) => {
+/** A new file `name` whose close's upload never ends (the crash comes during it): the dead run's harness. */
+async function createdClosing(t: ExecutionContext, name: string, data: string): Promise<Harness> {
   const crashed = await harness(t, { wrap: hangingUploads });
-  const fd = await crashed.fs.create('/f', 0o644);
-  await crashed.write(fd, 'all there', 0);
+  const fd = await crashed.fs.create(`/${name}`, 0o644);
+  await crashed.write(fd, data, 0);
   void crashed.fs.flush(fd);
   await closing(crashed.cacheDir, 1);
+  return crashed;
+}
+
+test('a closed small file whose bytes match its record CRC32C is uploaded at the next start', async (t) => {
+  const crashed = await createdClosing(t, 'f', 'all there');
   const next = await harness(t, { memory: crashed.memory, cacheDir: crashed.cacheDir });
   const r = await next.fs.recover();
   t.deepEqual(r.queued, ['gs://bkt/f']);
@@ -182,11 +195,7 @@ test('a closed small file whose bytes match its record CRC32C is uploaded at the
 });
 
 test('records whose staged file is gone (a crash after the discard) are removed; nothing is kept for them', async (t) => {
-  const crashed = await harness(t, { wrap: hangingUploads });
-  const fd = await crashed.fs.create('/live', 0o644);
-  await crashed.write(fd, 'still staged', 0);
-  void crashed.fs.flush(fd);
-  await closing(crashed.cacheDir, 1);
+  const crashed = await createdClosing(t, 'live', 'still staged');
   const staging = path.join(crashed.cacheDir, 'staging');
   await writeFile(path.join(staging, 'gone.json'), '{"v":1}');
   await writeFile(path.join(staging, 'gone-too.json.tmp'), '{"v":1}');
