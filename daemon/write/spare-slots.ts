@@ -23,17 +23,12 @@ export class SpareSlots {
   constructor(
     readonly dir: string,
     private readonly journal: EntryJournal,
-    private readonly max = MAX_SPARES,
   ) {}
-
-  get size(): number {
-    return this.#spares.length;
-  }
 
   /** Keeps the slot of an ended entry whose bytes are no longer needed. True: the slot is taken care of
    *  (kept, or removed after a failed move); false: nothing changed, the caller discards it. */
   async park(staging: StagingFile): Promise<boolean> {
-    if (this.#spares.length >= this.max) return false;
+    if (this.#spares.length >= MAX_SPARES) return false;
     if (!(await this.journal.recycle(staging))) return false;
     const file = this.#spare(staging.path);
     try {
