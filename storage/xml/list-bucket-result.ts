@@ -3,9 +3,9 @@
 // optional echo elements, any namespace) because several details of GCS's output are unconfirmed.
 
 import type { ListedObject, ListPage } from '../types.js';
-import { children, malformed, ownText, parseXml, requiredText, root, text } from './parser.js';
+import { children, malformed, ownText, parseXml, present, root, text } from './parser.js';
 import type { XmlNode } from './parser.js';
-import { listedObject, scanListing, type ScannedListing } from './listing-scan.js';
+import { scanListing, type ScannedListing } from './listing-scan.js';
 import { parseBoolean, parseCount, parseGeneration, parseTimestamp } from './values.js';
 
 export interface ParsedListing {
@@ -34,17 +34,21 @@ export function decodeListingName(value: string): string {
   }
 }
 
-function parseContents(node: XmlNode, decode: (s: string) => string): ListedObject {
-  const etag = text(node, 'ETag');
-  const metageneration = text(node, 'MetaGeneration');
+/** A Contents entry from its children's texts (`get`: either path's); throws what is missing or bad. */
+function parseContents(
+  get: (name: string) => string | undefined,
+  decode: (s: string) => string,
+): ListedObject {
+  const required = (name: string): string => present(get(name), name, 'Contents');
+  const metageneration = get('MetaGeneration');
   return {
-    name: decode(requiredText(node, 'Key', 'Contents')),
-    size: parseCount(requiredText(node, 'Size', 'Contents'), 'Size'),
-    generation: parseGeneration(requiredText(node, 'Generation', 'Contents'), 'Generation'),
+    name: decode(required('Key')),
+    size: parseCount(required('Size'), 'Size'),
+    generation: parseGeneration(required('Generation'), 'Generation'),
     // Every GCS capture has MetaGeneration; an absent one can only mean "never updated".
     metageneration: metageneration === undefined ? '1' : parseGeneration(metageneration, 'MetaGeneration'),
-    updated: parseTimestamp(requiredText(node, 'LastModified', 'Contents'), 'LastModified'),
-    etag: etag ?? '',
+    updated: parseTimestamp(required('LastModified'), 'LastModified'),
+    etag: get('ETag') ?? '',
   };
 }
 
@@ -69,11 +73,11 @@ export function listingFromScan(
   options: ParseListingOptions = {},
 ): ParsedListing | undefined {
   const decode = decoder(options, s.fields.get('EncodingType'));
-  const objects: ListedObject[] = [];
-  for (const c of s.contents) {
-    const o = listedObject(c, decode);
-    if (!o) return undefined;
-    objects.push(o);
+  let objects: ListedObject[];
+  try {
+    objects = s.contents.map((c) => parseContents((name) => c.get(name), decode));
+  } catch {
+    return undefined;
   }
   return finish(
     objects,
@@ -94,7 +98,7 @@ function decoder(options: ParseListingOptions, echoed: string | undefined): (s: 
 export function listingFromDocument(doc: XmlNode, options: ParseListingOptions = {}): ParsedListing {
   const result = root(doc, 'ListBucketResult');
   const decode = decoder(options, text(result, 'EncodingType'));
-  const objects = children(result, 'Contents').map((c) => parseContents(c, decode));
+  const objects = children(result, 'Contents').map((c) => parseContents((name) => text(c, name), decode));
   const prefixes = children(result, 'CommonPrefixes').flatMap((cp) =>
     children(cp, 'Prefix').map((p) => decode(ownText(p))),
   );

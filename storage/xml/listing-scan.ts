@@ -12,8 +12,6 @@
 // comments, CDATA, DOCTYPE or carriage returns, and nothing but whitespace after the root.
 
 import { decodeEntities } from '../../common/xml-entities.js';
-import type { ListedObject } from '../types.js';
-import { parseCount, parseGeneration, parseTimestamp } from './values.js';
 
 /** The raw texts of a listing, as the document has them. */
 export interface ScannedListing {
@@ -42,32 +40,6 @@ export function scanListing(text: string): ScannedListing | undefined {
   } catch (e) {
     if (e instanceof Bail) return undefined;
     throw e;
-  }
-}
-
-/** A Contents entry's texts as a listed object (undefined when a required one is missing or bad). */
-export function listedObject(
-  c: Map<string, string>,
-  decode: (s: string) => string,
-): ListedObject | undefined {
-  const key = c.get('Key');
-  const size = c.get('Size');
-  const generation = c.get('Generation');
-  const modified = c.get('LastModified');
-  if (key === undefined || size === undefined || generation === undefined || modified === undefined)
-    return undefined;
-  try {
-    const metageneration = c.get('MetaGeneration');
-    return {
-      name: decode(key),
-      size: parseCount(size, 'Size'),
-      generation: parseGeneration(generation, 'Generation'),
-      metageneration: metageneration === undefined ? '1' : parseGeneration(metageneration, 'MetaGeneration'),
-      updated: parseTimestamp(modified, 'LastModified'),
-      etag: c.get('ETag') ?? '',
-    };
-  } catch {
-    return undefined;
   }
 }
 

@@ -123,7 +123,11 @@ export function text(node: XmlNode, name: string): string | undefined {
 
 /** Text of a child that the document must have. */
 export function requiredText(node: XmlNode, name: string, where: string): string {
-  const t = text(node, name);
+  return present(text(node, name), name, where);
+}
+
+/** The text of child `name` of `where`, which the document must have (found by any means). */
+export function present(t: string | undefined, name: string, where: string): string {
   if (t === undefined) throw malformed(`<${where}> lacks <${name}>`);
   return t;
 }
