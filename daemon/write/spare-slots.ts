@@ -23,6 +23,9 @@ export class SpareSlots {
   constructor(
     readonly dir: string,
     private readonly journal: EntryJournal,
+    /** Removes a slot from staging/ as any ended entry's is (stager.ts): its record forgotten, the bytes
+     *  unlinked before the record. */
+    private readonly remove: (staging: StagingFile) => Promise<void>,
   ) {}
 
   /** Keeps the slot of an ended entry whose bytes are no longer needed. True: the slot is taken care of
@@ -79,10 +82,10 @@ export class SpareSlots {
     return path.join(this.dir, path.basename(stagingPath));
   }
 
+  /** Removes a slot wherever its two files are (staging/ or the spare directory). */
   async #remove(staging: StagingFile): Promise<void> {
-    await this.journal.forget(staging).catch(() => undefined);
-    await staging.discard(); // before its record: replay deletes a record alone
+    await this.remove(staging);
     const file = this.#spare(staging.path);
-    for (const p of [file, recordPath(file), recordPath(staging.path)]) await rm(p, { force: true });
+    for (const p of [file, recordPath(file)]) await rm(p, { force: true });
   }
 }

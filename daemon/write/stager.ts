@@ -10,7 +10,7 @@ import { FsError } from '../posix/errors.js';
 import type { EntryJournal } from './entry-journal.js';
 import { removeJournal } from './journal.js';
 import type { PendingObject } from './pending-object.js';
-import type { SpareSlots } from './spare-slots.js';
+import { SpareSlots } from './spare-slots.js';
 import { StagingFile } from './staging-file.js';
 
 export interface StagerOptions {
@@ -21,21 +21,24 @@ export interface StagerOptions {
   entries: () => PendingObject[];
   /** Most bytes staged at once, over every pending object (0 or none: no cap). */
   maxBytes?: number | undefined;
-  /** Slots of ended entries kept for new ones (none: each entry creates its own). */
-  spares?: SpareSlots | undefined;
+  /** Where slots of ended entries wait for new ones (spare-slots.ts; none: each entry creates its own). */
+  spareDir?: string | undefined;
 }
 
 export class Stager {
   readonly #o: StagerOptions;
+  readonly #spares: SpareSlots | undefined;
 
   constructor(o: StagerOptions) {
     this.#o = o;
+    this.#spares =
+      o.spareDir === undefined ? undefined : new SpareSlots(o.spareDir, o.journal, (s) => this.#remove(s));
   }
 
   /** A new object's empty staging file, recorded `open`: a spare slot if one is kept, else a new file. */
   async create(entry: PendingObject): Promise<StagingFile> {
     const journal = this.#o.journal;
-    const spare = await this.#o.spares?.take((s) => journal.write(entry, 'open', s));
+    const spare = await this.#spares?.take((s) => journal.write(entry, 'open', s));
     if (spare) return spare;
     const staging = await StagingFile.create(this.#o.stagingDir);
     try {
@@ -50,13 +53,13 @@ export class Stager {
   /** The slot of an entry that ended with nothing to keep: spare, or removed (bytes before record: writer.ts
    *  #endWhenIdle says why). */
   async discard(staging: StagingFile, spare: boolean): Promise<void> {
-    if (spare && (await this.#o.spares?.park(staging))) return;
+    if (spare && (await this.#spares?.park(staging))) return;
     await this.#remove(staging);
   }
 
   /** Removes the spare slots (a stop). */
   async clearSpares(): Promise<void> {
-    await this.#o.spares?.clear();
+    await this.#spares?.clear();
   }
 
   /** Makes sure the entry has a staging file holding its base's bytes, up to `upTo` (a truncate needs

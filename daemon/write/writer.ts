@@ -22,7 +22,6 @@ import { keepOpenWriters, notUploaded, openWriterFiles, type PendingUpload } fro
 import { recoveredEntry } from './recovered-entry.js';
 import type { JournalRecord } from './journal.js';
 import { EntryJournal } from './entry-journal.js';
-import { SpareSlots } from './spare-slots.js';
 import { Stager } from './stager.js';
 import { Uploader, type UploadPolicy, type UploadStats } from './uploader.js';
 import { uploadPlan } from './write-back.js';
@@ -76,7 +75,7 @@ export class Writer {
       journal,
       entries: () => this.#registry.all(),
       maxBytes: o.stagingMaxBytes,
-      spares: o.spareDir === undefined ? undefined : new SpareSlots(o.spareDir, journal),
+      spareDir: o.spareDir,
     });
     const streamAfter = o.streamAfter ?? DEFAULT_UPLOAD_THRESHOLDS.singleRequestMax;
     this.#streams =
