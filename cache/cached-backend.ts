@@ -4,10 +4,12 @@
 // up when entries expire (TTL), which is the whole trade-off of a metadata cache.
 // Rules: a mutation that returns metadata writes it into the stat cache; any other outcome (including
 // failure, which may have happened server-side) invalidates. Only directory-shaped listings (delimiter '/',
-// prefix '' or ending in '/', no startAfter) are cached; they clear negative entries and drop stat entries they
-// show to be stale, but fill none (a listing lacks a stat's content type and metadata). Returned metadata must be
-// treated as read-only: cache hits are frozen objects. Concurrent stats of one name share one HEAD.
+// prefix '' or ending in '/', no startAfter) are cached, or fetched ahead of a walk (listing-ahead.ts);
+// they clear negative entries and drop stat entries they show to be stale, but fill none (a listing lacks
+// a stat's content type and metadata). Returned metadata is read-only (cache hits are frozen objects).
+// Concurrent stats of one name share one HEAD.
 
+import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import type {
   CallOptions,
@@ -36,10 +38,11 @@ import type {
 } from '../storage/types.js';
 import type { ContentCache } from './content-cache.js';
 import { FetchGuard, type Ticket } from './fetch-guard.js';
+import { ListingAhead } from './listing-ahead.js';
 import { listingsShowing, type ListingCache } from './listing-cache.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { NameSet } from './name-set.js';
-import { MAX_PAGE_SIZE, directoryOf, pagesOf } from './listing-pages.js';
+import { MAX_PAGE_SIZE, directoryOf, pagesFrom, pagesOf } from './listing-pages.js';
 import { bucketKeyPrefix, entryKey } from './ttl-map.js';
 
 export interface CachedBackendCaches {
@@ -50,6 +53,8 @@ export interface CachedBackendCaches {
   /** When given, blocks of objects the mount overwrites or deletes are dropped (to free space: generations
    *  already keep them from being served). */
   content?: ContentCache;
+  /** Directory listings fetched ahead of a walk (listing-ahead.ts): at most `window` (none: off). */
+  ahead?: { window: number; clock: Clock };
   logger?: Logger;
 }
 
@@ -65,6 +70,7 @@ export class CachedBackend extends ForwardingBackend {
   readonly #lists = new FetchGuard();
   /** HEADs in flight without an abort signal, which a concurrent stat of the same name joins. */
   readonly #statFlights = new Map<string, { ticket: Ticket; meta: Promise<ObjectMeta> }>();
+  readonly #ahead: ListingAhead | undefined;
 
   constructor(backend: StorageBackend, caches: CachedBackendCaches) {
     super(backend);
@@ -73,6 +79,13 @@ export class CachedBackend extends ForwardingBackend {
     this.listings = caches.listings;
     this.#content = caches.content;
     this.#logger = caches.logger;
+    const ahead = caches.ahead;
+    if (ahead && ahead.window > 0)
+      this.#ahead = new ListingAhead({
+        ...ahead,
+        fetch: (bucket, dir) => this.#fetchAhead(bucket, dir),
+        known: (bucket, dir) => this.listings.get(bucket, dir) !== undefined,
+      });
   }
 
   /** Forgets all metadata (SIGHUP). Content blocks stay: generations keep them correct. */
@@ -82,6 +95,7 @@ export class CachedBackend extends ForwardingBackend {
     this.metadata.clear();
     this.negative.clear();
     this.listings.clear();
+    this.#ahead?.clear();
   }
 
   // --- buckets (listBuckets and headBucket pass through: nothing about buckets is cached) ---
@@ -203,12 +217,23 @@ export class CachedBackend extends ForwardingBackend {
     }
     const cached = this.listings.get(bucket, dir);
     if (cached) {
+      this.#ahead?.listed(bucket, dir, cached.prefixes);
       for (const page of pagesOf(cached, options.pageSize ?? MAX_PAGE_SIZE)) {
         checkAborted(options.signal);
         yield page;
       }
       return;
     }
+    const early = options.pageSize === undefined ? await this.#ahead?.take(bucket, dir) : undefined;
+    if (early) {
+      checkAborted(options.signal);
+      this.#ahead?.listed(bucket, dir, early.prefixes, true);
+      if (early.nextPageToken === undefined) this.listings.set(bucket, dir, early);
+      // A long listing goes on from where the page fetched ahead stopped (not cached: no ticket spans it).
+      yield* pagesFrom(early, (pageToken) => this.inner.listPage(bucket, { ...options, pageToken }));
+      return;
+    }
+    this.#ahead?.listing(bucket, dir);
     const ticket = this.#lists.begin(entryKey(bucket, dir));
     try {
       const objects: ListPage['objects'] = [];
@@ -219,7 +244,24 @@ export class CachedBackend extends ForwardingBackend {
         prefixes.push(...page.prefixes);
         yield page;
       }
-      if (this.#lists.valid(ticket)) this.listings.set(bucket, dir, { objects, prefixes });
+      if (this.#lists.valid(ticket)) {
+        this.listings.set(bucket, dir, { objects, prefixes });
+        this.#ahead?.listed(bucket, dir, prefixes);
+      }
+    } finally {
+      this.#lists.end(ticket);
+    }
+  }
+
+  /** A first page fetched ahead of a walk, recorded as readdir's own listing would be. */
+  async #fetchAhead(bucket: string, dir: string): Promise<ListPage> {
+    const ticket = this.#lists.begin(entryKey(bucket, dir));
+    try {
+      const page = await this.inner.listPage(bucket, { prefix: dir, delimiter: '/' });
+      this.#recordPage(bucket, page, ticket);
+      if (dir !== '' && this.#lists.valid(ticket) && page.objects[0]?.name !== dir)
+        this.negative.add(bucket, dir);
+      return page;
     } finally {
       this.#lists.end(ticket);
     }
@@ -321,6 +363,7 @@ export class CachedBackend extends ForwardingBackend {
     this.metadata.delete(bucket, name);
     this.negative.delete(bucket, name);
     this.listings.invalidatePath(bucket, name);
+    this.#ahead?.drop(bucket, listingsShowing(name));
   }
 
   #forgetBucket(bucket: string): void {
@@ -329,6 +372,7 @@ export class CachedBackend extends ForwardingBackend {
     this.metadata.deleteBucket(bucket);
     this.negative.deleteBucket(bucket);
     this.listings.deleteBucket(bucket);
+    this.#ahead?.dropBucket(bucket);
   }
 
   /** What a directory listing page proves: its names exist, and a newer version than the cached one

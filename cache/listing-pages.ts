@@ -42,3 +42,16 @@ export function* pagesOf(listing: DirListing, pageSize: number): Generator<ListP
     yield page;
   } while (i < merged.length);
 }
+
+/** A listing's first page, then the pages after it, fetched one by one from its continuation token. */
+export async function* pagesFrom(
+  first: ListPage,
+  next: (pageToken: string) => Promise<ListPage>,
+): AsyncGenerator<ListPage> {
+  yield first;
+  for (let token = first.nextPageToken; token !== undefined;) {
+    const page = await next(token);
+    yield page;
+    token = page.nextPageToken;
+  }
+}

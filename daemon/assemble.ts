@@ -69,6 +69,7 @@ export type AssembleConfig = Pick<
   | 'tempDir'
   | 'readAheadSize'
   | 'listCacheTtlMs'
+  | 'listAhead'
   | 'statCacheMaxEntries'
   | 'memoryCacheSize'
   | 'diskCacheSize'
@@ -127,6 +128,7 @@ export async function assemble(
     negative: new NameSet({ ttlMs: c.negativeCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     listings: new ListingCache({ ttlMs: c.listCacheTtlMs, maxEntries: c.statCacheMaxEntries, clock }),
     content,
+    ahead: { window: c.listAhead, clock },
     logger,
   });
   // Into the stat cache: useless when it is off, and never more jobs than it holds.

@@ -211,6 +211,13 @@ const ROWS = [
     default: '0s',
   },
   {
+    flag: 'list-ahead',
+    type: 'integer',
+    group: 'Caches',
+    help: 'during a walk (find, du, ls -R), most directory listings fetched ahead of it, each answering one readdir within 2 s of its request (0: none; every readdir lists)',
+    default: '32',
+  },
+  {
     flag: 'stat-cache-max-entries',
     type: 'integer',
     group: 'Caches',

@@ -49,6 +49,9 @@ export function validateMountConfig(config: MountConfig): MountConfig {
       `--retry-multiplier ${config.retryMultiplier} would shrink the wait: use 1 or more`,
     );
   }
+  if (config.listAhead < 0 || config.listAhead > 1024) {
+    throw new ConfigError(`--list-ahead ${config.listAhead}: use 0 to 1024 listings`);
+  }
   if (config.uploadConcurrency < 1 || config.uploadConcurrency > 256) {
     throw new ConfigError(`--upload-concurrency ${config.uploadConcurrency}: use 1 to 256 uploads at once`);
   }

@@ -24,7 +24,14 @@ const notFound = (e: unknown): boolean => isStorageError(e, 'not-found');
 
 /** The decorator over the in-memory fake, counted (what reached the store), with faults and held answers
  *  in between. `put`/`remove`/`live` work on the fake directly: another client, behind the cache's back. */
-export async function setup(ttls: { stat?: number; negative?: number; list?: number } = {}) {
+export async function setup(
+  ttls: {
+    stat?: number;
+    negative?: number;
+    list?: number;
+    /** listings fetched ahead */ ahead?: number;
+  } = {},
+) {
   const clock = new ManualClock();
   const memory = new MemoryBackend({ clock });
   await memory.createBucket('bkt');
@@ -50,6 +57,7 @@ export async function setup(ttls: { stat?: number; negative?: number; list?: num
     negative: new NameSet({ ttlMs: ttls.negative ?? NEG_TTL, maxEntries: 1000, clock }),
     listings: new ListingCache({ ttlMs: ttls.list ?? LIST_TTL, maxEntries: 10_000, clock }),
     content,
+    ...(ttls.ahead ? { ahead: { window: ttls.ahead, clock } } : {}),
   });
   return { clock, backend, cached, content };
 }

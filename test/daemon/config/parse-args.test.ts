@@ -56,6 +56,7 @@ test('every table option lands on a MountConfig key of the right type', (t) => {
     statCacheTtlMs: 'number',
     typeCacheTtlMs: 'number',
     listCacheTtlMs: 'number',
+    listAhead: 'number',
     statCacheMaxEntries: 'number',
     memoryCacheSize: 'number',
     diskCacheSize: 'number',

@@ -27,3 +27,11 @@ test('contradictions are refused', (t) => {
   t.throws(() => check(['--endpoint', 'ftp://x', 'b-1', '/m']), { message: /must be http/ });
   t.throws(() => check(['--op-timeout', '10ms', 'b-1', '/m']), { message: /at least 1s/ });
 });
+
+test('--list-ahead is 0 (off) to 1024 listings', (t) => {
+  t.is(check(['b-1', '/m']).listAhead, 32);
+  t.is(check(['--list-ahead', '0', 'b-1', '/m']).listAhead, 0);
+  t.throws(() => check(['--list-ahead', '5000', 'b-1', '/m']), {
+    message: /--list-ahead 5000: use 0 to 1024/,
+  });
+});

@@ -1,0 +1,210 @@
+// Listings fetched ahead of a walk (`find`, `du`, `ls -R`): a walk reads a directory, then each of its
+// subdirectories, one at a time, so with no listing cache (`--list-cache-ttl 0`, the default) it waits for
+// one LIST per directory in turn. When a directory is listed right after its parent's listing showed it,
+// a walk is under way: the parent's later subdirectories and the directory's own are fetched ahead,
+// concurrently, and each listing fetched ahead queues its own subdirectories, so the fetches run a bounded
+// distance ahead of the walk in its own depth-first order (a stack: the newest directories first).
+// A listing fetched ahead answers one readdir (it is taken, not kept) and only within `holdMs` of its
+// fetch; a mutation through the mount drops every held listing that could show the name (drop()). At
+// most `window` listings are held or in flight at once, so a walk that stops (a person's `ls` of two
+// levels) has cost at most that many LISTs. Stores and schedules only: the owner (cached-backend.ts)
+// fetches, records what a listing proves, and decides when a listing is part of a walk (listed()).
+
+import type { Clock } from '../common/clock.js';
+import type { ListPage } from '../storage/types.js';
+import { DELIMITER } from './listing-cache.js';
+
+export interface ListingAheadOptions {
+  /** Fetches the first page of a directory listing (the owner records what it proves). */
+  fetch: (bucket: string, dir: string) => Promise<ListPage>;
+  /** True when a readdir of `dir` would not list (the listing cache holds it): not fetched ahead. */
+  known?: (bucket: string, dir: string) => boolean;
+  clock: Clock;
+  /** Listings held or in flight at most; 0 turns fetching ahead off. */
+  window: number;
+  /** Requests in flight at most. */
+  concurrency?: number;
+  /** How long a listing fetched ahead may answer a readdir, and how recent a parent's listing must be
+   *  for its child's listing to count as a walk. */
+  holdMs?: number;
+}
+
+export const DEFAULT_AHEAD_WINDOW = 32;
+export const DEFAULT_AHEAD_CONCURRENCY = 8;
+export const DEFAULT_AHEAD_HOLD_MS = 2000;
+/** Directories waiting to be fetched at most (the oldest, farthest from the walk, are forgotten). */
+const MAX_PENDING = 4096;
+/** Recent listings remembered for walk detection at most. */
+const MAX_RECENT = 4096;
+
+interface Held {
+  page: Promise<ListPage>;
+  /** When the fetch started (a held listing is as old as its request). */
+  at: number;
+}
+
+interface Recent {
+  at: number;
+  prefixes: readonly string[];
+}
+
+export class ListingAhead {
+  readonly #fetch: ListingAheadOptions['fetch'];
+  readonly #known: (bucket: string, dir: string) => boolean;
+  readonly #clock: Clock;
+  readonly #window: number;
+  readonly #concurrency: number;
+  readonly #holdMs: number;
+  readonly #held = new Map<string, Held>();
+  /** Directories listed lately (by a readdir or ahead), with their subdirectories. */
+  readonly #recent = new Map<string, Recent>();
+  /** Directories to fetch, the next one last. */
+  readonly #pending: { bucket: string; dir: string; at: number }[] = [];
+  #running = 0;
+  #fetched = 0;
+
+  constructor(o: ListingAheadOptions) {
+    this.#fetch = o.fetch;
+    this.#known = o.known ?? (() => false);
+    this.#clock = o.clock;
+    this.#window = Math.max(0, o.window);
+    this.#concurrency = Math.max(1, o.concurrency ?? DEFAULT_AHEAD_CONCURRENCY);
+    this.#holdMs = o.holdMs ?? DEFAULT_AHEAD_HOLD_MS;
+  }
+
+  get enabled(): boolean {
+    return this.#window > 0;
+  }
+
+  /** Listings fetched ahead so far (for tests and metrics). */
+  get fetched(): number {
+    return this.#fetched;
+  }
+
+  /** The held listing of `dir` (fetched or in flight), taken: it answers this readdir only. Undefined
+   *  when none is held, it is too old, or its fetch failed (the readdir lists for itself and reports its
+   *  own error). */
+  async take(bucket: string, dir: string): Promise<ListPage | undefined> {
+    const key = keyOf(bucket, dir);
+    const held = this.#held.get(key);
+    if (!held) return undefined;
+    this.#held.delete(key);
+    this.#pump();
+    if (this.#clock.now() - held.at > this.#holdMs) return undefined;
+    return held.page.catch(() => undefined);
+  }
+
+  /** A readdir lists `dir` for itself: it is not fetched ahead meanwhile. */
+  listing(bucket: string, dir: string): void {
+    if (this.enabled) this.#remember(bucket, dir, [], this.#clock.now());
+  }
+
+  /** A readdir listed `dir` (itself, or through take) and saw `prefixes`. A directory whose parent was
+   *  listed lately and showed it is a step of a walk: its later siblings and its own subdirectories are
+   *  fetched ahead. `fromAhead`: the listing was fetched ahead, which queued its subdirectories already. */
+  listed(bucket: string, dir: string, prefixes: readonly string[], fromAhead = false): void {
+    if (!this.enabled) return;
+    const now = this.#clock.now();
+    this.#remember(bucket, dir, prefixes, now);
+    if (fromAhead || dir === '') return;
+    const parent = this.#recent.get(keyOf(bucket, parentOf(dir)));
+    if (!parent || now - parent.at > this.#holdMs) return;
+    const at = parent.prefixes.indexOf(dir);
+    if (at === -1) return;
+    this.#queue(bucket, parent.prefixes.slice(at + 1), now);
+    this.#queue(bucket, prefixes, now);
+    this.#pump();
+  }
+
+  /** Forgets held listings that could show `name` (its ancestors, and its own if it is a directory). */
+  drop(bucket: string, dirs: readonly string[]): void {
+    for (const dir of dirs) {
+      this.#held.delete(keyOf(bucket, dir));
+      this.#recent.delete(keyOf(bucket, dir));
+    }
+  }
+
+  dropBucket(bucket: string): void {
+    const prefix = keyOf(bucket, '');
+    for (const map of [this.#held, this.#recent])
+      for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+  }
+
+  clear(): void {
+    this.#held.clear();
+    this.#recent.clear();
+    this.#pending.length = 0;
+  }
+
+  #remember(bucket: string, dir: string, prefixes: readonly string[], at: number): void {
+    const key = keyOf(bucket, dir);
+    this.#recent.delete(key);
+    this.#recent.set(key, { at, prefixes });
+    if (this.#recent.size > MAX_RECENT) {
+      const oldest = this.#recent.keys().next();
+      if (!oldest.done) this.#recent.delete(oldest.value);
+    }
+  }
+
+  /** Queues `dirs` so that the first of them is fetched next. */
+  #queue(bucket: string, dirs: readonly string[], at: number): void {
+    for (let i = dirs.length - 1; i >= 0; i--) {
+      const dir = dirs[i];
+      if (dir !== undefined) this.#pending.push({ bucket, dir, at });
+    }
+    if (this.#pending.length > MAX_PENDING) this.#pending.splice(0, this.#pending.length - MAX_PENDING);
+  }
+
+  #pump(): void {
+    const now = this.#clock.now();
+    if (this.#held.size >= this.#window) {
+      // Listings the walk never took free their place once they are too old to answer it.
+      for (const [key, held] of this.#held) if (now - held.at > this.#holdMs) this.#held.delete(key);
+    }
+    while (this.#running < this.#concurrency && this.#held.size < this.#window) {
+      const next = this.#pending.pop();
+      if (!next) return;
+      const key = keyOf(next.bucket, next.dir);
+      const recent = this.#recent.get(key);
+      // Listed since it was queued (the walk got there first, or it was queued twice): nothing to fetch.
+      if (this.#held.has(key) || (recent && recent.at >= next.at)) continue;
+      if (this.#known(next.bucket, next.dir)) continue;
+      this.#start(key, next.bucket, next.dir, now);
+    }
+  }
+
+  #start(key: string, bucket: string, dir: string, now: number): void {
+    this.#running++;
+    this.#fetched++;
+    const page = this.#fetch(bucket, dir);
+    const held: Held = { page, at: now };
+    this.#held.set(key, held);
+    page.then(
+      (p) => {
+        this.#running--;
+        // Dropped by a mutation, or already taken and answered: its subdirectories are still the walk's.
+        if (this.#held.get(key) === held || !this.#held.has(key)) {
+          const at = this.#clock.now();
+          this.#remember(bucket, dir, p.prefixes, at);
+          this.#queue(bucket, p.prefixes, at);
+        }
+        this.#pump();
+      },
+      () => {
+        this.#running--;
+        if (this.#held.get(key) === held) this.#held.delete(key);
+        this.#pump();
+      },
+    );
+  }
+}
+
+function keyOf(bucket: string, dir: string): string {
+  return `${bucket}\u0000${dir}`;
+}
+
+/** 'a/b/' -> 'a/', 'a/' -> ''. */
+function parentOf(dir: string): string {
+  const at = dir.lastIndexOf(DELIMITER, dir.length - 2);
+  return at === -1 ? '' : dir.slice(0, at + 1);
+}

@@ -1,0 +1,68 @@
+// The caching decorator's listings fetched ahead of a walk (cache/listing-ahead.ts): a readdir of the
+// walk's next directory costs no request, a mutation through the mount is never hidden by one, and what
+// a listing proves is recorded as for readdir's own.
+import test from 'ava';
+import { collect, isMissing, setup } from '../helpers/cached-backend-fixture.js';
+
+const readdir = (cached: Awaited<ReturnType<typeof setup>>['cached'], dir: string) =>
+  collect(cached.list('bkt', { prefix: dir, delimiter: '/' }));
+
+const names = (pages: Awaited<ReturnType<typeof readdir>>): string[] =>
+  pages.flatMap((p) => [...p.objects.map((o) => o.name), ...p.prefixes]);
+
+/** A walk's first two steps with no listing cache: the root, then its first directory. */
+async function walked(ahead = 32) {
+  const s = await setup({ list: 0, ahead });
+  for (const n of ['a/x', 'b/y', 'c/z']) await s.backend.put('bkt', n);
+  await readdir(s.cached, '');
+  await readdir(s.cached, 'a/');
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+  return s;
+}
+
+test("the walk's next directories are listed ahead: their readdirs cost no request", async (t) => {
+  const { backend, cached } = await walked();
+  t.is(backend.count('listPage'), 4); // '', a/, then b/ and c/ ahead
+  t.deepEqual(names(await readdir(cached, 'b/')), ['b/y']);
+  t.deepEqual(names(await readdir(cached, 'c/')), ['c/z']);
+  t.is(backend.count('listPage'), 4);
+  // Taken once: the next readdir lists (no listing cache).
+  await readdir(cached, 'b/');
+  t.is(backend.count('listPage'), 5);
+});
+
+test('with --list-ahead 0 every readdir lists', async (t) => {
+  const { backend, cached } = await walked(0);
+  t.is(backend.count('listPage'), 2);
+  await readdir(cached, 'b/');
+  t.is(backend.count('listPage'), 3);
+});
+
+test('a change made through the mount drops the listings fetched ahead that could show it', async (t) => {
+  const { backend, cached } = await walked();
+  await cached.writeObject('bkt', 'b/new', Buffer.from('x'));
+  await cached.deleteObject('bkt', 'c/z');
+  t.deepEqual(names(await readdir(cached, 'b/')), ['b/new', 'b/y']);
+  t.deepEqual(names(await readdir(cached, 'c/')), []);
+  t.is(backend.count('listPage'), 6);
+});
+
+test('a listing fetched ahead proves a directory has no marker, as its own listing would', async (t) => {
+  const { backend, cached } = await walked();
+  const heads = backend.count('statObject');
+  t.true(await isMissing(cached.statObject('bkt', 'b/')));
+  t.is(backend.count('statObject'), heads);
+});
+
+test('with a listing cache, directories it holds are not fetched ahead, and listings fetched ahead fill it', async (t) => {
+  const { backend, cached } = await setup({ list: 30_000, ahead: 32 });
+  for (const n of ['a/x', 'b/y', 'c/z']) await backend.put('bkt', n);
+  await readdir(cached, 'c/');
+  await readdir(cached, '');
+  await readdir(cached, 'a/');
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+  t.is(backend.count('listPage'), 4); // c/, '', a/, then b/ ahead (c/ is cached)
+  await readdir(cached, 'b/');
+  await readdir(cached, 'b/');
+  t.is(backend.count('listPage'), 4);
+});
