@@ -23,7 +23,7 @@ import type {
   WriteSource,
   WriteOptions,
 } from '../storage/backend.js';
-import { StorageError, checkAborted, isStorageError } from '../storage/errors.js';
+import { cachedNotFound, checkAborted, isStorageError } from '../storage/errors.js';
 import { ForwardingBackend } from '../storage/forwarding-backend.js';
 import type {
   Acl,
@@ -126,11 +126,13 @@ export class CachedBackend extends ForwardingBackend {
     if (options?.generation !== undefined) return this.inner.statObject(bucket, name, options);
     // An answer from the caches honours an aborted signal as a request would (storage/backend.ts).
     checkAborted(options?.signal);
-    if (this.negative.has(bucket, name)) {
-      throw new StorageError('not-found', `${name}: not found (cached)`, { bucket, object: name });
-    }
+    if (this.negative.has(bucket, name)) throw cachedNotFound(bucket, name);
     const cached = this.metadata.getObject(bucket, name);
     if (cached) return cached;
+    // A directory's marker whose listing is being fetched ahead: that listing says whether it exists.
+    if (this.#ahead && name.endsWith('/') && (await this.#ahead.peek(bucket, name)) !== undefined) {
+      if (this.negative.has(bucket, name)) throw cachedNotFound(bucket, name);
+    }
     const key = entryKey(bucket, name);
     // A HEAD of this name is in flight (readdir's prefetch, or a concurrent lookup) and no mutation
     // overtook it: its answer is as fresh as a new one would be.

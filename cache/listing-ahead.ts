@@ -34,6 +34,8 @@ export const DEFAULT_AHEAD_CONCURRENCY = 8;
 export const DEFAULT_AHEAD_HOLD_MS = 2000;
 /** Directories waiting to be fetched at most (the oldest, farthest from the walk, are forgotten). */
 const MAX_PENDING = 4096;
+/** How far down the queue a marker lookup looks for its directory (the walk's next ones are on top). */
+const PEEK_DEPTH = 64;
 /** Recent listings remembered for walk detection at most. */
 const MAX_RECENT = 4096;
 
@@ -91,6 +93,24 @@ export class ListingAhead {
     this.#held.delete(key);
     this.#pump();
     if (this.#clock.now() - held.at > this.#holdMs) return undefined;
+    return held.page.catch(() => undefined);
+  }
+
+  /** The held listing of `dir`, left held for its readdir: a lookup of the directory's marker waits for
+   *  it rather than asking a HEAD. A directory near the top of the queue is fetched now (its listing
+   *  answers both). Undefined as for take(). */
+  async peek(bucket: string, dir: string): Promise<ListPage | undefined> {
+    const key = keyOf(bucket, dir);
+    const now = this.#clock.now();
+    let held = this.#held.get(key);
+    if (!held) {
+      const from = Math.max(0, this.#pending.length - PEEK_DEPTH);
+      const at = this.#pending.findIndex((p, i) => i >= from && p.bucket === bucket && p.dir === dir);
+      if (at === -1) return undefined;
+      this.#pending.splice(at, 1);
+      held = this.#start(key, bucket, dir, now);
+    }
+    if (now - held.at > this.#holdMs) return undefined;
     return held.page.catch(() => undefined);
   }
 
@@ -173,7 +193,7 @@ export class ListingAhead {
     }
   }
 
-  #start(key: string, bucket: string, dir: string, now: number): void {
+  #start(key: string, bucket: string, dir: string, now: number): Held {
     this.#running++;
     this.#fetched++;
     const page = this.#fetch(bucket, dir);
@@ -196,6 +216,7 @@ export class ListingAhead {
         this.#pump();
       },
     );
+    return held;
   }
 }
 

@@ -69,3 +69,16 @@ export function checkAborted(signal: AbortSignal | undefined): void {
     throw new StorageError('aborted', 'call aborted', { cause: signal.reason });
   }
 }
+
+/** A not-found answered from a cache, with no request: an expected answer on hot paths (every lookup of
+ *  an implicit directory's marker), so made without a stack trace, whose capture in a deep async stack
+ *  costs more (about 12 us) than the rest of the answer. */
+export function cachedNotFound(bucket: string, name: string): StorageError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new StorageError('not-found', `${name}: not found (cached)`, { bucket, object: name });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

@@ -66,3 +66,24 @@ test('with a listing cache, directories it holds are not fetched ahead, and list
   await readdir(cached, 'b/');
   t.is(backend.count('listPage'), 4);
 });
+
+test('a marker lookup of a directory queued or in flight waits for its listing instead of a HEAD', async (t) => {
+  const { backend, cached } = await setup({ list: 0, ahead: 32 });
+  const dirs = Array.from({ length: 20 }, (_, i) => `d${String(i).padStart(2, '0')}/`);
+  for (const d of dirs) await backend.put('bkt', `${d}f`);
+  await backend.put('bkt', 'd19/'); // a marker: its HEAD is still needed, for its metadata
+  await readdir(cached, '');
+  await readdir(cached, 'd00/'); // the walk's step: d01/.. queued, 8 in flight
+  const heads = backend.count('statObject');
+  // readdir's prefetch asks every marker at once, as attr-prefetch.ts does.
+  const answers = await Promise.all(
+    dirs.slice(1).map((d) => cached.statObject('bkt', d).catch(() => undefined)),
+  );
+  t.is(backend.count('statObject'), heads + 1);
+  t.is(answers.filter((a) => a !== undefined).length, 1);
+  t.is(answers.at(-1)?.name, 'd19/');
+  // Each directory was listed once, and its readdir costs nothing now.
+  t.is(backend.count('listPage'), 2 + 19);
+  await readdir(cached, 'd05/');
+  t.is(backend.count('listPage'), 2 + 19);
+});

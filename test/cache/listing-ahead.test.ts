@@ -167,3 +167,26 @@ test('window 0: off', async (t) => {
   await settle();
   t.deepEqual(fetched, []);
 });
+
+test('peek: a marker lookup joins the held listing and leaves it for the readdir', async (t) => {
+  const { ahead, settle } = make(TREE);
+  ahead.listed('bkt', '', TREE['']);
+  ahead.listed('bkt', 'a/', TREE['a/']);
+  await settle();
+  t.deepEqual(await ahead.peek('bkt', 'b/'), page(TREE, 'b/'));
+  t.deepEqual(await ahead.take('bkt', 'b/'), page(TREE, 'b/'));
+  t.is(await ahead.peek('bkt', 'b/'), undefined);
+  t.is(await ahead.peek('bkt', 'nowhere/'), undefined);
+});
+
+test('peek of a directory still queued fetches it now, past the concurrency bound', async (t) => {
+  const { ahead, fetched, settle } = make(TREE, { concurrency: 1 });
+  ahead.listed('bkt', '', TREE['']);
+  ahead.listed('bkt', 'a/', TREE['a/']);
+  t.deepEqual(fetched, ['a/x/']);
+  const peeked = ahead.peek('bkt', 'c/');
+  t.deepEqual(fetched, ['a/x/', 'c/']);
+  await settle();
+  t.deepEqual(await peeked, page(TREE, 'c/'));
+  t.is(fetched.filter((d) => d === 'c/').length, 1);
+});

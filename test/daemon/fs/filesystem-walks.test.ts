@@ -85,6 +85,10 @@ test('find: each directory is listed once, the listings of the next ones concurr
   t.is(seen.length, dirs + 27);
   t.is(h.requests.counts().listPage, dirs);
   t.true(lists.max() > 2, `lists in flight at most: ${lists.max()}`);
+  // One HEAD per file (this find lstats them); the markers of directories listed ahead need none: their
+  // listings show there is none.
+  const markers = (h.requests.counts().statObject ?? 0) - 27;
+  t.true(markers < dirs / 3, `marker HEADs: ${markers} for ${dirs} directories`);
 });
 
 test('find with --list-ahead 0: one listing after the other', async (t) => {
@@ -96,4 +100,5 @@ test('find with --list-ahead 0: one listing after the other', async (t) => {
   t.is((await find(h, '/t')).length, dirs + 27);
   t.is(h.requests.counts().listPage, dirs);
   t.is(lists.max(), 1);
+  t.is(h.requests.counts().statObject, 27 + dirs - 1); // each file, every marker but /t's (its lookup)
 });
