@@ -7,8 +7,10 @@
 // A listing fetched ahead answers one readdir (it is taken, not kept) and only within `holdMs` of its
 // fetch; a mutation through the mount drops every held listing that could show the name (drop()). At
 // most `window` listings are held or in flight at once, so a walk that stops (a person's `ls` of two
-// levels) has cost at most that many LISTs. Stores and schedules only: the owner (cached-backend.ts)
-// fetches, records what a listing proves, and decides when a listing is part of a walk (listed()).
+// levels) has cost at most that many LISTs. A lookup of a directory's marker waits for that directory's
+// listing (peek: held, or fetched now if it is near the top of the queue), which shows whether there is
+// one, instead of a HEAD. Stores and schedules only: the owner (cached-backend.ts) fetches, records what
+// a listing proves, and tells it of every readdir's listing (listed()), from which it detects a walk.
 
 import type { Clock } from '../common/clock.js';
 import type { ListPage } from '../storage/types.js';
@@ -63,7 +65,6 @@ export class ListingAhead {
   /** Directories to fetch, the next one last. */
   readonly #pending: { bucket: string; dir: string; at: number }[] = [];
   #running = 0;
-  #fetched = 0;
 
   constructor(o: ListingAheadOptions) {
     this.#fetch = o.fetch;
@@ -76,11 +77,6 @@ export class ListingAhead {
 
   get enabled(): boolean {
     return this.#window > 0;
-  }
-
-  /** Listings fetched ahead so far (for tests and metrics). */
-  get fetched(): number {
-    return this.#fetched;
   }
 
   /** The held listing of `dir` (fetched or in flight), taken: it answers this readdir only. Undefined
@@ -195,7 +191,6 @@ export class ListingAhead {
 
   #start(key: string, bucket: string, dir: string, now: number): Held {
     this.#running++;
-    this.#fetched++;
     const page = this.#fetch(bucket, dir);
     const held: Held = { page, at: now };
     this.#held.set(key, held);
