@@ -87,3 +87,17 @@ test('a marker lookup of a directory queued or in flight waits for its listing i
   await readdir(cached, 'd05/');
   t.is(backend.count('listPage'), 2 + 19);
 });
+
+test('a long listing fetched ahead goes on from its first page', async (t) => {
+  const { backend, cached } = await setup({ list: 0, ahead: 32 });
+  await backend.put('bkt', 'a/x');
+  const many = Array.from({ length: 1500 }, (_, i) => `b/f${String(i).padStart(4, '0')}`);
+  await Promise.all(many.map((n) => backend.put('bkt', n)));
+  await readdir(cached, '');
+  await readdir(cached, 'a/');
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+  t.is(backend.count('listPage'), 3); // '', a/, b/'s first page ahead
+  const pages = await readdir(cached, 'b/');
+  t.deepEqual(names(pages), many);
+  t.is(backend.count('listPage'), 4);
+});
