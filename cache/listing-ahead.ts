@@ -3,7 +3,8 @@
 // one LIST per directory in turn. When a directory is listed right after its parent's listing showed it,
 // a walk is under way: the parent's later subdirectories and the directory's own are fetched ahead,
 // concurrently, and each listing fetched ahead queues its own subdirectories, so the fetches run a bounded
-// distance ahead of the walk in its own depth-first order (a stack: the newest directories first).
+// distance ahead of the walk in its own order (walk-queue.ts: the byte order of their prefixes, which is
+// the order a depth-first walk in listing order visits them); directories behind the walk are skipped.
 // A listing fetched ahead answers one readdir (it is taken, not kept) and only within `holdMs` of its
 // fetch; a mutation through the mount drops every held listing that could show the name (drop()). At
 // most `window` listings are held or in flight at once, so a walk that stops (a person's `ls` of two
@@ -15,6 +16,7 @@
 import type { Clock } from '../common/clock.js';
 import type { ListPage } from '../storage/types.js';
 import { DELIMITER } from './listing-cache.js';
+import { WalkQueue, keyOf } from './walk-queue.js';
 
 export interface ListingAheadOptions {
   /** Fetches the first page of a directory listing (the owner records what it proves). */
@@ -36,8 +38,6 @@ export const DEFAULT_AHEAD_CONCURRENCY = 8;
 export const DEFAULT_AHEAD_HOLD_MS = 2000;
 /** Directories waiting to be fetched at most (the oldest, farthest from the walk, are forgotten). */
 const MAX_PENDING = 4096;
-/** How far down the queue a marker lookup looks for its directory (the walk's next ones are on top). */
-const PEEK_DEPTH = 64;
 /** Recent listings remembered for walk detection at most. */
 const MAX_RECENT = 4096;
 
@@ -62,8 +62,10 @@ export class ListingAhead {
   readonly #held = new Map<string, Held>();
   /** Directories listed lately (by a readdir or ahead), with their subdirectories. */
   readonly #recent = new Map<string, Recent>();
-  /** Directories to fetch, the next one last. */
-  readonly #pending: { bucket: string; dir: string; at: number }[] = [];
+  /** Directories to fetch, in the walk's order. */
+  readonly #pending = new WalkQueue(MAX_PENDING);
+  /** Per bucket, the directory a readdir listed last: the queue's directories before it are behind the walk. */
+  readonly #position = new Map<string, string>();
   #running = 0;
 
   constructor(o: ListingAheadOptions) {
@@ -100,10 +102,7 @@ export class ListingAhead {
     const now = this.#clock.now();
     let held = this.#held.get(key);
     if (!held) {
-      const from = Math.max(0, this.#pending.length - PEEK_DEPTH);
-      const at = this.#pending.findIndex((p, i) => i >= from && p.bucket === bucket && p.dir === dir);
-      if (at === -1) return undefined;
-      this.#pending.splice(at, 1);
+      if (!this.#pending.remove(bucket, dir)) return undefined;
       held = this.#start(key, bucket, dir, now);
     }
     if (now - held.at > this.#holdMs) return undefined;
@@ -122,13 +121,14 @@ export class ListingAhead {
     if (!this.enabled) return;
     const now = this.#clock.now();
     this.#remember(bucket, dir, prefixes, now);
+    this.#position.set(bucket, dir);
     if (fromAhead || dir === '') return;
     const parent = this.#recent.get(keyOf(bucket, parentOf(dir)));
     if (!parent || now - parent.at > this.#holdMs) return;
     const at = parent.prefixes.indexOf(dir);
     if (at === -1) return;
-    this.#queue(bucket, parent.prefixes.slice(at + 1), now);
-    this.#queue(bucket, prefixes, now);
+    for (const d of parent.prefixes.slice(at + 1)) this.#pending.add(bucket, d, now);
+    for (const d of prefixes) this.#pending.add(bucket, d, now);
     this.#pump();
   }
 
@@ -149,7 +149,8 @@ export class ListingAhead {
   clear(): void {
     this.#held.clear();
     this.#recent.clear();
-    this.#pending.length = 0;
+    this.#pending.clear();
+    this.#position.clear();
   }
 
   #remember(bucket: string, dir: string, prefixes: readonly string[], at: number): void {
@@ -162,15 +163,6 @@ export class ListingAhead {
     }
   }
 
-  /** Queues `dirs` so that the first of them is fetched next. */
-  #queue(bucket: string, dirs: readonly string[], at: number): void {
-    for (let i = dirs.length - 1; i >= 0; i--) {
-      const dir = dirs[i];
-      if (dir !== undefined) this.#pending.push({ bucket, dir, at });
-    }
-    if (this.#pending.length > MAX_PENDING) this.#pending.splice(0, this.#pending.length - MAX_PENDING);
-  }
-
   #pump(): void {
     const now = this.#clock.now();
     if (this.#held.size >= this.#window) {
@@ -178,12 +170,13 @@ export class ListingAhead {
       for (const [key, held] of this.#held) if (now - held.at > this.#holdMs) this.#held.delete(key);
     }
     while (this.#running < this.#concurrency && this.#held.size < this.#window) {
-      const next = this.#pending.pop();
+      const next = this.#pending.next();
       if (!next) return;
       const key = keyOf(next.bucket, next.dir);
       const recent = this.#recent.get(key);
-      // Listed since it was queued (the walk got there first, or it was queued twice): nothing to fetch.
+      // Listed since it was queued (the walk got there first), or behind the walk: nothing to fetch.
       if (this.#held.has(key) || (recent && recent.at >= next.at)) continue;
+      if (next.dir <= (this.#position.get(next.bucket) ?? '')) continue;
       if (this.#known(next.bucket, next.dir)) continue;
       this.#start(key, next.bucket, next.dir, now);
     }
@@ -201,7 +194,7 @@ export class ListingAhead {
         if (this.#held.get(key) === held || !this.#held.has(key)) {
           const at = this.#clock.now();
           this.#remember(bucket, dir, p.prefixes, at);
-          this.#queue(bucket, p.prefixes, at);
+          for (const d of p.prefixes) this.#pending.add(bucket, d, at);
         }
         this.#pump();
       },
@@ -213,10 +206,6 @@ export class ListingAhead {
     );
     return held;
   }
-}
-
-function keyOf(bucket: string, dir: string): string {
-  return `${bucket}\u0000${dir}`;
 }
 
 /** 'a/b/' -> 'a/', 'a/' -> ''. */

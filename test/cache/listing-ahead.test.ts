@@ -100,17 +100,17 @@ test("a parent's listing older than holdMs starts no walk", async (t) => {
 });
 
 test('at most `window` listings are held or in flight: a walk that stops has cost that many', async (t) => {
-  const root = ['a/', ...Array.from({ length: 50 }, (_, i) => `s${i}/`)];
+  const root = ['a/', ...Array.from({ length: 50 }, (_, i) => `s${String(i).padStart(2, '0')}/`)];
   const wide: Record<string, string[]> = { '': root, 'a/': [] };
   const { ahead, fetched, settle } = make(wide, { window: 4 });
   ahead.listed('bkt', '', root);
   ahead.listed('bkt', 'a/', []);
   await settle();
-  t.deepEqual(fetched, ['s0/', 's1/', 's2/', 's3/']);
+  t.deepEqual(fetched, ['s00/', 's01/', 's02/', 's03/']);
   // The walk takes one: the next is fetched.
-  t.truthy(await ahead.take('bkt', 's0/'));
+  t.truthy(await ahead.take('bkt', 's00/'));
   await settle();
-  t.deepEqual(fetched, ['s0/', 's1/', 's2/', 's3/', 's4/']);
+  t.deepEqual(fetched, ['s00/', 's01/', 's02/', 's03/', 's04/']);
 });
 
 test('held listings the walk never took give their place up once too old', async (t) => {
@@ -189,4 +189,17 @@ test('peek of a directory still queued fetches it now, past the concurrency boun
   await settle();
   t.deepEqual(await peeked, page(TREE, 'c/'));
   t.is(fetched.filter((d) => d === 'c/').length, 1);
+});
+
+test('directories behind the walk are not fetched: the queue follows where the readdirs are', async (t) => {
+  const { ahead, fetched, settle } = make(TREE, { concurrency: 1, window: 2 });
+  ahead.listed('bkt', '', TREE['']);
+  ahead.listed('bkt', 'a/', TREE['a/']); // queues a/x/, a/y/, b/, c/; fetches a/x/
+  ahead.listing('bkt', 'b/'); // the walk went on to b/ itself (a/y/ is behind it now)
+  ahead.listed('bkt', 'b/', TREE['b/']);
+  const taken = ahead.take('bkt', 'a/x/');
+  await settle();
+  t.truthy(await taken);
+  t.false(fetched.includes('a/y/'), fetched.join(' '));
+  t.true(fetched.includes('c/'), fetched.join(' '));
 });
