@@ -196,12 +196,7 @@ export class CachedBackend extends ForwardingBackend {
     const ticket = this.#lists.begin(entryKey(bucket, dir));
     try {
       const page = await this.inner.listPage(bucket, options);
-      this.#recordPage(bucket, page, ticket);
-      // The marker `dir` sorts before every other name under it: a first page that does not start with
-      // it proves there is none (a directory probe then spares the lookup a HEAD of the marker).
-      if (options.pageToken === undefined && dir !== '' && this.#lists.valid(ticket)) {
-        if (page.objects[0]?.name !== dir) this.negative.add(bucket, dir);
-      }
+      this.#recordPage(bucket, page, ticket, options.pageToken === undefined ? dir : undefined);
       if (options.pageToken === undefined && page.nextPageToken === undefined && this.#lists.valid(ticket)) {
         this.listings.set(bucket, dir, page);
       }
@@ -260,9 +255,7 @@ export class CachedBackend extends ForwardingBackend {
     const ticket = this.#lists.begin(entryKey(bucket, dir));
     try {
       const page = await this.inner.listPage(bucket, { prefix: dir, delimiter: '/' });
-      this.#recordPage(bucket, page, ticket);
-      if (dir !== '' && this.#lists.valid(ticket) && page.objects[0]?.name !== dir)
-        this.negative.add(bucket, dir);
+      this.#recordPage(bucket, page, ticket, dir);
       return page;
     } finally {
       this.#lists.end(ticket);
@@ -377,14 +370,19 @@ export class CachedBackend extends ForwardingBackend {
     this.#ahead?.dropBucket(bucket);
   }
 
-  /** What a directory listing page proves: its names exist, and a newer version than the cached one
-   *  makes that entry stale. (A listing lacks what a stat needs, so it fills no stat entry.) */
-  #recordPage(bucket: string, page: ListPage, ticket: Ticket): void {
+  /** What a directory listing page proves: its names exist, and a newer version than the cached one makes
+   *  that entry stale. The first page of directory `first` also shows whether its marker exists: the
+   *  marker sorts before every other name under it, so a first page that does not start with it proves
+   *  there is none (a lookup then needs no HEAD of it). (A listing lacks what a stat needs, so it fills
+   *  no stat entry.) */
+  #recordPage(bucket: string, page: ListPage, ticket: Ticket, first?: string): void {
     if (!this.#lists.valid(ticket)) return;
     for (const listed of page.objects) {
       this.metadata.dropIfOlder(bucket, listed);
       this.negative.delete(bucket, listed.name);
     }
+    if (first !== undefined && first !== '' && page.objects[0]?.name !== first)
+      this.negative.add(bucket, first);
   }
 
   async #dropContent(bucket: string, name: string): Promise<void> {
