@@ -9,14 +9,15 @@
 // fetch; a mutation through the mount drops every held listing that could show the name (drop()). At
 // most `window` listings are held or in flight at once, so a walk that stops (a person's `ls` of two
 // levels) has cost at most that many LISTs. A lookup of a directory's marker waits for that directory's
-// listing (peek: held, or fetched now if it is near the top of the queue), which shows whether there is
-// one, instead of a HEAD. Stores and schedules only: the owner (cached-backend.ts) fetches, records what
-// a listing proves, and tells it of every readdir's listing (listed()), from which it detects a walk.
+// listing (peek: held, or fetched now if it is still queued), which shows whether there is one, instead
+// of a HEAD. Stores and schedules only: the owner (cached-backend.ts) fetches, records what a listing
+// proves, and tells it of every readdir's listing (listed()), from which it detects a walk.
 
 import type { Clock } from '../common/clock.js';
 import type { ListPage } from '../storage/types.js';
-import { DELIMITER } from './listing-cache.js';
-import { WalkQueue, keyOf } from './walk-queue.js';
+import { ancestorPrefixes } from './listing-cache.js';
+import { TtlMap, bucketKeyPrefix, entryKey } from './ttl-map.js';
+import { WalkQueue } from './walk-queue.js';
 
 export interface ListingAheadOptions {
   /** Fetches the first page of a directory listing (the owner records what it proves). */
@@ -33,10 +34,9 @@ export interface ListingAheadOptions {
   holdMs?: number;
 }
 
-export const DEFAULT_AHEAD_WINDOW = 32;
-export const DEFAULT_AHEAD_CONCURRENCY = 8;
-export const DEFAULT_AHEAD_HOLD_MS = 2000;
-/** Directories waiting to be fetched at most (the oldest, farthest from the walk, are forgotten). */
+const DEFAULT_AHEAD_CONCURRENCY = 8;
+const DEFAULT_AHEAD_HOLD_MS = 2000;
+/** Directories waiting to be fetched at most (the last in the walk's order are forgotten). */
 const MAX_PENDING = 4096;
 /** Recent listings remembered for walk detection at most. */
 const MAX_RECENT = 4096;
@@ -60,8 +60,8 @@ export class ListingAhead {
   readonly #concurrency: number;
   readonly #holdMs: number;
   readonly #held = new Map<string, Held>();
-  /** Directories listed lately (by a readdir or ahead), with their subdirectories. */
-  readonly #recent = new Map<string, Recent>();
+  /** Directories listed within `holdMs` (by a readdir or ahead), with their subdirectories. */
+  readonly #recent: TtlMap<Recent>;
   /** Directories to fetch, in the walk's order. */
   readonly #pending = new WalkQueue(MAX_PENDING);
   /** Per bucket, the directory a readdir listed last: the queue's directories before it are behind the walk. */
@@ -75,6 +75,7 @@ export class ListingAhead {
     this.#window = Math.max(0, o.window);
     this.#concurrency = Math.max(1, o.concurrency ?? DEFAULT_AHEAD_CONCURRENCY);
     this.#holdMs = o.holdMs ?? DEFAULT_AHEAD_HOLD_MS;
+    this.#recent = new TtlMap({ ttlMs: this.#holdMs, maxEntries: MAX_RECENT, clock: o.clock });
   }
 
   get enabled(): boolean {
@@ -85,7 +86,7 @@ export class ListingAhead {
    *  when none is held, it is too old, or its fetch failed (the readdir lists for itself and reports its
    *  own error). */
   async take(bucket: string, dir: string): Promise<ListPage | undefined> {
-    const key = keyOf(bucket, dir);
+    const key = entryKey(bucket, dir);
     const held = this.#held.get(key);
     if (!held) return undefined;
     this.#held.delete(key);
@@ -95,10 +96,10 @@ export class ListingAhead {
   }
 
   /** The held listing of `dir`, left held for its readdir: a lookup of the directory's marker waits for
-   *  it rather than asking a HEAD. A directory near the top of the queue is fetched now (its listing
-   *  answers both). Undefined as for take(). */
+   *  it rather than asking a HEAD. A directory still queued is fetched now (its listing answers both).
+   *  Undefined as for take(). */
   async peek(bucket: string, dir: string): Promise<ListPage | undefined> {
-    const key = keyOf(bucket, dir);
+    const key = entryKey(bucket, dir);
     const now = this.#clock.now();
     let held = this.#held.get(key);
     if (!held) {
@@ -123,8 +124,8 @@ export class ListingAhead {
     this.#remember(bucket, dir, prefixes, now);
     this.#position.set(bucket, dir);
     if (fromAhead || dir === '') return;
-    const parent = this.#recent.get(keyOf(bucket, parentOf(dir)));
-    if (!parent || now - parent.at > this.#holdMs) return;
+    const parent = this.#recent.peek(entryKey(bucket, ancestorPrefixes(dir).at(-1) ?? ''));
+    if (!parent) return;
     const at = parent.prefixes.indexOf(dir);
     if (at === -1) return;
     for (const d of parent.prefixes.slice(at + 1)) this.#pending.add(bucket, d, now);
@@ -135,15 +136,15 @@ export class ListingAhead {
   /** Forgets held listings that could show `name` (its ancestors, and its own if it is a directory). */
   drop(bucket: string, dirs: readonly string[]): void {
     for (const dir of dirs) {
-      this.#held.delete(keyOf(bucket, dir));
-      this.#recent.delete(keyOf(bucket, dir));
+      this.#held.delete(entryKey(bucket, dir));
+      this.#recent.delete(entryKey(bucket, dir));
     }
   }
 
   dropBucket(bucket: string): void {
-    const prefix = keyOf(bucket, '');
-    for (const map of [this.#held, this.#recent])
-      for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+    const prefix = bucketKeyPrefix(bucket);
+    for (const key of this.#held.keys()) if (key.startsWith(prefix)) this.#held.delete(key);
+    this.#recent.deletePrefix(prefix);
   }
 
   clear(): void {
@@ -154,13 +155,7 @@ export class ListingAhead {
   }
 
   #remember(bucket: string, dir: string, prefixes: readonly string[], at: number): void {
-    const key = keyOf(bucket, dir);
-    this.#recent.delete(key);
-    this.#recent.set(key, { at, prefixes });
-    if (this.#recent.size > MAX_RECENT) {
-      const oldest = this.#recent.keys().next();
-      if (!oldest.done) this.#recent.delete(oldest.value);
-    }
+    this.#recent.set(entryKey(bucket, dir), { at, prefixes });
   }
 
   #pump(): void {
@@ -172,8 +167,8 @@ export class ListingAhead {
     while (this.#running < this.#concurrency && this.#held.size < this.#window) {
       const next = this.#pending.next();
       if (!next) return;
-      const key = keyOf(next.bucket, next.dir);
-      const recent = this.#recent.get(key);
+      const key = entryKey(next.bucket, next.dir);
+      const recent = this.#recent.peek(key);
       // Listed since it was queued (the walk got there first), or behind the walk: nothing to fetch.
       if (this.#held.has(key) || (recent && recent.at >= next.at)) continue;
       if (next.dir <= (this.#position.get(next.bucket) ?? '')) continue;
@@ -206,10 +201,4 @@ export class ListingAhead {
     );
     return held;
   }
-}
-
-/** 'a/b/' -> 'a/', 'a/' -> ''. */
-function parentOf(dir: string): string {
-  const at = dir.lastIndexOf(DELIMITER, dir.length - 2);
-  return at === -1 ? '' : dir.slice(0, at + 1);
 }

@@ -1,8 +1,11 @@
 // The directories a walk will list next, in the order it lists them: a walk that reads each directory's
 // subdirectories in listing order (byte order of names) visits directories in the byte order of their
 // full prefixes ('a/' < 'a/x/' < 'a0/': a prefix ends with '/', so no sibling's name starts with another
-// whole sibling's), so the queue keeps them sorted by (bucket, prefix) and hands out the first. Bounded:
-// past `max` entries the last ones, farthest from the walk, are forgotten. Stores only.
+// whole sibling's), so the queue keeps them sorted by their cache key (ttl-map.ts: bucket, then prefix)
+// and hands out the first. Bounded: past `max` entries the last ones, farthest from the walk, are
+// forgotten. Stores only.
+
+import { entryKey } from './ttl-map.js';
 
 export interface WalkEntry {
   bucket: string;
@@ -26,7 +29,7 @@ export class WalkQueue {
 
   /** Queues `dir` (again: its time is renewed). */
   add(bucket: string, dir: string, at: number): void {
-    const key = keyOf(bucket, dir);
+    const key = entryKey(bucket, dir);
     const i = this.#find(key);
     const there = this.#entries[i];
     if (there?.key === key) {
@@ -44,7 +47,7 @@ export class WalkQueue {
 
   /** Takes `dir` out of the queue, if it is there. */
   remove(bucket: string, dir: string): WalkEntry | undefined {
-    const key = keyOf(bucket, dir);
+    const key = entryKey(bucket, dir);
     const i = this.#find(key);
     return this.#entries[i]?.key === key ? this.#entries.splice(i, 1)[0] : undefined;
   }
@@ -65,9 +68,4 @@ export class WalkQueue {
     }
     return lo;
   }
-}
-
-/** Orders by bucket, then prefix (NUL sorts before every character a name may hold). */
-export function keyOf(bucket: string, dir: string): string {
-  return `${bucket}\u0000${dir}`;
 }
